@@ -1,0 +1,1 @@
+"""Vroegsignaal: early signals of payment arrears, sorted into werkbakjes."""
