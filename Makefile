@@ -1,0 +1,60 @@
+# Everything installs from nothing: `make test` and `make demo` on a fresh clone.
+PYTHON ?= python3
+VENV := .venv
+PY := $(VENV)/bin/python
+SAM_VENV := .tools/sam
+SAM := $(SAM_VENV)/bin/sam
+PORT ?= 3000
+TENANTS ?= infra/tenants.demo.json
+REGION ?= eu-west-1
+export AWS_ACCOUNT_ID_ENDPOINT_MODE := disabled
+
+.PHONY: install test unit integration e2e check-template serve demo bench build deploy clean
+
+install: $(VENV)/.installed $(SAM_VENV)/.installed
+
+$(VENV)/.installed: requirements.txt requirements-dev.txt
+	$(PYTHON) -m venv $(VENV)
+	$(PY) -m pip install --quiet --disable-pip-version-check -r requirements-dev.txt
+	touch $@
+
+# SAM CLI pins its own boto3 and friends: it lives in a virtualenv of its own.
+$(SAM_VENV)/.installed: requirements-sam.txt
+	$(PYTHON) -m venv $(SAM_VENV)
+	$(SAM_VENV)/bin/pip install --quiet --disable-pip-version-check -r requirements-sam.txt
+	touch $@
+
+test: install check-template
+	$(PY) -m pytest
+
+unit: $(VENV)/.installed
+	$(PY) -m pytest tests/unit
+
+integration: $(VENV)/.installed
+	$(PY) -m pytest tests/integration
+
+e2e: $(VENV)/.installed
+	$(PY) -m pytest tests/e2e
+
+check-template: install
+	$(VENV)/bin/cfn-lint template.yaml
+	$(SAM) validate --lint --region $(REGION)
+
+serve: $(VENV)/.installed
+	$(PY) -m infra.local serve --port $(PORT) --tenants $(TENANTS)
+
+demo: $(VENV)/.installed
+	$(PY) -m infra.demo
+
+bench: $(VENV)/.installed
+	$(PY) -m bench
+
+# sam build needs a python3.12 on PATH (architecture.md): take pyenv's when there is one.
+build: $(SAM_VENV)/.installed
+	PATH="$$(ls -d $$(pyenv root 2>/dev/null)/versions/3.12.*/bin 2>/dev/null | tail -n 1):$$PATH" $(SAM) build
+
+deploy: build
+	$(SAM) deploy --guided
+
+clean:
+	rm -rf $(VENV) $(SAM_VENV) .aws-sam

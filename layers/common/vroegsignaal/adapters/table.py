@@ -1,0 +1,96 @@
+"""The single DynamoDB table: plain dicts in, plain dicts out.
+
+Items hold only strings, integers, booleans, lists and maps (money is integer
+cents), so the low-level client with boto3's type (de)serialiser is enough and
+nothing here ever meets a float.
+"""
+from __future__ import annotations
+
+import os
+from typing import Any, Iterator
+
+from boto3.dynamodb.types import TypeDeserializer, TypeSerializer
+
+from .aws import client
+
+_serializer = TypeSerializer()
+_deserializer = TypeDeserializer()
+
+
+def table_name() -> str:
+    return os.environ["TABLE_NAME"]
+
+
+def dynamodb():
+    return client("dynamodb")
+
+
+def to_attrs(item: dict[str, Any]) -> dict[str, Any]:
+    return {k: _serializer.serialize(v) for k, v in item.items() if v is not None}
+
+
+def from_attrs(attrs: dict[str, Any]) -> dict[str, Any]:
+    return {k: _plain(_deserializer.deserialize(v)) for k, v in attrs.items()}
+
+
+def _plain(value: Any) -> Any:
+    """DynamoDB numbers come back as Decimal; ours are all integers."""
+    if isinstance(value, dict):
+        return {k: _plain(v) for k, v in value.items()}
+    if isinstance(value, list):
+        return [_plain(v) for v in value]
+    if isinstance(value, set):
+        return sorted(_plain(v) for v in value)
+    if type(value).__name__ == "Decimal":
+        return int(value) if value == value.to_integral_value() else float(value)
+    return value
+
+
+def key(pk: str, sk: str) -> dict[str, Any]:
+    return {"pk": {"S": pk}, "sk": {"S": sk}}
+
+
+def get(pk: str, sk: str, *, consistent: bool = True) -> dict[str, Any] | None:
+    response = dynamodb().get_item(TableName=table_name(), Key=key(pk, sk), ConsistentRead=consistent)
+    item = response.get("Item")
+    return from_attrs(item) if item else None
+
+
+def put(item: dict[str, Any]) -> None:
+    dynamodb().put_item(TableName=table_name(), Item=to_attrs(item))
+
+
+def query_pages(*, index: str | None = None, key_condition: str, values: dict[str, Any],
+                names: dict[str, str] | None = None, filter_expression: str | None = None,
+                forward: bool = True, limit: int | None = None,
+                start_key: dict[str, Any] | None = None, consistent: bool = False) -> Iterator[tuple[list[dict], dict | None]]:
+    """Yield (items, last_evaluated_key) page by page."""
+    kwargs: dict[str, Any] = {
+        "TableName": table_name(),
+        "KeyConditionExpression": key_condition,
+        "ExpressionAttributeValues": to_attrs(values),
+        "ScanIndexForward": forward,
+    }
+    if index:
+        kwargs["IndexName"] = index
+    else:
+        kwargs["ConsistentRead"] = consistent
+    if names:
+        kwargs["ExpressionAttributeNames"] = names
+    if filter_expression:
+        kwargs["FilterExpression"] = filter_expression
+    if limit:
+        kwargs["Limit"] = limit
+    if start_key:
+        kwargs["ExclusiveStartKey"] = start_key
+    while True:
+        response = dynamodb().query(**kwargs)
+        last = response.get("LastEvaluatedKey")
+        yield [from_attrs(i) for i in response.get("Items", [])], last
+        if not last:
+            return
+        kwargs["ExclusiveStartKey"] = last
+
+
+def query_all(**kwargs: Any) -> list[dict[str, Any]]:
+    return [item for page, _ in query_pages(**kwargs) for item in page]
