@@ -1,0 +1,156 @@
+"""Treatment paths (behandelpaden): the steps a basket sets going for a case.
+
+criteria.md, "Baskets": a path is 1-5 steps. The first runs when the case
+enters the basket; each later one falls due `after_days` after the previous
+step was carried out, and runs only if the case is still open and nobody was
+reached since that previous step; otherwise it and the rest are skipped. When
+a case moves to another basket, the old basket's steps not yet carried out
+are cancelled and the new path starts, its first step skipped if that action
+was already carried out for the case.
+
+Steps are plain dicts on the case (JSON-able):
+{"step_id", "basket_id", "generation", "index", "action", "after_days", "status", "due", "done_at"}
+with status pending (waits for its due date), queued (handed to the letters
+or tasks queue), done, skipped or cancelled. Dates are ISO strings.
+"""
+from __future__ import annotations
+
+from datetime import date, datetime, timedelta
+from typing import Any, Iterable
+
+from vroegsignaal import ids
+
+# Actions the system carries out through a queue, and which queue.
+QUEUE_OF_ACTION = {"letter": "letters", "email": "letters", "phone_call": "tasks", "home_visit": "tasks"}
+OPEN_STATUSES = ("pending", "queued")
+
+
+def _step(case_id: str, basket_id: str, index: int, action: str, after_days: int, generation: int) -> dict[str, Any]:
+    return {"step_id": ids.derived_id("step", case_id, str(generation), basket_id, str(index)),
+            "basket_id": basket_id, "generation": generation, "index": index, "action": action,
+            "after_days": after_days, "status": "pending", "due": None, "done_at": None}
+
+
+def carried_out(case: dict[str, Any], action: str) -> bool:
+    """Was this action already carried out for the case (a created task counts)?"""
+    return any(s["action"] == action and s["status"] == "done" for s in case.get("steps", []))
+
+
+def enter_basket(case: dict[str, Any], basket_id: str, path: Iterable[dict[str, Any]], now: datetime) -> list[dict[str, Any]]:
+    """Move the case into a basket's path (mutates the case). Returns the steps to queue now."""
+    for step in case.get("steps", []):
+        if step["status"] in OPEN_STATUSES:
+            step["status"] = "cancelled"
+    generation = case.get("path_generation", 0) + 1
+    case["path_generation"] = generation
+    new_steps = [_step(case["case_id"], basket_id, i, s["action"], int(s.get("after_days") or 0), generation)
+                 for i, s in enumerate(path)]
+    first = new_steps[0]
+    if carried_out(case, first["action"]):
+        first["status"] = "skipped"
+        first["done_at"] = now.isoformat()
+    case.setdefault("steps", []).extend(new_steps)
+    return _start(case, first, now)
+
+
+def _start(case: dict[str, Any], step: dict[str, Any], now: datetime) -> list[dict[str, Any]]:
+    """Start a step that is due now; returns the steps to queue."""
+    if step["status"] == "pending":
+        step["due"] = now.date().isoformat()
+        if step["action"] == "none":  # files the case, nothing to carry out
+            step["status"] = "done"
+            step["done_at"] = now.isoformat()
+        else:
+            step["status"] = "queued"
+            return [step]
+    _schedule_next(case, step)
+    return []
+
+
+def _in_path(case: dict[str, Any], step: dict[str, Any], index: int) -> dict[str, Any] | None:
+    """The step at `index` of the same path (same entry into the basket)."""
+    return next((s for s in case.get("steps", [])
+                 if s["generation"] == step["generation"] and s["index"] == index), None)
+
+
+def _schedule_next(case: dict[str, Any], step: dict[str, Any]) -> None:
+    """After a step was carried out (or skipped), the next one falls due after_days later."""
+    nxt = _in_path(case, step, step["index"] + 1)
+    if nxt is not None and nxt["status"] == "pending" and step["done_at"]:
+        carried = datetime.fromisoformat(step["done_at"]).date()
+        nxt["due"] = (carried + timedelta(days=nxt["after_days"])).isoformat()
+
+
+def find_step(case: dict[str, Any], step_id: str) -> dict[str, Any] | None:
+    return next((s for s in case.get("steps", []) if s["step_id"] == step_id), None)
+
+
+def complete_step(case: dict[str, Any], step_id: str, now: datetime) -> bool:
+    """Mark a queued step carried out (mutates the case). False when it no longer
+    waits to be carried out (done before, or cancelled): the caller does nothing."""
+    step = find_step(case, step_id)
+    if step is None or step["status"] != "queued":
+        return False
+    step["status"] = "done"
+    step["done_at"] = now.isoformat()
+    _schedule_next(case, step)
+    return True
+
+
+def reached_since(case: dict[str, Any], moment: str) -> bool:
+    """Was the resident reached (a contact attempt with reached: true) after this moment?"""
+    since = datetime.fromisoformat(moment)
+    return any(a.get("reached") and datetime.fromisoformat(a["registered_at"]) > since
+               for a in case.get("contact_attempts", []))
+
+
+def queue_due_steps(case: dict[str, Any], now: datetime) -> list[dict[str, Any]]:
+    """The follow-up rule (mutates the case): pending steps whose due date has come
+    are queued if the case is open and nobody was reached since the previous step,
+    else they and the rest of their path are skipped. Returns the steps to queue."""
+    to_queue = []
+    today = now.date()
+    for step in list(case.get("steps", [])):
+        if step["status"] != "pending" or not step["due"] or date.fromisoformat(step["due"]) > today:
+            continue
+        previous = _in_path(case, step, step["index"] - 1)
+        if case.get("status") != "open" or (previous and reached_since(case, previous["done_at"])):
+            _skip_rest(case, step, now)
+            continue
+        step["status"] = "queued"
+        to_queue.append(step)
+    return to_queue
+
+
+def _skip_rest(case: dict[str, Any], step: dict[str, Any], now: datetime) -> None:
+    for other in case.get("steps", []):
+        if other["generation"] == step["generation"] and other["index"] >= step["index"] \
+                and other["status"] == "pending":
+            other["status"] = "skipped"
+            other["done_at"] = now.isoformat()
+
+
+def cancel_open_steps(case: dict[str, Any]) -> None:
+    """Closing a case stops its path."""
+    for step in case.get("steps", []):
+        if step["status"] in OPEN_STATUSES:
+            step["status"] = "cancelled"
+
+
+def next_step(case: dict[str, Any]) -> dict[str, Any] | None:
+    """What happens next for the case: {"action", "due"} or None."""
+    if case.get("status") != "open":
+        return None
+    waiting = [s for s in case.get("steps", []) if s["status"] in OPEN_STATUSES and s["due"]]
+    if not waiting:
+        return None
+    first = min(waiting, key=lambda s: s["due"])
+    return {"action": first["action"], "due": first["due"]}
+
+
+def next_due(case: dict[str, Any]) -> str | None:
+    """The earliest due date of a pending step: the follow-up schedule's index."""
+    if case.get("status") != "open":
+        return None
+    dues = [s["due"] for s in case.get("steps", []) if s["status"] == "pending" and s["due"]]
+    return min(dues) if dues else None
