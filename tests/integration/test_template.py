@@ -1,0 +1,523 @@
+"""Properties of template.yaml that neither cfn-lint nor `sam validate` check.
+
+The template is the single source of truth for resources (the local stack reads
+it too), so the promises of docs/design.md and the architecture spec are
+asserted here: partial batch responses, bounded stream retries with an
+on-failure destination, dead-letter queues, encryption, the API's routes and
+its authorizer, least-privilege policies.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from collections import Counter
+from pathlib import Path
+from typing import Any
+
+import pytest
+import yaml
+
+ROOT = Path(__file__).resolve().parents[2]
+TEMPLATE_PATH = ROOT / "template.yaml"
+
+
+# --------------------------------------------------------------------------- loading
+
+class CfnLoader(yaml.SafeLoader):
+    """A YAML loader that turns CloudFormation short tags into their long form."""
+
+
+def _construct_tag(loader: CfnLoader, tag_suffix: str, node: yaml.Node) -> dict[str, Any]:
+    name = "Ref" if tag_suffix == "Ref" else f"Fn::{tag_suffix}"
+    if isinstance(node, yaml.ScalarNode):
+        value: Any = loader.construct_scalar(node)
+        if name == "Fn::GetAtt":  # !GetAtt Resource.Attribute
+            value = value.split(".", 1)
+    elif isinstance(node, yaml.SequenceNode):
+        value = loader.construct_sequence(node, deep=True)
+    else:
+        value = loader.construct_mapping(node, deep=True)
+    return {name: value}
+
+
+CfnLoader.add_multi_constructor("!", _construct_tag)
+
+
+def load_template() -> dict[str, Any]:
+    return yaml.load(TEMPLATE_PATH.read_text(encoding="utf-8"), Loader=CfnLoader)
+
+
+@pytest.fixture(scope="module")
+def template() -> dict[str, Any]:
+    return load_template()
+
+
+@pytest.fixture(scope="module")
+def resources(template: dict[str, Any]) -> dict[str, Any]:
+    return template["Resources"]
+
+
+def of_type(resources: dict[str, Any], type_: str) -> dict[str, dict[str, Any]]:
+    return {name: r for name, r in resources.items() if r["Type"] == type_}
+
+
+def functions(resources: dict[str, Any]) -> dict[str, dict[str, Any]]:
+    return of_type(resources, "AWS::Serverless::Function")
+
+
+def events(resources: dict[str, Any], type_: str) -> list[tuple[str, str, dict[str, Any]]]:
+    """(function, event name, event properties) of every event of that type."""
+    found = []
+    for fname, fn in functions(resources).items():
+        for ename, event in (fn["Properties"].get("Events") or {}).items():
+            if event["Type"] == type_:
+                found.append((fname, ename, event["Properties"]))
+    return found
+
+
+def ref_name(value: Any) -> str | None:
+    """The logical id behind {"Ref": X} or {"Fn::GetAtt": [X, attr]}."""
+    if isinstance(value, dict):
+        if "Ref" in value:
+            return value["Ref"]
+        if "Fn::GetAtt" in value:
+            return value["Fn::GetAtt"][0]
+    return None
+
+
+def function_timeout(template: dict[str, Any], fn: dict[str, Any]) -> int:
+    return fn["Properties"].get("Timeout", template["Globals"]["Function"]["Timeout"])
+
+
+# --------------------------------------------------------------------------- basics
+
+def test_is_a_sam_template(template):
+    assert template["Transform"] == "AWS::Serverless-2016-10-31"
+    assert template["Parameters"]["Stage"]["Default"] == "prod"
+    assert template["Parameters"]["SenderEmail"]["Default"] == "vroegsignalering@example.nl"
+
+
+def test_globals_of_every_function(template):
+    g = template["Globals"]["Function"]
+    assert g["Runtime"] == "python3.12"
+    assert g["Architectures"] == ["arm64"]
+    assert g["Tracing"] == "Active"
+    assert g["Layers"] == [{"Ref": "CommonLayer"}]
+    env = g["Environment"]["Variables"]
+    assert env["TABLE_NAME"] == {"Ref": "Table"}
+    assert env["BUCKET_NAME"] == {"Ref": "DataBucket"}
+    assert env["LETTERS_QUEUE_URL"] == {"Ref": "LettersQueue"}
+    assert env["TASKS_QUEUE_URL"] == {"Ref": "TasksQueue"}
+    assert env["SENDER_EMAIL"] == {"Ref": "SenderEmail"}
+    assert env["POWERTOOLS_SERVICE_NAME"] == "vroegsignaal"
+    assert env["POWERTOOLS_METRICS_NAMESPACE"] == "Vroegsignaal"
+    secret = env["HOUSEHOLD_KEY_SECRET"]["Fn::Sub"]
+    assert secret.startswith("{{resolve:secretsmanager:${HouseholdKeySecret}")
+    assert "AWS_ENDPOINT_URL" not in env  # only the local stack and tests set it
+
+
+def test_no_function_overrides_the_environment(resources):
+    # Functions inherit the environment from Globals; a per-function block
+    # would merge, but keep it in one place so nothing drifts.
+    for name, fn in functions(resources).items():
+        assert "Environment" not in fn["Properties"], name
+
+
+def test_layer(resources):
+    layer = resources["CommonLayer"]
+    assert layer["Type"] == "AWS::Serverless::LayerVersion"
+    assert layer["Properties"]["ContentUri"] == "layers/common/"
+    assert layer["Properties"]["CompatibleRuntimes"] == ["python3.12"]
+    assert layer["Metadata"]["BuildMethod"] == "python3.12"
+    assert layer["Metadata"]["BuildArchitecture"] == "arm64"
+    assert (ROOT / "layers/common/requirements.txt").exists()
+
+
+def test_layer_requirements_match_the_runtime_pins():
+    def pins(path: Path) -> set[str]:
+        lines = path.read_text(encoding="utf-8").splitlines()
+        return {ln.strip() for ln in lines if ln.strip() and not ln.lstrip().startswith("#")}
+
+    assert pins(ROOT / "layers/common/requirements.txt") == pins(ROOT / "requirements.txt")
+
+
+# --------------------------------------------------------------------------- handlers
+
+EXPECTED_HANDLERS = {  # docs/design.md
+    "AuthorizerFunction": ("functions/authorizer/", "authorizer.lambda_handler"),
+    "IntakeFunction": ("functions/intake/", "intake_api.lambda_handler"),
+    "ClassifyFunction": ("functions/classify/", "classify_stream.lambda_handler"),
+    "MunicipalityFunction": ("functions/municipality/", "municipality_api.lambda_handler"),
+    "LettersFunction": ("functions/actions/", "letters_queue.lambda_handler"),
+    "TasksFunction": ("functions/actions/", "tasks_queue.lambda_handler"),
+    "FollowUpsFunction": ("functions/followups/", "followups_schedule.lambda_handler"),
+}
+
+
+def test_functions_and_handlers_as_in_the_design(resources):
+    actual = {
+        name: (fn["Properties"]["CodeUri"], fn["Properties"]["Handler"])
+        for name, fn in functions(resources).items()
+    }
+    assert actual == EXPECTED_HANDLERS
+
+
+def test_handler_convention_and_unique_modules(resources):
+    modules = []
+    for name, fn in functions(resources).items():
+        handler = fn["Properties"]["Handler"]
+        assert re.fullmatch(r"[a-z][a-z0-9_]*\.lambda_handler", handler), (name, handler)
+        modules.append(handler.split(".")[0])
+    assert not [m for m, n in Counter(modules).items() if n > 1], modules
+
+
+def test_every_function_logs_to_its_own_group_with_retention(resources, template):
+    groups = of_type(resources, "AWS::Logs::LogGroup")
+    used = []
+    for name, fn in functions(resources).items():
+        group = ref_name(fn["Properties"]["LoggingConfig"]["LogGroup"])
+        assert group in groups, name
+        assert groups[group]["Properties"]["RetentionInDays"] == {"Ref": "LogRetentionDays"}
+        used.append(group)
+    assert len(set(used)) == len(used)
+
+
+# --------------------------------------------------------------------------- event sources
+
+def test_every_batch_event_source_reports_item_failures(resources):
+    batch_events = events(resources, "SQS") + events(resources, "DynamoDB")
+    assert {f for f, _, _ in batch_events} == {"ClassifyFunction", "LettersFunction", "TasksFunction"}
+    for fname, ename, props in batch_events:
+        # Neither validator catches a typo here (architecture.md, pitfalls).
+        assert props.get("FunctionResponseTypes") == ["ReportBatchItemFailures"], (fname, ename)
+
+
+def test_stream_event_source(resources):
+    (fname, _, props), = events(resources, "DynamoDB")
+    assert fname == "ClassifyFunction"
+    assert props["Stream"] == {"Fn::GetAtt": ["Table", "StreamArn"]}
+    assert props["StartingPosition"] in ("TRIM_HORIZON", "LATEST")
+    assert 1 <= props["BatchSize"] <= 1000
+    assert 0 <= props.get("MaximumBatchingWindowInSeconds", 0) <= 300
+    assert props["BisectBatchOnFunctionError"] is True
+    assert isinstance(props["MaximumRetryAttempts"], int)
+    assert 0 <= props["MaximumRetryAttempts"] <= 10
+    assert 60 <= props["MaximumRecordAgeInSeconds"] <= 86400
+    on_failure = props["DestinationConfig"]["OnFailure"]
+    assert on_failure["Type"] == "SQS"
+    destination = ref_name(on_failure["Destination"])
+    assert resources[destination]["Type"] == "AWS::SQS::Queue"
+    # the failure queue is kept, not consumed by anything
+    assert destination not in {ref_name(p["Queue"]) for _, _, p in events(resources, "SQS")}
+
+
+def _filter_admits(pattern: dict[str, Any], record: dict[str, Any]) -> bool:
+    """A small evaluator of Lambda event filter patterns (exact values only)."""
+    for key, expected in pattern.items():
+        if key not in record:
+            return False
+        if isinstance(expected, dict):
+            if not isinstance(record[key], dict) or not _filter_admits(expected, record[key]):
+                return False
+        else:
+            assert isinstance(expected, list) and all(isinstance(v, str) for v in expected)
+            if record[key] not in expected:
+                return False
+    return True
+
+
+def _stream_record(event_name: str, item_type: str) -> dict[str, Any]:
+    return {
+        "eventName": event_name,
+        "dynamodb": {"NewImage": {"pk": {"S": "X"}, "sk": {"S": "Y"}, "type": {"S": item_type}}},
+    }
+
+
+def test_stream_filter_only_admits_inserted_signals(resources):
+    (_, _, props), = events(resources, "DynamoDB")
+    filters = props["FilterCriteria"]["Filters"]
+    assert len(filters) == 1
+    pattern = json.loads(filters[0]["Pattern"])
+    assert pattern == {"eventName": ["INSERT"], "dynamodb": {"NewImage": {"type": {"S": ["signal"]}}}}
+    assert _filter_admits(pattern, _stream_record("INSERT", "signal"))
+    for event_name, item_type in [("MODIFY", "signal"), ("REMOVE", "signal"),
+                                  ("INSERT", "case"), ("INSERT", "task"), ("MODIFY", "case")]:
+        assert not _filter_admits(pattern, _stream_record(event_name, item_type))
+
+
+def test_sqs_event_sources(resources, template):
+    queues = of_type(resources, "AWS::SQS::Queue")
+    sources = {ref_name(p["Queue"]) for _, _, p in events(resources, "SQS")}
+    assert sources == {"LettersQueue", "TasksQueue"}
+    for fname, ename, props in events(resources, "SQS"):
+        assert 1 <= props["BatchSize"] <= 10, (fname, ename)
+        queue = queues[ref_name(props["Queue"])]["Properties"]
+        # a message stays invisible while the function may still be working on it
+        assert queue["VisibilityTimeout"] >= 6 * function_timeout(template, functions(resources)[fname])
+
+
+def test_event_source_queues_have_a_dead_letter_queue(resources):
+    queues = of_type(resources, "AWS::SQS::Queue")
+    sources = {ref_name(p["Queue"]) for _, _, p in events(resources, "SQS")}
+    for name in sources:
+        redrive = queues[name]["Properties"]["RedrivePolicy"]
+        dlq = ref_name(redrive["deadLetterTargetArn"])
+        assert dlq in queues and dlq not in sources, name
+        assert 1 <= redrive["maxReceiveCount"] <= 10
+        assert queues[dlq]["Properties"]["MessageRetentionPeriod"] == 1209600
+
+
+def test_every_queue_is_encrypted_with_the_data_key(resources):
+    queues = of_type(resources, "AWS::SQS::Queue")
+    assert len(queues) == 5
+    for name, q in queues.items():
+        assert ref_name(q["Properties"].get("KmsMasterKeyId")) == "DataKey", name
+
+
+def test_follow_ups_run_on_a_schedule(resources):
+    evts = [e for e in resources["FollowUpsFunction"]["Properties"]["Events"].values()]
+    assert len(evts) == 1
+    assert evts[0]["Type"] in ("Schedule", "ScheduleV2")
+    assert evts[0]["Properties"]["ScheduleExpression"] == "rate(1 hour)"
+
+
+# --------------------------------------------------------------------------- storage
+
+def test_table(resources):
+    props = resources["Table"]["Properties"]
+    assert props["BillingMode"] == "PAY_PER_REQUEST"
+    assert props["KeySchema"] == [
+        {"AttributeName": "pk", "KeyType": "HASH"},
+        {"AttributeName": "sk", "KeyType": "RANGE"},
+    ]
+    indexes = {i["IndexName"]: i for i in props["GlobalSecondaryIndexes"]}
+    assert set(indexes) == {"gsi1", "gsi2", "gsi3"}
+    for name, index in indexes.items():
+        assert index["KeySchema"] == [
+            {"AttributeName": f"{name}pk", "KeyType": "HASH"},
+            {"AttributeName": f"{name}sk", "KeyType": "RANGE"},
+        ]
+        assert index["Projection"] == {"ProjectionType": "ALL"}
+    attributes = {a["AttributeName"]: a["AttributeType"] for a in props["AttributeDefinitions"]}
+    assert attributes == {k: "S" for k in
+                          ["pk", "sk", "gsi1pk", "gsi1sk", "gsi2pk", "gsi2sk", "gsi3pk", "gsi3sk"]}
+    assert props["StreamSpecification"]["StreamViewType"] == "NEW_IMAGE"
+    assert props["TimeToLiveSpecification"] == {"AttributeName": "expires_at", "Enabled": True}
+    assert props["PointInTimeRecoverySpecification"]["PointInTimeRecoveryEnabled"] is True
+    sse = props["SSESpecification"]
+    assert sse["SSEEnabled"] is True and sse["SSEType"] == "KMS"
+    assert ref_name(sse["KMSMasterKeyId"]) == "DataKey"
+    assert props["DeletionProtectionEnabled"] is True
+    assert resources["Table"]["DeletionPolicy"] == "Retain"
+
+
+def test_data_key(resources):
+    key = resources["DataKey"]
+    assert key["Type"] == "AWS::KMS::Key"
+    assert key["Properties"]["EnableKeyRotation"] is True
+
+
+def test_bucket(resources):
+    props = resources["DataBucket"]["Properties"]
+    assert props["VersioningConfiguration"]["Status"] == "Enabled"
+    (rule,) = props["BucketEncryption"]["ServerSideEncryptionConfiguration"]
+    assert rule["ServerSideEncryptionByDefault"]["SSEAlgorithm"] == "aws:kms"
+    assert ref_name(rule["ServerSideEncryptionByDefault"]["KMSMasterKeyID"]) == "DataKey"
+    assert rule["BucketKeyEnabled"] is True
+    assert props["PublicAccessBlockConfiguration"] == {
+        "BlockPublicAcls": True,
+        "BlockPublicPolicy": True,
+        "IgnorePublicAcls": True,
+        "RestrictPublicBuckets": True,
+    }
+    assert props["OwnershipControls"]["Rules"] == [{"ObjectOwnership": "BucketOwnerEnforced"}]
+    rules = props["LifecycleConfiguration"]["Rules"]
+    assert any("NoncurrentVersionExpiration" in r and r["Status"] == "Enabled" for r in rules)
+
+
+def test_bucket_denies_insecure_transport(resources):
+    (policy,) = of_type(resources, "AWS::S3::BucketPolicy").values()
+    assert policy["Properties"]["Bucket"] == {"Ref": "DataBucket"}
+    statements = policy["Properties"]["PolicyDocument"]["Statement"]
+    assert any(
+        s["Effect"] == "Deny"
+        and s["Condition"] == {"Bool": {"aws:SecureTransport": "false"}}
+        for s in statements
+    )
+
+
+# --------------------------------------------------------------------------- API
+
+EXPECTED_ROUTES = {  # signals-api.md, municipality-api.md
+    ("POST", "/signals"): "IntakeFunction",
+    ("POST", "/signals/batch"): "IntakeFunction",
+    ("GET", "/signals/{reference}"): "IntakeFunction",
+    **{
+        (method, "/municipalities/{code}" + path): "MunicipalityFunction"
+        for method, path in [
+            ("GET", "/criteria"),
+            ("PUT", "/criteria"),
+            ("GET", "/criteria/versions"),
+            ("POST", "/criteria/versions/{version}/activate"),
+            ("POST", "/criteria/preview"),
+            ("GET", "/baskets"),
+            ("GET", "/baskets/{basket_id}/cases"),
+            ("GET", "/cases/{case_id}"),
+            ("POST", "/cases/{case_id}/move"),
+            ("POST", "/cases/{case_id}/contact-attempts"),
+            ("POST", "/cases/{case_id}/close"),
+            ("GET", "/cases/{case_id}/letters/{letter_id}"),
+            ("GET", "/tasks"),
+            ("PATCH", "/tasks/{task_id}"),
+            ("PUT", "/letter-template"),
+            ("GET", "/exports/ddas"),
+        ]
+    },
+}
+
+
+def api_routes(resources) -> list[tuple[str, str, str]]:
+    return [(p["Method"].upper(), p["Path"], fname) for fname, _, p in events(resources, "Api")]
+
+
+def test_every_api_event_belongs_to_the_api(resources):
+    assert of_type(resources, "AWS::Serverless::Api").keys() == {"Api"}
+    for fname, ename, props in events(resources, "Api"):
+        assert props["RestApiId"] == {"Ref": "Api"}, (fname, ename)
+        assert "{proxy+}" not in props["Path"] and props["Method"].lower() != "any", (fname, ename)
+
+
+def test_no_route_is_declared_twice(resources):
+    routes = [(m, p) for m, p, _ in api_routes(resources)]
+    assert not [r for r, n in Counter(routes).items() if n > 1]
+
+
+def test_routes_are_those_of_the_spec(resources):
+    assert {(m, p): f for m, p, f in api_routes(resources)} == EXPECTED_ROUTES
+
+
+def test_no_local_only_route_is_deployed(resources):
+    assert not [p for _, p, _ in api_routes(resources) if p.startswith("/_local")]
+
+
+def test_api_authorizer(resources):
+    props = resources["Api"]["Properties"]
+    auth = props["Auth"]
+    assert auth["DefaultAuthorizer"] == "KeyAuthorizer"
+    authorizer = auth["Authorizers"]["KeyAuthorizer"]
+    assert authorizer["FunctionArn"] == {"Fn::GetAtt": ["AuthorizerFunction", "Arn"]}
+    assert authorizer["FunctionPayloadType"] == "REQUEST"
+    assert authorizer["Identity"]["Headers"] == ["Authorization"]
+    assert 0 <= authorizer["Identity"]["ReauthorizeEvery"] <= 3600
+    assert auth["UsagePlan"]["CreateUsagePlan"] == "PER_API"
+    assert props["StageName"] == {"Ref": "Stage"}
+    assert props["TracingEnabled"] is True
+    # no route opts out of the authorizer
+    for fname, ename, p in events(resources, "Api"):
+        assert "Auth" not in p, (fname, ename)
+    # the authorizer itself is not routed
+    assert "Events" not in resources["AuthorizerFunction"]["Properties"]
+
+
+@pytest.mark.parametrize(
+    "response_type, status, error",
+    [
+        ("UNAUTHORIZED", 401, "unauthorized"),
+        ("ACCESS_DENIED", 403, "forbidden"),
+        ("MISSING_AUTHENTICATION_TOKEN", 404, "not_found"),
+        ("RESOURCE_NOT_FOUND", 404, "not_found"),
+        ("DEFAULT_4XX", None, None),
+        ("DEFAULT_5XX", None, None),
+    ],
+)
+def test_gateway_responses_are_json_error_bodies(resources, response_type, status, error):
+    response = resources["Api"]["Properties"]["GatewayResponses"][response_type]
+    if status is not None:
+        assert int(response["StatusCode"]) == status
+    assert response["ResponseParameters"]["Headers"]["Content-Type"] == "'application/json'"
+    body = json.loads(response["ResponseTemplates"]["application/json"])
+    assert set(body) == {"error", "message"}
+    if error is not None:
+        assert body["error"] == error
+
+
+def test_api_url_output(template):
+    assert template["Outputs"]["ApiUrl"]["Value"] == {
+        "Fn::Sub": "https://${Api}.execute-api.${AWS::Region}.amazonaws.com/${Stage}"
+    }
+    for name in ["TableName", "BucketName", "LettersQueueUrl", "TasksQueueUrl"]:
+        assert name in template["Outputs"]
+
+
+# --------------------------------------------------------------------------- policies
+
+def _statements(fn: dict[str, Any]) -> list[dict[str, Any]]:
+    found = []
+    for policy in fn["Properties"].get("Policies", []):
+        if isinstance(policy, dict) and "Statement" in policy:
+            found.extend(policy["Statement"])
+    return found
+
+
+def _as_list(value: Any) -> list[Any]:
+    return value if isinstance(value, list) else [value]
+
+
+def test_no_wildcard_resource_for_data_services(resources):
+    for name, fn in functions(resources).items():
+        for statement in _statements(fn):
+            actions = _as_list(statement["Action"])
+            assert "*" not in actions, name
+            services = {a.split(":")[0] for a in actions}
+            if services & {"dynamodb", "s3", "sqs", "kms"}:
+                for resource in _as_list(statement["Resource"]):
+                    assert resource != "*", (name, statement.get("Sid"))
+                    if isinstance(resource, str):  # literal ARNs would bypass the stack
+                        pytest.fail(f"{name}: literal resource {resource!r}")
+
+
+def test_policy_templates_target_the_table(resources):
+    for name, fn in functions(resources).items():
+        for policy in fn["Properties"].get("Policies", []):
+            assert isinstance(policy, dict), (name, policy)  # no managed policy names
+            if "Statement" in policy:
+                continue
+            ((template_name, params),) = policy.items()
+            assert template_name.startswith("DynamoDB"), (name, template_name)
+            assert params == {"TableName": {"Ref": "Table"}}, name
+
+
+def _allowed(fn: dict[str, Any], action: str) -> bool:
+    return any(action in _as_list(s["Action"]) for s in _statements(fn) if s["Effect"] == "Allow")
+
+
+def test_functions_can_use_the_data_key(resources):
+    for name, fn in functions(resources).items():
+        assert _allowed(fn, "kms:Decrypt"), name
+
+
+def test_senders_may_send_to_the_action_queues(resources):
+    for name in ["ClassifyFunction", "FollowUpsFunction"]:
+        fn = resources[name]
+        statements = [s for s in _statements(fn) if "sqs:SendMessage" in _as_list(s["Action"])]
+        targets = {ref_name(r) for s in statements for r in _as_list(s["Resource"])}
+        assert {"LettersQueue", "TasksQueue"} <= targets, name
+        assert _allowed(fn, "kms:GenerateDataKey"), name
+
+
+def test_intake_cannot_update_or_delete(resources):
+    fn = resources["IntakeFunction"]
+    assert _allowed(fn, "dynamodb:PutItem")
+    for action in ["dynamodb:UpdateItem", "dynamodb:DeleteItem", "dynamodb:Scan"]:
+        assert not _allowed(fn, action), action
+
+
+# --------------------------------------------------------------------------- linters
+
+def test_cfn_lint_reports_nothing():
+    from cfnlint.api import lint
+
+    matches = lint(TEMPLATE_PATH.read_text(encoding="utf-8"), regions=["eu-west-1"])
+    problems = [f"{m.rule.id} {m.message} (line {m.linenumber})" for m in matches]
+    assert problems == []
