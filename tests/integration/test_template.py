@@ -292,7 +292,7 @@ def test_table(resources):
         {"AttributeName": "sk", "KeyType": "RANGE"},
     ]
     indexes = {i["IndexName"]: i for i in props["GlobalSecondaryIndexes"]}
-    assert set(indexes) == {"gsi1", "gsi2", "gsi3"}
+    assert set(indexes) == {"gsi1", "gsi2", "gsi3", "gsi4"}
     for name, index in indexes.items():
         assert index["KeySchema"] == [
             {"AttributeName": f"{name}pk", "KeyType": "HASH"},
@@ -301,7 +301,7 @@ def test_table(resources):
         assert index["Projection"] == {"ProjectionType": "ALL"}
     attributes = {a["AttributeName"]: a["AttributeType"] for a in props["AttributeDefinitions"]}
     assert attributes == {k: "S" for k in
-                          ["pk", "sk", "gsi1pk", "gsi1sk", "gsi2pk", "gsi2sk", "gsi3pk", "gsi3sk"]}
+                          ["pk", "sk", "gsi1pk", "gsi1sk", "gsi2pk", "gsi2sk", "gsi3pk", "gsi3sk", "gsi4pk", "gsi4sk"]}
     assert props["StreamSpecification"]["StreamViewType"] == "NEW_IMAGE"
     assert props["TimeToLiveSpecification"] == {"AttributeName": "expires_at", "Enabled": True}
     assert props["PointInTimeRecoverySpecification"]["PointInTimeRecoveryEnabled"] is True

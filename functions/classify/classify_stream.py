@@ -1,0 +1,45 @@
+"""Classify new signals from the table's stream (INSERTs of signals only, by
+the event source filter). Partial batch responses: a failing record is
+retried alone, the others stay committed; redelivery changes nothing twice."""
+from __future__ import annotations
+
+import os
+
+from aws_lambda_powertools import Logger, Metrics, Tracer
+from aws_lambda_powertools.metrics import MetricUnit
+from aws_lambda_powertools.utilities.batch import BatchProcessor, EventType, process_partial_response
+
+from vroegsignaal.adapters import queues, table
+from vroegsignaal.adapters.cases import DynamoCaseStore
+from vroegsignaal.adapters.criteria_store import ActiveCriteriaCache
+from vroegsignaal.services.classify_stream import SignalClassifier
+
+logger = Logger()
+metrics = Metrics()
+tracer = Tracer()
+processor = BatchProcessor(event_type=EventType.DynamoDBStreams)
+criteria = ActiveCriteriaCache()
+classifier = SignalClassifier(DynamoCaseStore(), criteria.get, queues.send_steps,
+                              os.environ.get("HOUSEHOLD_KEY_SECRET", ""))
+
+
+@tracer.capture_method
+def record_handler(record):  # Powertools passes it as record=...
+    signal_item = table.from_attrs(record["dynamodb"]["NewImage"])
+    result = classifier.handle(signal_item)
+    case = result.case
+    logger.info("signal classified", extra={
+        "signal_id": signal_item["signal_id"], "case_id": case["case_id"], "basket_id": case["basket_id"],
+        "criteria_version": case["criteria_version"], "new_case": result.is_new,
+        "redelivered": result.already_attached, "queued_steps": len(result.to_queue)})
+    if not result.already_attached:
+        metrics.add_metric(name="SignalsClassified", unit=MetricUnit.Count, value=1)
+        metrics.add_metric(name="CasesOpened", unit=MetricUnit.Count, value=int(result.is_new))
+
+
+@logger.inject_lambda_context
+@metrics.log_metrics
+@tracer.capture_lambda_handler
+def lambda_handler(event, context):
+    return process_partial_response(event=event, record_handler=record_handler, processor=processor,
+                                    context=context)

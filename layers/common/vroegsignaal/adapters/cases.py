@@ -1,0 +1,157 @@
+"""Cases and tasks in the table (docs/design.md).
+
+A case is written whole, conditioned on the version read, so two writers never
+overwrite each other: the loser gets `ConcurrentChange` and retries (a stream
+record is redelivered, an SQS message comes back).
+"""
+from __future__ import annotations
+
+import base64
+import json
+from typing import Any
+
+from botocore.exceptions import ClientError
+
+from vroegsignaal.domain import paths
+
+from . import table
+
+DUE_PARTITION = "DUE"
+
+
+class ConcurrentChange(Exception):
+    """The case changed since it was read."""
+
+
+def case_key(case: dict[str, Any]) -> dict[str, Any]:
+    return table.key(f"HH#{case['household']}", f"CASE#{case['case_id']}")
+
+
+def _case_item(case: dict[str, Any]) -> dict[str, Any]:
+    """The case with its keys and index attributes, all derived from the case itself."""
+    code, opened = case["municipality_code"], f"{case['opened_at']}#{case['case_id']}"
+    item = {**case,
+            "pk": f"HH#{case['household']}", "sk": f"CASE#{case['case_id']}", "type": "case",
+            "gsi1pk": f"MUN#{code}#BASKET#{case['basket_id']}", "gsi1sk": opened,
+            "gsi2pk": f"MUN#{code}#CASES", "gsi2sk": opened,
+            "gsi3pk": f"CASE#{case['case_id']}", "gsi3sk": "CASE"}
+    due = paths.next_due(case)
+    if due:  # sparse: only cases with a step waiting for its date are in the due index
+        item["gsi4pk"], item["gsi4sk"] = DUE_PARTITION, f"{due}#{case['case_id']}"
+    return item
+
+
+_INDEX_ATTRS = ("pk", "sk", "type", "gsi1pk", "gsi1sk", "gsi2pk", "gsi2sk", "gsi3pk", "gsi3sk", "gsi4pk", "gsi4sk")
+
+
+def _case_of(item: dict[str, Any]) -> dict[str, Any]:
+    return {k: v for k, v in item.items() if k not in _INDEX_ATTRS}
+
+
+def case_put(case: dict[str, Any]) -> dict[str, Any]:
+    """A transactional Put of the case, conditioned on the version it was read at."""
+    read_version = case["version"]
+    item = _case_item({**case, "version": read_version + 1})
+    put: dict[str, Any] = {"TableName": table.table_name(), "Item": table.to_attrs(item)}
+    if read_version == 0:
+        put["ConditionExpression"] = "attribute_not_exists(pk)"
+    else:
+        put["ConditionExpression"] = "version = :v"
+        put["ExpressionAttributeValues"] = {":v": {"N": str(read_version)}}
+    return {"Put": put}
+
+
+def _cancelled_by_condition(error: ClientError) -> bool:
+    code = error.response["Error"]["Code"]
+    if code == "ConditionalCheckFailedException":
+        return True
+    if code == "TransactionCanceledException":
+        reasons = error.response.get("CancellationReasons") or []
+        return any(r.get("Code") == "ConditionalCheckFailed" for r in reasons) or not reasons
+    return False
+
+
+class DynamoCaseStore:
+    def household_cases(self, household: str) -> list[dict[str, Any]]:
+        """Every case of a household, strongly consistent (matching must see the last write)."""
+        items = table.query_all(key_condition="pk = :pk AND begins_with(sk, :case)",
+                                values={":pk": f"HH#{household}", ":case": "CASE#"}, consistent=True)
+        return [_case_of(i) for i in items]
+
+    def write(self, case: dict[str, Any], *extra: dict[str, Any]) -> None:
+        """Write the case (and other transact items with it) if nobody changed it meanwhile."""
+        try:
+            if extra:
+                table.dynamodb().transact_write_items(TransactItems=[case_put(case), *extra])
+            else:
+                table.dynamodb().put_item(**case_put(case)["Put"])
+        except ClientError as error:
+            if _cancelled_by_condition(error):
+                raise ConcurrentChange(case["case_id"]) from None
+            raise
+        case["version"] += 1
+
+    def save_classified(self, case: dict[str, Any], signal_item: dict[str, Any]) -> None:
+        """The case and the signal's link to it, in one transaction."""
+        link = {"Update": {
+            "TableName": table.table_name(), "Key": table.key(signal_item["pk"], signal_item["sk"]),
+            "UpdateExpression": "SET case_id = :case, household = :household",
+            "ExpressionAttributeValues": table.to_attrs({":case": case["case_id"], ":household": case["household"]}),
+        }}
+        self.write(case, link)
+
+    def get(self, household: str, case_id: str) -> dict[str, Any] | None:
+        item = table.get(f"HH#{household}", f"CASE#{case_id}")
+        return _case_of(item) if item else None
+
+    def find(self, municipality_code: str, case_id: str) -> dict[str, Any] | None:
+        """A case by id, only within its municipality (another's is as good as absent)."""
+        items = table.query_all(index="gsi3", key_condition="gsi3pk = :pk", values={":pk": f"CASE#{case_id}"})
+        if not items or items[0]["municipality_code"] != municipality_code:
+            return None
+        # The index is eventually consistent: read the case itself.
+        return self.get(items[0]["household"], case_id)
+
+    def page(self, *, index: str, pk: str, limit: int, cursor: str | None,
+             filter_expression: str | None = None, values: dict[str, Any] | None = None,
+             names: dict[str, str] | None = None) -> tuple[list[dict[str, Any]], str | None]:
+        """One page of an index, oldest first, with an opaque cursor."""
+        start = decode_cursor(cursor) if cursor else None
+        pk_attr = f"{index}pk"
+        items: list[dict[str, Any]] = []
+        last = start
+        # A filter can leave a page short: keep reading until the page is full or the index ends.
+        while len(items) < limit:
+            pages = table.query_pages(index=index, key_condition=f"{pk_attr} = :pk",
+                                      values={":pk": pk, **(values or {})}, names=names,
+                                      filter_expression=filter_expression, limit=limit - len(items),
+                                      start_key=last)
+            batch, last = next(pages)
+            items.extend(batch)
+            if not last:
+                break
+        return [_case_of(i) for i in items], encode_cursor(last) if last else None
+
+    def due(self, until: str) -> list[dict[str, Any]]:
+        """Cases with a step due on or before this date (the follow-up schedule)."""
+        items = table.query_all(index="gsi4", key_condition="gsi4pk = :pk AND gsi4sk <= :until",
+                                values={":pk": DUE_PARTITION, ":until": f"{until}#~"})
+        return [_case_of(i) for i in items]
+
+
+class CursorError(ValueError):
+    """A cursor that is not one of ours."""
+
+
+def encode_cursor(last_key: dict[str, Any]) -> str:
+    return base64.urlsafe_b64encode(json.dumps(last_key, separators=(",", ":")).encode()).decode()
+
+
+def decode_cursor(cursor: str) -> dict[str, Any]:
+    try:
+        key = json.loads(base64.urlsafe_b64decode(cursor.encode()))
+    except (ValueError, UnicodeDecodeError):
+        raise CursorError("cursor is not valid") from None
+    if not isinstance(key, dict) or not all(isinstance(v, dict) and len(v) == 1 for v in key.values()):
+        raise CursorError("cursor is not valid")
+    return key

@@ -1,0 +1,60 @@
+"""Lambda events and context as API Gateway and the runtime shape them."""
+from __future__ import annotations
+
+import json
+import uuid
+from dataclasses import dataclass
+from typing import Any
+
+PARTNERS = {
+    "energie-noord": {"kind": "partner", "partner_id": "energie-noord", "partner_type": "energy"},
+    "woonstede": {"kind": "partner", "partner_id": "woonstede", "partner_type": "housing"},
+    "vitens": {"kind": "partner", "partner_id": "vitens", "partner_type": "water"},
+}
+
+
+def municipality(code: str) -> dict[str, Any]:
+    return {"kind": "municipality", "municipality_code": code}
+
+
+@dataclass
+class LambdaContext:
+    function_name: str = "test-function"
+    memory_limit_in_mb: int = 512
+    invoked_function_arn: str = "arn:aws:lambda:eu-west-1:123456789012:function:test-function"
+    aws_request_id: str = ""
+
+    def __post_init__(self):
+        self.aws_request_id = self.aws_request_id or str(uuid.uuid4())
+
+    def get_remaining_time_in_millis(self) -> int:
+        return 30_000
+
+
+def api_event(method: str, resource: str, path_params: dict | None = None, *, body: Any = None,
+              principal: dict | None = None, query: dict | None = None, raw_body: str | None = None) -> dict:
+    path = resource
+    for name, value in (path_params or {}).items():
+        path = path.replace("{" + name + "}", value)
+    if raw_body is None and body is not None:
+        raw_body = json.dumps(body)
+    return {
+        "resource": resource, "path": path, "httpMethod": method,
+        "headers": {"Content-Type": "application/json", "Authorization": "Bearer x"},
+        "multiValueHeaders": {"Content-Type": ["application/json"], "Authorization": ["Bearer x"]},
+        "queryStringParameters": query, "multiValueQueryStringParameters":
+            {k: [v] for k, v in query.items()} if query else None,
+        "pathParameters": path_params, "stageVariables": None,
+        "requestContext": {"requestId": str(uuid.uuid4()), "stage": "prod", "resourcePath": resource,
+                           "httpMethod": method, "path": f"/prod{path}", "identity": {"sourceIp": "127.0.0.1"},
+                           "authorizer": ({"principalId": principal.get("partner_id") or principal.get("municipality_code"),
+                                           **principal} if principal else None)},
+        "body": raw_body, "isBase64Encoded": False,
+    }
+
+
+def call(handler, event) -> tuple[int, Any]:
+    response = handler(event, LambdaContext())
+    body = response.get("body")
+    content_type = (response.get("headers") or {}).get("Content-Type", "")
+    return response["statusCode"], json.loads(body) if body and "json" in content_type else body
