@@ -56,5 +56,7 @@ def api_event(method: str, resource: str, path_params: dict | None = None, *, bo
 def call(handler, event) -> tuple[int, Any]:
     response = handler(event, LambdaContext())
     body = response.get("body")
-    content_type = (response.get("headers") or {}).get("Content-Type", "")
+    headers = {k.lower(): v for k, v in (response.get("headers") or {}).items()}
+    headers.update({k.lower(): v[-1] for k, v in (response.get("multiValueHeaders") or {}).items() if v})
+    content_type = headers.get("content-type", "")
     return response["statusCode"], json.loads(body) if body and "json" in content_type else body
