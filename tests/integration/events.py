@@ -60,3 +60,18 @@ def call(handler, event) -> tuple[int, Any]:
     headers.update({k.lower(): v[-1] for k, v in (response.get("multiValueHeaders") or {}).items() if v})
     content_type = headers.get("content-type", "")
     return response["statusCode"], json.loads(body) if body and "json" in content_type else body
+
+
+def stream_event(items: list[dict]) -> dict:
+    """A DynamoDB stream event (INSERTs) for items as the low-level client returns them."""
+    records = []
+    for number, item in enumerate(items, start=1):
+        records.append({
+            "eventID": uuid.uuid4().hex, "eventName": "INSERT", "eventVersion": "1.1",
+            "eventSource": "aws:dynamodb", "awsRegion": "eu-west-1",
+            "eventSourceARN": "arn:aws:dynamodb:eu-west-1:123456789012:table/t/stream/2026-11-27T00:00:00.000",
+            "dynamodb": {"ApproximateCreationDateTime": 1795760000, "Keys": {"pk": item["pk"], "sk": item["sk"]},
+                         "NewImage": item, "SequenceNumber": f"{number:021d}", "SizeBytes": 1000,
+                         "StreamViewType": "NEW_IMAGE"},
+        })
+    return {"Records": records}

@@ -1,0 +1,147 @@
+"""The classify handler on stream batches, against moto: cases, baskets, queued
+steps, redelivery, partial failures and criteria that went bad in S3."""
+import json
+
+import pytest
+
+from tests.factories import signal_body
+from tests.integration.events import PARTNERS, LambdaContext, api_event, call, stream_event
+
+pytestmark = pytest.mark.usefixtures("tenants")
+
+
+@pytest.fixture
+def handlers():
+    import classify_stream
+    import intake_api
+    return intake_api.lambda_handler, classify_stream.lambda_handler
+
+
+def receive(intake, partner="energie-noord", **overrides) -> dict:
+    """Post a signal and return its stored item in low-level form (the stream's NewImage)."""
+    from vroegsignaal.adapters import aws, table
+    body = signal_body(**overrides)
+    status, _ = call(intake, api_event("POST", "/signals", body=body, principal=PARTNERS[partner]))
+    assert status == 201
+    key = table.key(f"SIGNAL#{partner}#{body['reference']}", "SIGNAL")
+    return aws.client("dynamodb").get_item(TableName=table.table_name(), Key=key)["Item"]
+
+
+def cases_of(code="GM0632"):
+    from vroegsignaal.adapters import table
+    return table.query_all(index="gsi2", key_condition="gsi2pk = :pk", values={":pk": f"MUN#{code}#CASES"})
+
+
+def queued(queue_env):
+    import os
+    from vroegsignaal.adapters import aws
+    sqs = aws.client("sqs")
+    messages = sqs.receive_message(QueueUrl=os.environ[queue_env], MaxNumberOfMessages=10)
+    return [json.loads(m["Body"]) for m in messages.get("Messages", [])]
+
+
+def test_new_signals_open_cases_in_their_baskets_and_queue_first_steps(handlers):
+    intake, classify = handlers
+    low = receive(intake, reference="EN-1")
+    crisis = receive(intake, reference="EN-2", crisis=True, debtor__address__house_number=14)
+    response = classify(stream_event([low, crisis]), LambdaContext())
+    assert response == {"batchItemFailures": []}
+    baskets = sorted(case["basket_id"] for case in cases_of())
+    assert baskets == ["crisis", "enkelvoudig"]
+    letters, tasks = queued("LETTERS_QUEUE_URL"), queued("TASKS_QUEUE_URL")
+    assert [m["action"] for m in letters] == ["letter"] and [m["action"] for m in tasks] == ["home_visit"]
+    assert all(set(m) == {"case_id", "household", "municipality_code", "step_id", "action", "basket_id"}
+               for m in letters + tasks)  # no debtor data on the queues
+
+
+def test_signal_gets_its_case_and_the_partner_sees_received(handlers):
+    from vroegsignaal.adapters import table
+    intake, classify = handlers
+    classify(stream_event([receive(intake)]), LambdaContext())
+    item = table.get("SIGNAL#energie-noord#EN-2026-000123", "SIGNAL")
+    assert item["case_id"] == cases_of()[0]["case_id"]
+    assert "3441" not in item["household"]  # a keyed hash, not the address
+    event = api_event("GET", "/signals/{reference}", {"reference": "EN-2026-000123"}, principal=PARTNERS["energie-noord"])
+    assert call(intake, event)[1]["status"] == "received"
+
+
+def test_second_partner_at_the_same_household_makes_it_meervoudig(handlers):
+    intake, classify = handlers
+    classify(stream_event([receive(intake)]), LambdaContext())
+    second = receive(intake, "woonstede", reference="WS-9", debtor__address__postcode="3441ab")
+    classify(stream_event([second]), LambdaContext())
+    (case,) = cases_of()
+    assert case["basket_id"] == "meervoudig" and len(case["signals"]) == 2
+    assert len(case["classifications"]) == 2
+
+
+def test_redelivered_batch_changes_nothing(handlers):
+    from vroegsignaal.adapters import table
+    intake, classify = handlers
+    event = stream_event([receive(intake, reference="EN-1"), receive(intake, reference="EN-2",
+                                                                     debtor__address__house_number=99)])
+    classify(event, LambdaContext())
+    before = {c["case_id"]: c for c in cases_of()}
+    assert classify(event, LambdaContext()) == {"batchItemFailures": []}
+    after = {c["case_id"]: c for c in cases_of()}
+    assert after == before  # same cases, same versions, nothing written twice
+    assert all(c["version"] == 1 for c in after.values())
+    assert table.get("SIGNAL#energie-noord#EN-1", "SIGNAL")["case_id"] in after
+
+
+def test_a_failing_record_is_reported_alone_and_the_others_are_committed(handlers):
+    intake, classify = handlers
+    good1 = receive(intake, reference="EN-1")
+    bad = receive(intake, reference="EN-2", debtor__address__house_number=20)
+    good2 = receive(intake, reference="EN-3", debtor__address__house_number=30)
+    del bad["signal"]["M"]["debtor"]  # a record the classifier cannot read
+    event = stream_event([good1, bad, good2])
+    response = classify(event, LambdaContext())
+    failed_sequence = event["Records"][1]["dynamodb"]["SequenceNumber"]
+    assert response == {"batchItemFailures": [{"itemIdentifier": failed_sequence}]}
+    assert len(cases_of()) == 2
+
+
+def test_corrupt_criteria_in_s3_never_stop_classification(handlers):
+    import os
+
+    import classify_stream
+    from vroegsignaal.adapters import aws
+    from vroegsignaal.adapters.criteria_store import CriteriaRepository
+    from vroegsignaal.domain.criteria import example_document, parse_criteria
+    intake, classify = handlers
+    CriteriaRepository().upload("GM0632", parse_criteria(example_document(), municipality_code="GM0632"))
+    classify(stream_event([receive(intake, reference="EN-1")]), LambdaContext())
+    aws.client("s3").put_object(Bucket=os.environ["BUCKET_NAME"], Key="criteria/GM0632/active.json", Body=b"{not json")
+    classify_stream.criteria.ttl = 0  # make the cache look again
+    try:
+        young = receive(intake, reference="EN-2", debtor__address__house_number=50, debtor__date_of_birth="2005-01-01")
+        assert classify(stream_event([young]), LambdaContext()) == {"batchItemFailures": []}
+    finally:
+        classify_stream.criteria.ttl = 60.0
+    by_number = {c["house_number"]: c for c in cases_of()}
+    assert by_number[50]["basket_id"] == "jongeren" and by_number[50]["criteria_version"] == "v1"
+
+
+def test_corrupt_criteria_without_a_good_copy_fall_back_to_the_default(handlers):
+    import os
+
+    from vroegsignaal.adapters import aws
+    intake, classify = handlers
+    aws.client("s3").put_object(Bucket=os.environ["BUCKET_NAME"], Key="criteria/GM0632/active.json",
+                                Body=json.dumps({"version": "v9", "document": {"baskets": []}}).encode())
+    assert classify(stream_event([receive(intake)]), LambdaContext()) == {"batchItemFailures": []}
+    assert cases_of()[0]["criteria_version"] == "default"
+
+
+def test_calls_per_classified_signal(handlers):
+    """At most 3 DynamoDB calls per signal, and no S3 call once the criteria are cached."""
+    from vroegsignaal.adapters import aws
+    intake, classify = handlers
+    items = [receive(intake, reference=f"EN-{i}", debtor__address__house_number=i + 1) for i in range(5)]
+    classify(stream_event(items[:1]), LambdaContext())  # warms the criteria cache
+    calls = []
+    for service in ("dynamodb", "s3"):
+        aws.client(service).meta.events.register("before-call", lambda model, **_: calls.append(model.service_model.service_name))
+    classify(stream_event(items[1:]), LambdaContext())
+    assert calls.count("dynamodb") <= 3 * 4 and calls.count("s3") == 0
