@@ -1,0 +1,51 @@
+"""Tasks (phone calls and home visits for consultants) in the table.
+
+A task's id is derived from its case and step, so creating it twice (a
+redelivered message) finds the first one instead of making a second.
+"""
+from __future__ import annotations
+
+from typing import Any
+
+from vroegsignaal import ids
+
+from . import table
+
+_INDEX_ATTRS = ("pk", "sk", "type", "gsi2pk", "gsi2sk")
+TASK_FIELDS = ("task_id", "case_id", "basket_id", "type", "status", "assignee", "due", "created_at", "done_at")
+
+
+def task_id_for(case_id: str, step_id: str) -> str:
+    return ids.derived_id("task", case_id, step_id)
+
+
+def task_item(task: dict[str, Any]) -> dict[str, Any]:
+    return {**task, "pk": f"TASK#{task['task_id']}", "sk": "TASK", "type": "task",
+            "gsi2pk": f"MUN#{task['municipality_code']}#TASKS", "gsi2sk": f"{task['created_at']}#{task['task_id']}"}
+
+
+def task_of(item: dict[str, Any]) -> dict[str, Any]:
+    return {k: v for k, v in item.items() if k not in _INDEX_ATTRS}
+
+
+def view(task: dict[str, Any]) -> dict[str, Any]:
+    """A task as the API shows it."""
+    return {name: task.get(name) for name in TASK_FIELDS}
+
+
+def put_new(task: dict[str, Any]) -> dict[str, Any]:
+    """A transact item creating the task once."""
+    return {"Put": {"TableName": table.table_name(), "Item": table.to_attrs(task_item(task)),
+                    "ConditionExpression": "attribute_not_exists(pk)"}}
+
+
+def put_changed(task: dict[str, Any], *, expected_status: str) -> dict[str, Any]:
+    """A transact item writing a changed task, if its status is still what was read."""
+    return {"Put": {"TableName": table.table_name(), "Item": table.to_attrs(task_item(task)),
+                    "ConditionExpression": "#s = :expected", "ExpressionAttributeNames": {"#s": "status"},
+                    "ExpressionAttributeValues": {":expected": {"S": expected_status}}}}
+
+
+def get(task_id: str) -> dict[str, Any] | None:
+    item = table.get(f"TASK#{task_id}", "TASK")
+    return task_of(item) if item else None
