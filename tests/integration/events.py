@@ -75,3 +75,13 @@ def stream_event(items: list[dict]) -> dict:
                          "StreamViewType": "NEW_IMAGE"},
         })
     return {"Records": records}
+
+
+def sqs_event(bodies: list[dict], queue: str = "vroegsignaal-LettersQueue") -> dict:
+    """An SQS event as Lambda delivers it."""
+    return {"Records": [{
+        "messageId": str(uuid.uuid4()), "receiptHandle": uuid.uuid4().hex, "body": json.dumps(body),
+        "attributes": {"ApproximateReceiveCount": "1", "SentTimestamp": "1795760000000"},
+        "messageAttributes": {}, "md5OfBody": "", "eventSource": "aws:sqs",
+        "eventSourceARN": f"arn:aws:sqs:eu-west-1:123456789012:{queue}", "awsRegion": "eu-west-1",
+    } for body in bodies]}

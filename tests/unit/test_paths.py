@@ -94,3 +94,13 @@ def test_reentering_a_basket_makes_new_step_ids():
     ids = [s["step_id"] for s in case["steps"]]
     assert len(ids) == len(set(ids))
     assert case["steps"][0]["status"] == "cancelled"
+
+
+def test_a_queued_step_stays_in_the_due_index_and_is_stale_after_a_while():
+    case = new_case()
+    (letter,) = paths.enter_basket(case, "enkelvoudig", LETTER_THEN_CALL, T0)
+    assert paths.next_due(case) == "2026-11-27"
+    assert paths.stale_queued_steps(case, T0 + timedelta(minutes=5)) == []
+    assert paths.stale_queued_steps(case, T0 + timedelta(minutes=20)) == [letter]
+    paths.complete_step(case, letter["step_id"], T0)
+    assert paths.next_due(case) == "2026-12-11"

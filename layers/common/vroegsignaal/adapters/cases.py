@@ -13,14 +13,11 @@ from typing import Any
 from botocore.exceptions import ClientError
 
 from vroegsignaal.domain import paths
+from vroegsignaal.domain.errors import ConcurrentChange
 
 from . import table
 
 DUE_PARTITION = "DUE"
-
-
-class ConcurrentChange(Exception):
-    """The case changed since it was read."""
 
 
 def case_key(case: dict[str, Any]) -> dict[str, Any]:

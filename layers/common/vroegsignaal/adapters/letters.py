@@ -7,6 +7,7 @@ overwrites the same object instead of making a second letter.
 from __future__ import annotations
 
 import os
+import time
 
 from botocore.exceptions import ClientError
 
@@ -60,3 +61,23 @@ def get_template(code: str) -> str | None:
 def put_template(code: str, source: str) -> None:
     client("s3").put_object(Bucket=_bucket(), Key=_template_key(code), Body=source.encode("utf-8"),
                             ContentType="text/plain; charset=utf-8")
+
+
+class LetterStore:
+    """The letter port of services.actions: templates cached per container."""
+
+    def __init__(self, template_ttl_seconds: float = 60.0):
+        self._monotonic = time.monotonic
+        self._ttl = template_ttl_seconds
+        self._templates: dict[str, tuple[float, str | None]] = {}
+
+    letter_id_for = staticmethod(letter_id_for)
+    put_letter = staticmethod(put_letter)
+
+    def template(self, code: str) -> str | None:
+        hit = self._templates.get(code)
+        if hit and hit[0] > self._monotonic():
+            return hit[1]
+        source = get_template(code)
+        self._templates[code] = (self._monotonic() + self._ttl, source)
+        return source

@@ -20,12 +20,16 @@ def task_id_for(case_id: str, step_id: str) -> str:
 
 
 def task_item(task: dict[str, Any]) -> dict[str, Any]:
-    return {**task, "pk": f"TASK#{task['task_id']}", "sk": "TASK", "type": "task",
+    # Every item's `type` says what the item is, so the task's own type is `task_type`.
+    fields = {k: v for k, v in task.items() if k != "type"}
+    return {**fields, "task_type": task["type"], "pk": f"TASK#{task['task_id']}", "sk": "TASK", "type": "task",
             "gsi2pk": f"MUN#{task['municipality_code']}#TASKS", "gsi2sk": f"{task['created_at']}#{task['task_id']}"}
 
 
 def task_of(item: dict[str, Any]) -> dict[str, Any]:
-    return {k: v for k, v in item.items() if k not in _INDEX_ATTRS}
+    task = {k: v for k, v in item.items() if k not in _INDEX_ATTRS and k != "task_type"}
+    task["type"] = item["task_type"]
+    return task
 
 
 def view(task: dict[str, Any]) -> dict[str, Any]:

@@ -14,3 +14,7 @@ class ValidationFailed(Exception):
     def __init__(self, details: list[dict]):
         super().__init__(f"{len(details)} validation problem(s)")
         self.details = details
+
+
+class ConcurrentChange(Exception):
+    """The case changed since it was read; the writer reads again and retries."""

@@ -9,7 +9,8 @@ are cancelled and the new path starts, its first step skipped if that action
 was already carried out for the case.
 
 Steps are plain dicts on the case (JSON-able):
-{"step_id", "basket_id", "generation", "index", "action", "after_days", "status", "due", "done_at"}
+{"step_id", "basket_id", "generation", "index", "action", "after_days", "status", "due", "done_at",
+"queued_at"}
 with status pending (waits for its due date), queued (handed to the letters
 or tasks queue), done, skipped or cancelled. Dates are ISO strings.
 """
@@ -61,7 +62,7 @@ def _start(case: dict[str, Any], step: dict[str, Any], now: datetime) -> list[di
             step["status"] = "done"
             step["done_at"] = now.isoformat()
         else:
-            step["status"] = "queued"
+            _queue(step, now)
             return [step]
     _schedule_next(case, step)
     return []
@@ -117,9 +118,22 @@ def queue_due_steps(case: dict[str, Any], now: datetime) -> list[dict[str, Any]]
         if case.get("status") != "open" or (previous and reached_since(case, previous["done_at"])):
             _skip_rest(case, step, now)
             continue
-        step["status"] = "queued"
+        _queue(step, now)
         to_queue.append(step)
     return to_queue
+
+
+def _queue(step: dict[str, Any], now: datetime) -> None:
+    step["status"] = "queued"
+    step["queued_at"] = now.isoformat()
+
+
+def stale_queued_steps(case: dict[str, Any], now: datetime, *, older_than: timedelta = timedelta(minutes=15)) -> list[dict[str, Any]]:
+    """Queued steps not carried out for a while: their message may never have been sent
+    (a failure between writing the case and sending). Sending again is harmless:
+    the consumers are idempotent on (case, step)."""
+    return [s for s in case.get("steps", []) if s["status"] == "queued"
+            and datetime.fromisoformat(s["queued_at"]) <= now - older_than]
 
 
 def _skip_rest(case: dict[str, Any], step: dict[str, Any], now: datetime) -> None:
@@ -149,8 +163,9 @@ def next_step(case: dict[str, Any]) -> dict[str, Any] | None:
 
 
 def next_due(case: dict[str, Any]) -> str | None:
-    """The earliest due date of a pending step: the follow-up schedule's index."""
+    """The earliest due date of a step not yet carried out: the follow-up schedule's
+    index (queued steps stay in it until carried out, so a lost message is sent again)."""
     if case.get("status") != "open":
         return None
-    dues = [s["due"] for s in case.get("steps", []) if s["status"] == "pending" and s["due"]]
+    dues = [s["due"] for s in case.get("steps", []) if s["status"] in OPEN_STATUSES and s["due"]]
     return min(dues) if dues else None

@@ -1,0 +1,45 @@
+"""What the letters and tasks queue handlers share: one SQS batch of step
+messages, each carried out by services.actions.StepRunner, with partial batch
+responses (a failing message comes back and, after maxReceiveCount, goes to
+the dead-letter queue; the others are done)."""
+from __future__ import annotations
+
+import json
+
+from aws_lambda_powertools import Logger, Metrics, Tracer
+from aws_lambda_powertools.metrics import MetricUnit
+from aws_lambda_powertools.utilities.batch import BatchProcessor, EventType, process_partial_response
+
+from vroegsignaal.adapters import letters, mail, registry, tasks
+from vroegsignaal.adapters.cases import DynamoCaseStore
+from vroegsignaal.services.actions import StepRunner
+
+logger = Logger()
+metrics = Metrics()
+tracer = Tracer()
+runner = StepRunner(cases=DynamoCaseStore(), tasks=tasks, letter_store=letters.LetterStore(),
+                    municipality=registry.municipality, send_email=mail.send_email)
+
+
+@tracer.capture_method
+def record_handler(record):  # Powertools passes it as record=...
+    message = json.loads(record["body"])
+    outcome = runner.run(message)
+    logger.info("step handled", extra={"case_id": message["case_id"], "step_id": message["step_id"],
+                                       "action": message["action"], "done": outcome.done, "what": outcome.what})
+    if outcome.done:
+        metrics.add_metric(name=f"Steps_{outcome.what}", unit=MetricUnit.Count, value=1)
+
+
+def make_handler():
+    """A Lambda handler with its own batch processor (one per function)."""
+    processor = BatchProcessor(event_type=EventType.SQS)
+
+    @logger.inject_lambda_context
+    @metrics.log_metrics
+    @tracer.capture_lambda_handler
+    def lambda_handler(event, context):
+        return process_partial_response(event=event, record_handler=record_handler, processor=processor,
+                                        context=context)
+
+    return lambda_handler

@@ -1,0 +1,117 @@
+"""Carrying out treatment-path steps: letters, e-mails, tasks; and the
+follow-up schedule that queues steps when they fall due.
+
+Every step is idempotent on (case, step): a step that is no longer `queued`
+(done before, cancelled by a move or a close) is left alone, and the ids of
+letters and tasks derive from the case and the step, so a redelivered message
+never makes a second letter or task.
+"""
+from __future__ import annotations
+
+import logging
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any, Callable
+
+from vroegsignaal import clock
+from vroegsignaal.domain import cases as case_rules
+from vroegsignaal.domain import letters, paths
+from vroegsignaal.domain.errors import ConcurrentChange
+
+log = logging.getLogger(__name__)
+
+
+@dataclass
+class StepOutcome:
+    done: bool
+    what: str  # "letter", "email", "task" or why nothing was done
+
+
+class StepRunner:
+    """Ports: case store, task store functions, letter store, municipality profiles, mailer."""
+
+    def __init__(self, *, cases, tasks, letter_store, municipality: Callable[[str], dict | None],
+                 send_email: Callable[..., None], now: Callable[[], datetime] = clock.now):
+        self.cases = cases
+        self.tasks = tasks
+        self.letter_store = letter_store
+        self.municipality = municipality
+        self.send_email = send_email
+        self.now = now
+
+    def _queued(self, message: dict[str, Any]) -> tuple[dict | None, dict | None, str]:
+        case = self.cases.get(message["household"], message["case_id"])
+        if case is None:
+            return None, None, "case gone"
+        step = paths.find_step(case, message["step_id"])
+        if step is None or step["status"] != "queued":
+            return case, None, f"step {step['status'] if step else 'unknown'}"
+        return case, step, ""
+
+    def run(self, message: dict[str, Any]) -> StepOutcome:
+        case, step, why = self._queued(message)
+        if step is None:
+            return StepOutcome(False, why)
+        if step["action"] in ("phone_call", "home_visit"):
+            return self._task(case, step)
+        return self._letter(case, step)
+
+    def _task(self, case: dict[str, Any], step: dict[str, Any]) -> StepOutcome:
+        now = self.now()
+        task = {"task_id": self.tasks.task_id_for(case["case_id"], step["step_id"]), "case_id": case["case_id"],
+                "household": case["household"], "municipality_code": case["municipality_code"],
+                "basket_id": step["basket_id"], "step_id": step["step_id"], "type": step["action"],
+                "status": "open", "assignee": None, "due": step["due"], "created_at": clock.iso(now),
+                "done_at": None}
+        paths.complete_step(case, step["step_id"], now)  # a created task counts as carried out
+        case.setdefault("tasks", []).append(task["task_id"])
+        self.cases.write(case, self.tasks.put_new(task))
+        return StepOutcome(True, "task")
+
+    def _letter(self, case: dict[str, Any], step: dict[str, Any]) -> StepOutcome:
+        now = self.now()
+        latest = case_rules.latest_signal(case)["signal"]
+        email = next((e["signal"]["debtor"].get("email") for e in reversed(case["signals"])
+                      if e["signal"]["debtor"].get("email")), None)
+        channel = "email" if step["action"] == "email" and email else "letter"  # no address: a letter
+        code = case["municipality_code"]
+        profile = self.municipality(code) or {"name": code}
+        context = letters.build_context(
+            debtor=latest["debtor"], address=latest["debtor"]["address"], municipality=profile,
+            partner_types=sorted({e["partner_type"] for e in case["signals"]}),
+            total_amount_cents=sum(int(e["signal"]["amount_cents"]) for e in case["signals"]),
+            case_id=case["case_id"], letter_date=now.date())
+        text = letters.render_text(context, self.letter_store.template(code))
+        letter_id = self.letter_store.letter_id_for(case["case_id"], step["step_id"])
+        # The PDF is kept for e-mails too: the case shows what the resident received.
+        self.letter_store.put_letter(code, case["case_id"], letter_id, letters.render_pdf(context, text))
+        if channel == "email":
+            self.send_email(to=email, subject=letters.subject_line(context), text=text)
+        paths.complete_step(case, step["step_id"], now)
+        case.setdefault("letters", []).append({"letter_id": letter_id, "created_at": clock.iso(now),
+                                                "step": step["step_id"], "action": step["action"],
+                                                "channel": channel})
+        self.cases.write(case)
+        return StepOutcome(True, channel)
+
+
+def run_followups(cases, send_steps: Callable, now: datetime) -> dict[str, int]:
+    """Queue every path step that has fallen due (criteria.md rules in domain.paths),
+    and send again steps that stayed queued too long. Returns counts."""
+    counts = {"cases": 0, "queued": 0, "resent": 0, "conflicts": 0}
+    for case in cases.due(now.date().isoformat()):
+        counts["cases"] += 1
+        stale = paths.stale_queued_steps(case, now)
+        statuses = [s["status"] for s in case["steps"]]
+        due = paths.queue_due_steps(case, now)
+        if statuses != [s["status"] for s in case["steps"]]:  # queued or skipped: store it first
+            try:
+                cases.write(case)
+            except ConcurrentChange:
+                counts["conflicts"] += 1  # changed meanwhile: the next run looks again
+                continue
+        if due or stale:
+            send_steps(case, due + stale)
+        counts["queued"] += len(due)
+        counts["resent"] += len(stale)
+    return counts

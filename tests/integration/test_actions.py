@@ -1,0 +1,177 @@
+"""Treatment paths carried out: letters (PDF in S3), e-mails (SES), tasks, and
+follow-up steps on a moving clock — handlers against moto."""
+import json
+import os
+
+import pytest
+
+from tests.factories import signal_body
+from tests.integration.events import PARTNERS, LambdaContext, api_event, call, sqs_event, stream_event
+
+pytestmark = pytest.mark.usefixtures("tenants")
+
+
+@pytest.fixture
+def pipeline():
+    import classify_stream
+    import followups_schedule
+    import intake_api
+    import letters_queue
+    import tasks_queue
+    from vroegsignaal import clock
+    clock.reset()
+    yield intake_api.lambda_handler, classify_stream.lambda_handler, letters_queue.lambda_handler, \
+        tasks_queue.lambda_handler, followups_schedule.lambda_handler
+    clock.reset()
+
+
+def drain(queue_env):
+    """Take every message off a queue (as the Lambda poller would)."""
+    from vroegsignaal.adapters import aws
+    sqs, bodies = aws.client("sqs"), []
+    while True:
+        got = sqs.receive_message(QueueUrl=os.environ[queue_env], MaxNumberOfMessages=10).get("Messages", [])
+        if not got:
+            return bodies
+        for message in got:
+            bodies.append(json.loads(message["Body"]))
+            sqs.delete_message(QueueUrl=os.environ[queue_env], ReceiptHandle=message["ReceiptHandle"])
+
+
+def open_case(pipeline, **overrides):
+    from vroegsignaal.adapters import aws, table
+    intake, classify, *_ = pipeline
+    body = signal_body(**overrides)
+    assert call(intake, api_event("POST", "/signals", body=body, principal=PARTNERS["energie-noord"]))[0] == 201
+    key = table.key(f"SIGNAL#energie-noord#{body['reference']}", "SIGNAL")
+    item = aws.client("dynamodb").get_item(TableName=table.table_name(), Key=key)["Item"]
+    assert classify(stream_event([item]), LambdaContext()) == {"batchItemFailures": []}
+    return the_case()
+
+
+def the_case():
+    from vroegsignaal.adapters import table
+    (item,) = table.query_all(index="gsi2", key_condition="gsi2pk = :pk", values={":pk": "MUN#GM0632#CASES"})
+    from vroegsignaal.adapters.cases import DynamoCaseStore
+    return DynamoCaseStore().get(item["household"], item["case_id"])
+
+
+def letter_objects():
+    from vroegsignaal.adapters import aws
+    listing = aws.client("s3").list_objects_v2(Bucket=os.environ["BUCKET_NAME"], Prefix="letters/")
+    return [o["Key"] for o in listing.get("Contents", [])]
+
+
+def test_a_letter_step_delivered_twice_makes_exactly_one_pdf(pipeline):
+    from pypdf import PdfReader
+    import io
+    from vroegsignaal.adapters import aws
+    _, _, letters, *_ = pipeline
+    open_case(pipeline)
+    (message,) = drain("LETTERS_QUEUE_URL")
+    assert letters(sqs_event([message]), LambdaContext()) == {"batchItemFailures": []}
+    assert letters(sqs_event([message]), LambdaContext()) == {"batchItemFailures": []}
+    (key,) = letter_objects()
+    case = the_case()
+    assert len(case["letters"]) == 1 and case["steps"][0]["status"] == "done"
+    pdf = aws.client("s3").get_object(Bucket=os.environ["BUCKET_NAME"], Key=key)["Body"].read()
+    text = "".join(page.extract_text() for page in PdfReader(io.BytesIO(pdf)).pages)
+    assert "van Dijk" in text and "Rijnstraat 12" in text and "Woerden" in text
+
+
+def test_a_failing_message_is_reported_and_the_others_are_done(pipeline):
+    _, _, letters, *_ = pipeline
+    open_case(pipeline)
+    (good,) = drain("LETTERS_QUEUE_URL")
+    bad = {**good, "household": "no-such-household", "case_id": None}  # unreadable: KeyError/TypeError
+    bad.pop("step_id")
+    event = sqs_event([bad, good])
+    response = letters(event, LambdaContext())
+    assert response == {"batchItemFailures": [{"itemIdentifier": event["Records"][0]["messageId"]}]}
+    assert len(letter_objects()) == 1
+
+
+def test_letter_then_phone_call_after_14_days(pipeline):
+    from vroegsignaal import clock
+    _, _, letters, tasks, followups = pipeline
+    open_case(pipeline)
+    letters(sqs_event(drain("LETTERS_QUEUE_URL")), LambdaContext())
+    followups({}, LambdaContext())
+    assert drain("TASKS_QUEUE_URL") == []  # not yet due
+    clock.advance(13)
+    followups({}, LambdaContext())
+    assert drain("TASKS_QUEUE_URL") == []
+    clock.advance(1)
+    followups({}, LambdaContext())
+    (message,) = drain("TASKS_QUEUE_URL")
+    assert message["action"] == "phone_call"
+    assert tasks(sqs_event([message]), LambdaContext()) == {"batchItemFailures": []}
+    assert tasks(sqs_event([message]), LambdaContext()) == {"batchItemFailures": []}  # redelivered
+    case = the_case()
+    assert len(case["tasks"]) == 1
+    from vroegsignaal.adapters import tasks as task_store
+    task = task_store.get(case["tasks"][0])
+    assert (task["type"], task["status"], task["basket_id"]) == ("phone_call", "open", "enkelvoudig")
+
+
+def test_no_phone_call_when_the_resident_was_reached(pipeline):
+    from vroegsignaal import clock
+    from vroegsignaal.adapters.cases import DynamoCaseStore
+    _, _, letters, _, followups = pipeline
+    open_case(pipeline)
+    letters(sqs_event(drain("LETTERS_QUEUE_URL")), LambdaContext())
+    clock.advance(2)
+    case = the_case()
+    case["contact_attempts"].append({"attempt_id": "a1", "type": "Telefoon", "reached": True,
+                                     "registered_at": clock.now().isoformat()})
+    DynamoCaseStore().write(case)
+    clock.advance(14)
+    followups({}, LambdaContext())
+    assert drain("TASKS_QUEUE_URL") == []
+    assert [s["status"] for s in the_case()["steps"]] == ["done", "skipped"]
+
+
+def test_no_phone_call_when_the_case_was_closed(pipeline):
+    from vroegsignaal import clock
+    from vroegsignaal.adapters.cases import DynamoCaseStore
+    _, _, letters, _, followups = pipeline
+    open_case(pipeline)
+    letters(sqs_event(drain("LETTERS_QUEUE_URL")), LambdaContext())
+    case = the_case()
+    case["status"] = "closed"
+    DynamoCaseStore().write(case)
+    clock.advance(20)
+    assert followups({}, LambdaContext())["queued"] == 0
+    assert drain("TASKS_QUEUE_URL") == []
+
+
+def test_email_step_sends_the_letter_text_by_ses(pipeline):
+    from moto.core import DEFAULT_ACCOUNT_ID
+    from moto.ses.models import ses_backends
+    from vroegsignaal.adapters.criteria_store import CriteriaRepository
+    from vroegsignaal.domain.criteria import parse_criteria
+    _, _, letters, *_ = pipeline
+    document = {"schema_version": 1, "baskets": [{"id": "mail", "name": "Mail", "action": "email"}]}
+    CriteriaRepository().upload("GM0632", parse_criteria(document, municipality_code="GM0632"))
+    import classify_stream
+    classify_stream.criteria.clear()
+    open_case(pipeline)
+    letters(sqs_event(drain("LETTERS_QUEUE_URL")), LambdaContext())
+    sent = ses_backends[DEFAULT_ACCOUNT_ID]["eu-west-1"].sent_messages
+    assert len(sent) == 1 and sent[0].destinations["ToAddresses"] == ["a.vandijk@example.nl"]
+    assert "Van Dijk" in sent[0].body and "Gemeente Woerden" in sent[0].body
+    assert the_case()["letters"][0]["channel"] == "email"
+
+
+def test_email_without_address_becomes_a_letter(pipeline):
+    from vroegsignaal.adapters.criteria_store import CriteriaRepository
+    from vroegsignaal.domain.criteria import parse_criteria
+    import classify_stream
+    from tests.factories import DELETE
+    _, _, letters, *_ = pipeline
+    document = {"schema_version": 1, "baskets": [{"id": "mail", "name": "Mail", "action": "email"}]}
+    CriteriaRepository().upload("GM0632", parse_criteria(document, municipality_code="GM0632"))
+    classify_stream.criteria.clear()
+    open_case(pipeline, debtor__email=DELETE)
+    letters(sqs_event(drain("LETTERS_QUEUE_URL")), LambdaContext())
+    assert the_case()["letters"][0]["channel"] == "letter" and len(letter_objects()) == 1
