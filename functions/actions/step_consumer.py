@@ -6,17 +6,18 @@ from __future__ import annotations
 
 import json
 
-from aws_lambda_powertools import Logger, Metrics, Tracer
+from aws_lambda_powertools import Logger, Metrics
 from aws_lambda_powertools.metrics import MetricUnit
 from aws_lambda_powertools.utilities.batch import BatchProcessor, EventType, process_partial_response
 
+from vroegsignaal import observability
 from vroegsignaal.adapters import letters, mail, registry, tasks
 from vroegsignaal.adapters.cases import DynamoCaseStore
 from vroegsignaal.services.actions import StepRunner
 
 logger = Logger()
 metrics = Metrics()
-tracer = Tracer()
+tracer = observability.tracer()
 runner = StepRunner(cases=DynamoCaseStore(), tasks=tasks, letter_store=letters.LetterStore(),
                     municipality=registry.municipality, send_email=mail.send_email)
 

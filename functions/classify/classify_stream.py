@@ -5,10 +5,11 @@ from __future__ import annotations
 
 import os
 
-from aws_lambda_powertools import Logger, Metrics, Tracer
+from aws_lambda_powertools import Logger, Metrics
 from aws_lambda_powertools.metrics import MetricUnit
 from aws_lambda_powertools.utilities.batch import BatchProcessor, EventType, process_partial_response
 
+from vroegsignaal import observability
 from vroegsignaal.adapters import queues, table
 from vroegsignaal.adapters.cases import DynamoCaseStore
 from vroegsignaal.adapters.criteria_store import ActiveCriteriaCache
@@ -16,7 +17,7 @@ from vroegsignaal.services.classify_stream import SignalClassifier
 
 logger = Logger()
 metrics = Metrics()
-tracer = Tracer()
+tracer = observability.tracer()
 processor = BatchProcessor(event_type=EventType.DynamoDBStreams)
 criteria = ActiveCriteriaCache()
 classifier = SignalClassifier(DynamoCaseStore(), criteria.get, queues.send_steps,

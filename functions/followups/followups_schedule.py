@@ -1,17 +1,17 @@
 """The follow-up schedule (EventBridge): queue every path step that has fallen due."""
 from __future__ import annotations
 
-from aws_lambda_powertools import Logger, Metrics, Tracer
+from aws_lambda_powertools import Logger, Metrics
 from aws_lambda_powertools.metrics import MetricUnit
 
-from vroegsignaal import clock
+from vroegsignaal import clock, observability
 from vroegsignaal.adapters import queues
 from vroegsignaal.adapters.cases import DynamoCaseStore
 from vroegsignaal.services.actions import run_followups
 
 logger = Logger()
 metrics = Metrics()
-tracer = Tracer()
+tracer = observability.tracer()
 cases = DynamoCaseStore()
 
 

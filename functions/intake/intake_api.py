@@ -2,12 +2,12 @@
 GET /signals/{reference}. Thin: HTTP in, services.intake, HTTP out."""
 from __future__ import annotations
 
-from aws_lambda_powertools import Logger, Metrics, Tracer
+from aws_lambda_powertools import Logger, Metrics
 from aws_lambda_powertools.event_handler import APIGatewayRestResolver
 from aws_lambda_powertools.logging import correlation_paths
 from aws_lambda_powertools.metrics import MetricUnit
 
-from vroegsignaal import api
+from vroegsignaal import api, observability
 from vroegsignaal.adapters import registry
 from vroegsignaal.adapters.signals import DynamoSignalStore
 from vroegsignaal.services.intake import Intake
@@ -17,7 +17,7 @@ BATCH_MAX_BYTES = 6 * 1024 * 1024
 
 logger = Logger()
 metrics = Metrics()
-tracer = Tracer()
+tracer = observability.tracer()
 app = APIGatewayRestResolver()
 api.install(app)
 

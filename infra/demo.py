@@ -1,0 +1,159 @@
+"""`make demo`: the product's main job, end to end, on the local stack.
+
+Registers the demo partners and two municipalities, uploads the example
+criteria of criteria.md for Woerden (Utrecht keeps the default), sends a
+realistic batch of signals from several partners over HTTP, lets the pipeline
+run until quiet (classification, letters, tasks), and prints per municipality
+the werkbakjes overview and where the letters are.
+"""
+from __future__ import annotations
+
+import json
+import sys
+import time
+import urllib.error
+import urllib.request
+from pathlib import Path
+from typing import Any
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT / "layers" / "common"))
+
+from infra.demo_data import demo_signals  # noqa: E402
+from infra.local.stack import LocalStack  # noqa: E402
+from vroegsignaal import clock  # noqa: E402
+from vroegsignaal.domain.criteria import example_document  # noqa: E402
+
+OUT = ROOT / "out" / "demo"
+TENANTS = ROOT / "infra" / "tenants.demo.json"
+
+
+class Api:
+    def __init__(self, base_url: str):
+        self.base_url = base_url
+
+    def call(self, method: str, path: str, key: str, body: Any = None) -> tuple[int, Any]:
+        data = json.dumps(body).encode() if body is not None else None
+        request = urllib.request.Request(self.base_url + path, data=data, method=method, headers={
+            "Authorization": f"Bearer {key}", "Content-Type": "application/json"})
+        try:
+            with urllib.request.urlopen(request, timeout=60) as response:
+                status, raw, kind = response.status, response.read(), response.headers.get("Content-Type", "")
+        except urllib.error.HTTPError as error:
+            status, raw, kind = error.code, error.read(), error.headers.get("Content-Type", "")
+        return status, json.loads(raw) if "json" in kind else raw
+
+    def all_pages(self, path: str, key: str, field: str) -> list[dict]:
+        items, cursor = [], None
+        while True:
+            sep = "&" if "?" in path else "?"
+            status, body = self.call("GET", f"{path}{sep}limit=200" + (f"&cursor={cursor}" if cursor else ""), key)
+            if status != 200:
+                raise RuntimeError(f"GET {path}: {status} {body}")
+            items += body[field]
+            cursor = body.get("next_cursor")
+            if not cursor:
+                return items
+
+
+def step(text: str) -> None:
+    print(f"· {text}", flush=True)
+
+
+def path_text(path: list[dict]) -> str:
+    return " → ".join(s["action"] + (f" (+{s['after_days']}d)" if s.get("after_days") else "") for s in path)
+
+
+def main() -> int:
+    started = time.monotonic()
+    tenants = json.loads(TENANTS.read_text(encoding="utf-8"))
+    keys = {t["id"]: t["api_key"] for t in tenants["partners"]}
+    keys.update({m["code"]: m["api_key"] for m in tenants["municipalities"]})
+    step("starting the local stack (moto on loopback, gateway, stream and queue pumps)")
+    with LocalStack(port=0, tenants=TENANTS) as stack:
+        api = Api(stack.base_url)
+        step(f"API at {stack.base_url}; registered {len(tenants['partners'])} partners and "
+             f"{len(tenants['municipalities'])} municipalities (keys stored as hashes)")
+
+        status, body = api.call("PUT", "/municipalities/GM0632/criteria", keys["GM0632"],
+                                {**example_document(), "label": "Woerden, vanaf november 2026"})
+        if status != 201:
+            raise SystemExit(f"uploading the example criteria failed: {status} {body}")
+        step(f"Woerden uploaded its own afwegingskader (version {body['version']}); Utrecht keeps the default")
+
+        signals = demo_signals(clock.today())
+        total = sum(len(batch) for batch in signals.values())
+        step(f"{len(signals)} partners send {total} signals in batches")
+        rejected: list[tuple[str, str, list]] = []
+        counts = {"received": 0, "duplicates": 0, "rejected": 0}
+        for partner_id, batch in signals.items():
+            status, body = api.call("POST", "/signals/batch", keys[partner_id], {"signals": batch})
+            if status != 200:
+                raise SystemExit(f"batch of {partner_id} failed: {status} {body}")
+            for name in counts:
+                counts[name] += body[name]
+            rejected += [(partner_id, r["reference"], r.get("details") or r.get("message"))
+                         for r in body["results"] if r["status"] >= 400]
+            print(f"    {partner_id:22} {body['received']:>4} received, {body['rejected']} rejected", flush=True)
+        step(f"stored {counts['received']} signals; rejected {counts['rejected']}, each with its reasons:")
+        for partner_id, reference, details in rejected:
+            reasons = "; ".join(f"{'.'.join(map(str, d['loc']))}: {d['msg']}" for d in details) \
+                if isinstance(details, list) else str(details)
+            print(f"    {partner_id} {reference}: {reasons}")
+
+        step("the pipeline runs: stream → classification → letters and tasks queues")
+        while True:
+            try:
+                stack.wait_until_quiet(timeout=2)
+                break
+            except TimeoutError:
+                print(f"    … {'; '.join(stack.busy()) or 'working'}", flush=True)
+                if time.monotonic() - started > 120:
+                    raise
+        step("quiet: every signal classified, every first step carried out")
+
+        OUT.mkdir(parents=True, exist_ok=True)
+        for municipality in tenants["municipalities"]:
+            overview(api, stack, municipality, keys[municipality["code"]])
+    print(f"\nDone in {time.monotonic() - started:.1f} s. Letters saved under {OUT.relative_to(ROOT)}/.")
+    return 0
+
+
+def overview(api: Api, stack: LocalStack, municipality: dict, key: str) -> None:
+    code = municipality["code"]
+    _, criteria = api.call("GET", f"/municipalities/{code}/criteria", key)
+    _, baskets = api.call("GET", f"/municipalities/{code}/baskets", key)
+    tasks = api.all_pages(f"/municipalities/{code}/tasks", key, "tasks")
+    print(f"\n=== {municipality['name']} ({code}) — criteria {criteria['version']}"
+          f" ({criteria['label']}){' [default]' if criteria['default'] else ''}")
+    print(f"{'werkbakje':24} {'action':34} {'open cases':>10} {'signals':>8} {'tasks':>6} {'letters':>8}")
+    letter_files: list[tuple[str, str]] = []
+    totals = [0, 0, 0, 0]
+    for basket in baskets["baskets"]:
+        cases = api.all_pages(f"/municipalities/{code}/baskets/{basket['id']}/cases", key, "cases")
+        letters = 0
+        for summary in cases:
+            _, case = api.call("GET", f"/municipalities/{code}/cases/{summary['case_id']}", key)
+            letters += len(case["letters"])
+            letter_files += [(summary["case_id"], letter["letter_id"]) for letter in case["letters"]]
+        basket_tasks = sum(1 for t in tasks if t["basket_id"] == basket["id"])
+        row = [basket["open_cases"], basket["open_signals"], basket_tasks, letters]
+        totals = [a + b for a, b in zip(totals, row)]
+        name = basket["name"] + ("" if basket["active"] else " (old)")
+        print(f"{name[:24]:24} {path_text(basket['path'])[:34]:34} {row[0]:>10} {row[1]:>8} {row[2]:>6} {row[3]:>8}")
+    print(f"{'total':24} {'':34} {totals[0]:>10} {totals[1]:>8} {totals[2]:>6} {totals[3]:>8}")
+    saved = []
+    for case_id, letter_id in letter_files[:3]:
+        status, pdf = api.call("GET", f"/municipalities/{code}/cases/{case_id}/letters/{letter_id}", key)
+        if status == 200:
+            path = OUT / f"{code}-{case_id}-{letter_id}.pdf"
+            path.write_bytes(pdf if isinstance(pdf, bytes) else pdf.encode())
+            saved.append(path.relative_to(ROOT))
+    bucket = next(iter(stack.resources.buckets.values()), "?")
+    print(f"letters: s3://{bucket}/letters/{code}/<case>/<letter>.pdf, over the API at "
+          f"GET /municipalities/{code}/cases/<case>/letters/<letter>; examples saved: "
+          + (", ".join(map(str, saved)) or "none"))
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

@@ -1,0 +1,31 @@
+"""Tracing that costs nothing at cold start unless it is switched on.
+
+Lambda's active tracing records every invocation without any SDK. Powertools'
+Tracer adds subsegments per method and per AWS call, but creating one imports
+the X-Ray SDK (≈130 ms of cold start) even when it is disabled. So handlers
+get the real Tracer only when POWERTOOLS_TRACE_DISABLED is not "true" (the
+template's `XRaySdkTracing` parameter), and otherwise a stand-in with the same
+decorators that does nothing.
+"""
+from __future__ import annotations
+
+import os
+from typing import Any, Callable
+
+
+class _NoTracer:
+    def capture_method(self, method: Callable | None = None, **_: Any):
+        return method if method is not None else (lambda inner: inner)
+
+    def capture_lambda_handler(self, handler: Callable | None = None, **_: Any):
+        return handler if handler is not None else (lambda inner: inner)
+
+    def put_annotation(self, *_: Any, **__: Any) -> None:
+        pass
+
+
+def tracer():
+    if os.environ.get("POWERTOOLS_TRACE_DISABLED", "").strip().lower() in ("true", "1"):
+        return _NoTracer()
+    from aws_lambda_powertools import Tracer
+    return Tracer()
