@@ -1,0 +1,1 @@
+"""Infrastructure helpers: the local stack (infra.local) and tenant administration."""

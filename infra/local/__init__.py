@@ -1,0 +1,13 @@
+"""The local stack: the system from template.yaml on loopback, with moto, no AWS and no Docker.
+
+    python -m infra.local serve [--port 3000] [--tenants infra/tenants.demo.json]
+
+or in process:
+
+    from infra.local import LocalStack
+    with LocalStack(port=0, tenants="infra/tenants.demo.json") as stack:
+        ...
+"""
+from .stack import LocalStack, Tenant
+
+__all__ = ["LocalStack", "Tenant"]

@@ -1,0 +1,360 @@
+"""LocalStack: the whole system on loopback, from template.yaml, in this process.
+
+    with LocalStack(port=0, tenants="infra/tenants.demo.json") as stack:
+        stack.base_url              # http://127.0.0.1:<port>
+        stack.wait_until_quiet()    # every stream record and queue message handled
+        stack.advance_clock(14)     # the system is 14 days later; due follow-ups ran
+
+A moto server stands in for DynamoDB, S3, SQS, SES and Secrets Manager; the
+gateway and the pumps stand in for API Gateway and Lambda's event source
+mappings; the handlers are the real ones.
+"""
+from __future__ import annotations
+
+import json
+import logging
+import os
+import sys
+import time
+import urllib.request
+import uuid
+from dataclasses import dataclass
+from datetime import datetime
+from pathlib import Path
+from typing import Any
+
+import boto3
+from botocore.config import Config
+
+from .cfn import ACCOUNT_ID, REGION, Resolver, load_template
+from .functions import InvocationTracker, LambdaFunction, build_functions, shared_environment
+from .gateway import Gateway, build_routes
+from .log import warn
+from .pumps import POLL_SECONDS, Pump, SqsPump, StreamPump
+from .resources import DynamicReferences, StackResources, assign_attributes, create_resources, verify_email_identity
+
+ROOT = Path(__file__).resolve().parents[2]
+QUIET_CHECK_SECONDS = 0.25
+DEFAULT_TEMPLATE = ROOT / "template.yaml"
+DEFAULT_TENANTS = ROOT / "infra" / "tenants.demo.json"
+
+# The process environment of every function, before the template's variables.
+BASE_ENVIRONMENT: dict[str, str | None] = {
+    "AWS_ACCESS_KEY_ID": "testing",
+    "AWS_SECRET_ACCESS_KEY": "testing",
+    "AWS_SESSION_TOKEN": None,          # never a real session, never a real profile
+    "AWS_SECURITY_TOKEN": None,
+    "AWS_PROFILE": None,
+    "AWS_DEFAULT_REGION": REGION,
+    "AWS_REGION": REGION,
+    "AWS_ACCOUNT_ID_ENDPOINT_MODE": "disabled",  # moto does not route account-based endpoints
+    "POWERTOOLS_TRACE_DISABLED": "true",
+    "POWERTOOLS_SERVICE_NAME": "vroegsignaal",
+    "POWERTOOLS_METRICS_NAMESPACE": "Vroegsignaal",
+    "AWS_XRAY_SDK_ENABLED": "false",
+    "AWS_XRAY_CONTEXT_MISSING": "IGNORE_ERROR",
+}
+
+_CLIENT_CONFIG = Config(account_id_endpoint_mode="disabled", retries={"mode": "standard", "max_attempts": 3})
+
+
+@dataclass
+class Tenant:
+    kind: str        # partner or municipality
+    id: str          # partner id or municipality code
+    name: str
+    detail: str      # partner type, or the municipality code
+    api_key: str
+
+
+class _Environment:
+    """os.environ changes that are undone on stop(), so an in-process stack leaves no trace."""
+
+    def __init__(self) -> None:
+        self._saved: dict[str, str | None] = {}
+
+    def set(self, values: dict[str, str | None]) -> None:
+        for name, value in values.items():
+            self._saved.setdefault(name, os.environ.get(name))
+            if value is None:
+                os.environ.pop(name, None)
+            else:
+                os.environ[name] = value
+
+    def restore(self) -> None:
+        for name, value in self._saved.items():
+            if value is None:
+                os.environ.pop(name, None)
+            else:
+                os.environ[name] = value
+        self._saved.clear()
+
+
+class LocalStack:
+    def __init__(self, *, port: int = 0, tenants: str | Path | None = None, template: str | Path | None = None,
+                 parameters: dict[str, Any] | None = None, access_log: bool = False,
+                 sqs_retry_delay_seconds: int = 1, environment: dict[str, str] | None = None):
+        self.port = port
+        self.tenants_file = Path(tenants) if tenants else None
+        self.template_path = Path(template) if template else DEFAULT_TEMPLATE
+        self.parameters = parameters or {}
+        self.access_log = access_log
+        self.sqs_retry_delay_seconds = sqs_retry_delay_seconds
+        # Applied over the template's variables, e.g. {"POWERTOOLS_LOG_LEVEL": "WARNING"} for the demo.
+        self.environment_overrides = environment or {}
+        self.functions: dict[str, LambdaFunction] = {}
+        self.resources = StackResources()
+        self.tenants: list[Tenant] = []
+        self.endpoint_url = ""
+        self._environment = _Environment()
+        self._tracker = InvocationTracker()
+        self._moto: Any = None
+        self._pumps: list[Pump] = []
+        self._scheduled: list[tuple[LambdaFunction, str, dict[str, Any]]] = []
+        self._gateway: Gateway | None = None
+
+    # ------------------------------------------------------------------ lifecycle
+
+    def __enter__(self) -> "LocalStack":
+        return self.start()
+
+    def __exit__(self, *exc_info: Any) -> None:
+        self.stop()
+
+    def start(self) -> "LocalStack":
+        try:
+            self._start()
+        except BaseException:
+            self.stop()
+            raise
+        return self
+
+    def _start(self) -> None:
+        from moto.server import ThreadedMotoServer
+
+        self._environment.set(BASE_ENVIRONMENT)
+        logging.getLogger("werkzeug").setLevel(logging.ERROR)  # moto's per-request access log
+        self._moto = ThreadedMotoServer(ip_address="127.0.0.1", port=0, verbose=False)
+        self._moto.start()
+        host, port = self._moto.get_host_and_port()
+        self.endpoint_url = f"http://{host}:{port}"
+        self._environment.set({"AWS_ENDPOINT_URL": self.endpoint_url})
+        self._reset_moto()  # moto's state is per process: start from nothing
+
+        template = load_template(self.template_path)
+        references = DynamicReferences()
+        resolver = Resolver(template, parameters=self.parameters, dynamic_reference=references)
+        assign_attributes(template, resolver)
+        self.resources = create_resources(template, resolver, self.client)
+        references.secrets = self.resources.secrets
+        self.functions = build_functions(template, resolver, self.template_path.parent, self._tracker)
+
+        environment = {**shared_environment(self.functions), **self.environment_overrides}
+        self._environment.set(environment)
+        for name, value in environment.items():
+            if "EMAIL" in name.upper() and "@" in value:
+                verify_email_identity(self.client("ses"), value, self.resources)
+        for folder in {folder for function in self.functions.values() for folder in function.layer_dirs}:
+            if str(folder) not in sys.path:
+                sys.path.insert(0, str(folder))
+        self._reset_layer_clients()
+        for function in self.functions.values():
+            function.load()
+
+        if self.tenants_file:
+            self.tenants = self._register_tenants(self.tenants_file)
+        self._wire_events()
+        routes, apis = build_routes(template, resolver, self.functions)
+        self._gateway = Gateway(routes, apis, port=self.port, now=_clock_now, access_log=self.access_log,
+                                local_routes={"/_local/clock": self._clock_route, "/_local/drain": self._drain_route})
+        self._gateway.start()
+
+    def stop(self) -> None:
+        if self._gateway is not None:
+            self._gateway.stop()
+            self._gateway = None
+        for pump in self._pumps:
+            pump.stop()
+        self._pumps.clear()
+        self._scheduled.clear()
+        if self._moto is not None:
+            self._reset_moto()
+            self._moto.stop()
+            self._moto = None
+        self._environment.restore()
+        _reset_clock()
+        self._reset_layer_clients()
+
+    def _reset_moto(self) -> None:
+        request = urllib.request.Request(f"{self.endpoint_url}/moto-api/reset", method="POST", data=b"")
+        urllib.request.urlopen(request, timeout=10).close()
+
+    @staticmethod
+    def _reset_layer_clients() -> None:
+        """The layer caches boto3 clients (and key lookups) per process: rebuild them for
+        this endpoint, so nothing from an earlier moto in this process is used."""
+        try:
+            from vroegsignaal.adapters import aws
+        except ImportError:
+            return
+        aws.reset()
+        registry = sys.modules.get("vroegsignaal.adapters.registry")
+        if registry is not None and hasattr(registry, "clear_cache"):
+            registry.clear_cache()
+
+    # ------------------------------------------------------------------ what callers use
+
+    @property
+    def base_url(self) -> str:
+        if self._gateway is None:
+            raise RuntimeError("the local stack is not running")
+        return self._gateway.base_url
+
+    def client(self, service: str) -> Any:
+        """A boto3 client of the stack's moto server (for tests and the demo)."""
+        return boto3.client(service, endpoint_url=self.endpoint_url, region_name=REGION,
+                            aws_access_key_id="testing", aws_secret_access_key="testing", config=_CLIENT_CONFIG)
+
+    def advance_clock(self, days: float) -> datetime:
+        """Move the system's clock forward, run the scheduled functions once, wait until
+        what they started is done; return the new time."""
+        from vroegsignaal import clock
+
+        clock.advance(days)
+        self.run_schedules()
+        self.wait_until_quiet()
+        return clock.now()
+
+    def run_schedules(self) -> None:
+        """Invoke every Schedule/ScheduleV2 function once, as EventBridge would at this time.
+        Synchronously, so a failure reaches the caller instead of a log only."""
+        now = _clock_now()
+        for function, event_name, props in self._scheduled:
+            if props.get("Input"):
+                event = json.loads(props["Input"])
+            else:
+                event = {"version": "0", "id": str(uuid.uuid4()), "detail-type": "Scheduled Event",
+                         "source": "aws.events", "account": ACCOUNT_ID, "time": now.strftime("%Y-%m-%dT%H:%M:%SZ"),
+                         "region": REGION, "detail": {},
+                         "resources": [f"arn:aws:events:{REGION}:{ACCOUNT_ID}:rule/{function.name}-{event_name}"]}
+            function.invoke(event)
+
+    def wait_until_quiet(self, timeout: float = 30.0) -> None:
+        """Return once no stream record or queue message is waiting and nothing runs, seen
+        twice with a complete poll of every pump in between. TimeoutError says what is busy."""
+        deadline = time.monotonic() + timeout
+        while True:
+            generations = [pump.generation for pump in self._pumps]
+            started = self._tracker.started
+            if not self.busy():
+                while any(pump.generation < seen + 2 and pump.is_alive()
+                          for pump, seen in zip(self._pumps, generations)) and time.monotonic() < deadline:
+                    time.sleep(POLL_SECONDS / 5)
+                if not self.busy() and self._tracker.started == started:
+                    return
+            if time.monotonic() > deadline:
+                raise TimeoutError(f"not quiet after {timeout:g} s: {'; '.join(self.busy()) or 'still changing'}")
+            # busy() asks moto for queue attributes, which walks every message: not too often.
+            time.sleep(QUIET_CHECK_SECONDS)
+
+    def busy(self) -> list[str]:
+        """What is still going on, in words. Queue backlogs are asked only when nothing
+        else is going on: moto computes queue attributes by walking every message."""
+        reasons = []
+        if self._tracker.running:
+            reasons.append(f"{self._tracker.running} invocation(s) running")
+        reasons += [f"{pump.name} is working" for pump in self._pumps if not pump.idle]
+        if reasons:
+            return reasons
+        for pump in self._pumps:
+            if isinstance(pump, SqsPump):
+                backlog = {state: count for state, count in pump.backlog().items() if count}
+                if backlog:
+                    reasons.append(f"{pump.name}: " + ", ".join(f"{n} {state}" for state, n in backlog.items()))
+        return reasons
+
+    # ------------------------------------------------------------------ wiring
+
+    def _wire_events(self) -> None:
+        """Event source mappings become pumps; schedules wait for the clock."""
+        for function in self.functions.values():
+            if not function.available:
+                continue
+            for event_name, props in function.events_of_type("DynamoDB"):
+                if props.get("Enabled", True) in (False, "false"):
+                    continue
+                self._pumps.append(StreamPump(function, event_name, props, streams=self.client("dynamodbstreams"),
+                                              send_on_failure=self._send_on_failure, region=REGION))
+            for event_name, props in function.events_of_type("SQS"):
+                if props.get("Enabled", True) in (False, "false"):
+                    continue
+                queue = self.resources.queue_by_arn(props["Queue"])
+                self._pumps.append(SqsPump(function, event_name, props, sqs=self.client("sqs"), queue_url=queue.url,
+                                           region=REGION, retry_delay_seconds=self.sqs_retry_delay_seconds))
+            for event_name, props in function.events_of_type("Schedule", "ScheduleV2"):
+                self._scheduled.append((function, event_name, props))
+            for event_name, event in function.events.items():
+                if event.get("Type") not in ("Api", "DynamoDB", "SQS", "Schedule", "ScheduleV2"):
+                    warn(f"{function.logical_id}.{event_name}: events of type {event.get('Type')} are not delivered")
+        for pump in self._pumps:
+            pump.start()
+
+    def _send_on_failure(self, destination_arn: str, document: dict[str, Any]) -> None:
+        if ":sqs:" not in destination_arn:
+            warn(f"on-failure destination {destination_arn} is not a queue; the local stack only logs it:\n"
+                 f"{json.dumps(document)}")
+            return
+        queue = self.resources.queue_by_arn(destination_arn)
+        self.client("sqs").send_message(QueueUrl=queue.url, MessageBody=json.dumps(document))
+
+    def _register_tenants(self, path: Path) -> list[Tenant]:
+        from vroegsignaal.adapters import registry
+
+        document = json.loads(path.read_text(encoding="utf-8"))
+        tenants = []
+        for partner in document.get("partners", []):
+            key = registry.register_partner(partner["id"], partner["type"], partner["name"], partner["api_key"])
+            tenants.append(Tenant("partner", partner["id"], partner["name"], partner["type"], key or partner["api_key"]))
+        for municipality in document.get("municipalities", []):
+            key = registry.register_municipality(municipality["code"], municipality["name"],
+                                                 municipality["api_key"], municipality.get("contact"))
+            tenants.append(Tenant("municipality", municipality["code"], municipality["name"], municipality["code"],
+                                  key or municipality["api_key"]))
+        return tenants
+
+    # ------------------------------------------------------------------ /_local/*
+
+    def _clock_route(self, method: str, body: bytes) -> tuple[int, Any]:
+        try:
+            days = json.loads(body or b"{}").get("advance_days")
+        except (ValueError, AttributeError):
+            days = None
+        if isinstance(days, bool) or not isinstance(days, (int, float)) or days < 0:
+            return 422, {"error": "validation",
+                         "details": [{"loc": ["advance_days"], "msg": "a number of days, 0 or more"}]}
+        from vroegsignaal import clock
+
+        return 200, {"now": clock.iso(self.advance_clock(days))}
+
+    def _drain_route(self, method: str, body: bytes) -> tuple[int, Any]:
+        try:
+            timeout = float(json.loads(body or b"{}").get("timeout", 30))
+        except (ValueError, AttributeError, TypeError):
+            timeout = 30.0
+        try:
+            self.wait_until_quiet(timeout)
+        except TimeoutError as error:
+            return 504, {"quiet": False, "message": str(error)}
+        return 200, {"quiet": True}
+
+
+def _clock_now() -> datetime:
+    from vroegsignaal import clock
+
+    return clock.now()
+
+
+def _reset_clock() -> None:
+    clock = sys.modules.get("vroegsignaal.clock")
+    if clock is not None:
+        clock.reset()
