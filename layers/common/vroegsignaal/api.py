@@ -62,13 +62,19 @@ def require_municipality(event, code: str) -> dict[str, Any]:
     return caller
 
 
-def read_json(event, *, max_bytes: int) -> Any:
-    """The body as JSON: 413 when too large, 400 when not JSON (in that order)."""
+def read_bytes(event, *, max_bytes: int) -> bytes:
+    """The raw body: 413 when too large."""
     body = event.raw_event.get("body") or ""
     raw = base64.b64decode(body) if event.raw_event.get("isBase64Encoded") else body.encode("utf-8")
     if len(raw) > max_bytes:
         raise ApiError(413, "too_large", f"body over {max_bytes // (1024 * 1024)} MiB" if max_bytes >= 1024 * 1024
                        else f"body over {max_bytes // 1024} KiB", limit_bytes=max_bytes)
+    return raw
+
+
+def read_json(event, *, max_bytes: int) -> Any:
+    """The body as JSON: 413 when too large, 400 when not JSON (in that order)."""
+    raw = read_bytes(event, max_bytes=max_bytes)
     try:
         return json.loads(raw)
     except (ValueError, UnicodeDecodeError):

@@ -1,0 +1,372 @@
+"""What consultants do to a case (municipality-api.md): move it by hand,
+register a contact attempt, close it, and assign or finish its tasks.
+
+Every change reads the case, changes it and writes it conditioned on the
+version read (DynamoCaseStore.write); a concurrent change is retried from a
+fresh read a few times, then answered 409. Steps a move starts are queued
+after the write (a send that fails leaves them `queued`, and the follow-up
+schedule sends queued steps again).
+
+Ports: cases (find, get, write(case, *extra)), tasks (get, put_changed,
+write_changed), criteria (active), send_steps(case, steps). Request bodies
+are validated here with every problem at once; messages name the field,
+never the value.
+"""
+from __future__ import annotations
+
+import calendar
+import logging
+import re
+from datetime import date, datetime
+from typing import Any, Callable
+
+from vroegsignaal import clock, ids
+from vroegsignaal.domain import paths
+from vroegsignaal.domain.errors import ConcurrentChange, ValidationFailed
+
+from .views import Conflict, NotFound, case_tasks, case_view, task_view
+
+log = logging.getLogger(__name__)
+
+# DDAS v0.9 EnumContactsoort
+CONTACT_TYPES = ("Mail", "Brief", "SMS/Whatsapp", "Telefoon", "Huisbezoek", "Kaartje", "Overige", "Administratief")
+PARTS_OF_DAY = ("Ochtend", "Middag", "Avond")
+# DDAS v0.9 EnumEindresultaat
+OUTCOMES = (
+    "Niet opgepakt: herhaalde melding", "Niet opgepakt: onterecht signaal",
+    "Inwoner is overleden", "Persoon is geen inwoner (meer) in de gemeente",
+    "Niet opgepakt: andere reden", "Inwoner al bekend bij schuldhulpverlening",
+    "Inwoner heeft al een ander lopend traject", "Definitief geen contact kunnen krijgen",
+    "Geen reactie na eerder contact", "Inwoner hoeft geen hulp vanuit vroegsignalering",
+    "Inwoner heeft zelf al betaald/betalingsregeling getroffen",
+    "(Budget)advies en/of quick fix", "Vervolghulp en/of verwijzing financieel",
+    "Verwijzing zonder contact", "Vervolghulp en/of verwijzing niet financieel",
+)
+REASON_MAX = 500
+NOTE_MAX = 2000
+ASSIGNEE_MAX = 100
+_DATE = re.compile(r"\d{4}-\d{2}-\d{2}", re.ASCII)
+
+# Retention (municipality-api.md): a case never picked up goes 6 months after it
+# opened, a picked-up case 18 months after it closed (DynamoDB TTL on expires_at).
+NOT_PICKED_UP_MONTHS = 6
+AFTER_CLOSE_MONTHS = 18
+
+
+# --------------------------------------------------------------------------- bodies
+
+
+class _Problems:
+    def __init__(self) -> None:
+        self.details: list[dict[str, Any]] = []
+
+    def add(self, field: str, msg: str) -> None:
+        self.details.append({"loc": [field], "msg": msg})
+
+    def object(self, body: Any, allowed: tuple[str, ...]) -> dict[str, Any] | None:
+        if not isinstance(body, dict):
+            self.details.append({"loc": [], "msg": "the body must be a JSON object"})
+            return None
+        for key in body:
+            if key not in allowed:
+                self.add(str(key), "unknown field")
+        # An explicit null for an optional field means the field is absent (signals-api.md).
+        return {k: v for k, v in body.items() if k in allowed}
+
+    def raise_any(self) -> None:
+        if self.details:
+            raise ValidationFailed(self.details)
+
+
+def _text(problems: _Problems, body: dict, field: str, max_chars: int, *, required: bool) -> str | None:
+    value = body.get(field)
+    if value is None:
+        if required:
+            problems.add(field, "required")
+        return None
+    if not isinstance(value, str) or not value.strip() or len(value) > max_chars:
+        problems.add(field, f"must be a text of 1 to {max_chars} characters")
+        return None
+    return value
+
+
+def validate_move(body: Any) -> tuple[str, str]:
+    problems = _Problems()
+    fields = problems.object(body, ("basket_id", "reason"))
+    if fields is None:
+        problems.raise_any()
+    basket_id = _text(problems, fields, "basket_id", 40, required=True)
+    reason = _text(problems, fields, "reason", REASON_MAX, required=True)
+    problems.raise_any()
+    return basket_id, reason
+
+
+def validate_contact_attempt(body: Any, *, today: date) -> dict[str, Any]:
+    problems = _Problems()
+    fields = problems.object(body, ("type", "reached", "date", "part_of_day", "note"))
+    if fields is None:
+        problems.raise_any()
+    kind = fields.get("type")
+    if kind is None:
+        problems.add("type", "required")
+    elif kind not in CONTACT_TYPES:
+        problems.add("type", "must be one of " + ", ".join(CONTACT_TYPES))
+    reached = fields.get("reached")
+    if reached is None:
+        problems.add("reached", "required")
+    elif not isinstance(reached, bool):
+        problems.add("reached", "must be true or false")
+    day = fields.get("date")
+    if day is None:
+        day = today.isoformat()
+    elif not isinstance(day, str) or not _DATE.fullmatch(day) or not _is_date(day):
+        problems.add("date", "must be a date YYYY-MM-DD")
+    elif date.fromisoformat(day) > today:
+        problems.add("date", "must not be in the future")
+    part = fields.get("part_of_day")
+    if part is not None and part not in PARTS_OF_DAY:
+        problems.add("part_of_day", "must be one of " + ", ".join(PARTS_OF_DAY))
+    note = fields.get("note")
+    if note is not None and (not isinstance(note, str) or len(note) > NOTE_MAX):
+        problems.add("note", f"must be a text of at most {NOTE_MAX} characters")
+    problems.raise_any()
+    return {"type": kind, "reached": reached, "date": day, "part_of_day": part, "note": note}
+
+
+def _is_date(text: str) -> bool:
+    try:
+        date.fromisoformat(text)
+    except ValueError:
+        return False
+    return True
+
+
+def validate_close(body: Any) -> str:
+    problems = _Problems()
+    fields = problems.object(body, ("outcome",))
+    if fields is None:
+        problems.raise_any()
+    outcome = fields.get("outcome")
+    if outcome is None:
+        problems.add("outcome", "required")
+    elif outcome not in OUTCOMES:
+        problems.add("outcome", "must be one of the DDAS outcomes (EnumEindresultaat)")
+    problems.raise_any()
+    return outcome
+
+
+def validate_task_change(body: Any) -> dict[str, Any]:
+    """{"assignee": text or null, "status": "open" or "done"}, either or both.
+    Here null is meaningful: it un-assigns the task."""
+    problems = _Problems()
+    if not isinstance(body, dict):
+        problems.details.append({"loc": [], "msg": "the body must be a JSON object"})
+        problems.raise_any()
+    for key in body:
+        if key not in ("assignee", "status"):
+            problems.add(str(key), "unknown field")
+    if "assignee" not in body and "status" not in body:
+        problems.details.append({"loc": [], "msg": "give 'assignee', 'status' or both"})
+    changes: dict[str, Any] = {}
+    if "assignee" in body:
+        assignee = body["assignee"]
+        if assignee is not None and (not isinstance(assignee, str) or not assignee.strip()
+                                     or len(assignee) > ASSIGNEE_MAX):
+            problems.add("assignee", f"must be a text of 1 to {ASSIGNEE_MAX} characters, or null")
+        changes["assignee"] = assignee
+    if "status" in body:
+        if body["status"] not in ("open", "done"):
+            problems.add("status", "must be 'open' or 'done'")
+        changes["status"] = body["status"]
+    problems.raise_any()
+    return changes
+
+
+# --------------------------------------------------------------------------- retention
+
+
+def add_months(moment: datetime, months: int) -> datetime:
+    month0 = moment.month - 1 + months
+    year, month = moment.year + month0 // 12, month0 % 12 + 1
+    return moment.replace(year=year, month=month, day=min(moment.day, calendar.monthrange(year, month)[1]))
+
+
+def expires_at_on_close(case: dict[str, Any], closed: datetime) -> int:
+    """Epoch seconds for the TTL: 18 months after closing a picked-up case,
+    6 months after opening one never picked up."""
+    if case.get("picked_up_at"):
+        return int(add_months(closed, AFTER_CLOSE_MONTHS).timestamp())
+    opened = datetime.fromisoformat(case["opened_at"])
+    return int(add_months(opened, NOT_PICKED_UP_MONTHS).timestamp())
+
+
+def pick_up(case: dict[str, Any], now: datetime) -> bool:
+    """The case is picked up (`in_progress` for the partner, `datum_opgepakt`)
+    the first time; a picked-up case is kept until 18 months after it closes,
+    so the 6-months-after-opening expiry (if one was set) goes."""
+    if case.get("picked_up_at"):
+        return False
+    case["picked_up_at"] = clock.iso(now)
+    case["expires_at"] = None  # None is not written: the attribute is removed
+    return True
+
+
+# --------------------------------------------------------------------------- the service
+
+
+class Casework:
+    def __init__(self, *, cases, tasks, criteria, send_steps: Callable, now: Callable[[], datetime] = clock.now,
+                 today: Callable[[], date] = clock.today, attempts: int = 3):
+        self.cases = cases
+        self.tasks = tasks
+        self.criteria = criteria
+        self.send_steps = send_steps
+        self.now = now
+        self.today = today
+        self.attempts = attempts
+
+    def _retrying(self, change: Callable[[], Any]) -> Any:
+        for attempt in range(self.attempts):
+            try:
+                return change()
+            except ConcurrentChange:
+                if attempt == self.attempts - 1:
+                    raise Conflict("the case or task changed meanwhile; read it again and retry") from None
+        raise AssertionError("unreachable")
+
+    def _case(self, code: str, case_id: str) -> dict[str, Any]:
+        case = self.cases.find(code, case_id)
+        if case is None:
+            raise NotFound("no case with that id in this municipality")
+        return case
+
+    def _open_case(self, code: str, case_id: str) -> dict[str, Any]:
+        case = self._case(code, case_id)
+        if case["status"] != "open":
+            raise Conflict("the case is closed")
+        return case
+
+    def view(self, case: dict[str, Any]) -> dict[str, Any]:
+        return case_view(case, case_tasks(case, self.tasks))
+
+    def _send(self, case: dict[str, Any], steps: list[dict[str, Any]]) -> None:
+        if not steps:
+            return
+        try:
+            self.send_steps(case, steps)
+        except Exception:  # noqa: BLE001 - the move is stored; the follow-up schedule resends queued steps
+            log.exception("steps not queued; the follow-up schedule will send them again",
+                          extra={"case_id": case["case_id"]})
+
+    # ---- move by hand
+
+    def move(self, code: str, case_id: str, body: Any) -> dict[str, Any]:
+        """A consultant moves the case: from now on it is not reclassified; the
+        path changes as criteria.md says (unless it stays in its basket)."""
+        basket_id, reason = validate_move(body)
+
+        def change():
+            case = self._open_case(code, case_id)
+            basket = self.criteria.active(code).criteria.basket(basket_id)
+            if basket is None:
+                raise ValidationFailed([{"loc": ["basket_id"], "msg": "not a basket of the active criteria"}])
+            now = self.now()
+            previous = case.get("basket_id")
+            case["moved_by_hand"] = True
+            case.setdefault("moves", []).append({"at": clock.iso(now), "from": previous, "to": basket_id,
+                                                 "reason": reason})
+            pick_up(case, now)
+            to_queue: list[dict[str, Any]] = []
+            if basket_id != previous:
+                case["basket_id"] = basket_id
+                to_queue = paths.enter_basket(case, basket_id, basket.path, now)
+            self.cases.write(case)
+            return case, to_queue
+
+        case, to_queue = self._retrying(change)
+        self._send(case, to_queue)
+        return self.view(case)
+
+    # ---- contact attempts
+
+    def add_contact_attempt(self, code: str, case_id: str, body: Any) -> dict[str, Any]:
+        fields = validate_contact_attempt(body, today=self.today())
+
+        def change():
+            case = self._open_case(code, case_id)
+            now = self.now()
+            # domain.paths.reached_since reads "reached" and "registered_at".
+            attempt = {"attempt_id": ids.new_id("attempt"), **fields, "registered_at": clock.iso(now)}
+            case.setdefault("contact_attempts", []).append(attempt)
+            pick_up(case, now)
+            self.cases.write(case)
+            return attempt
+
+        return self._retrying(change)
+
+    # ---- close
+
+    def close(self, code: str, case_id: str, body: Any) -> dict[str, Any]:
+        """Close the case: no further path step runs, its open tasks are cancelled
+        in the same transaction, the partners see `closed`."""
+        outcome = validate_close(body)
+
+        def change():
+            case = self._case(code, case_id)
+            if case["status"] == "closed":
+                raise Conflict("the case is already closed")
+            now = self.now()
+            case["status"] = "closed"
+            case["closed_at"] = clock.iso(now)
+            case["outcome"] = outcome
+            paths.cancel_open_steps(case)
+            case["expires_at"] = expires_at_on_close(case, now)
+            cancelled = []
+            for task in case_tasks(case, self.tasks):
+                if task["status"] == "open":
+                    cancelled.append(self.tasks.put_changed({**task, "status": "cancelled"}, expected_status="open"))
+            self.cases.write(case, *cancelled)
+            return case
+
+        return self.view(self._retrying(change))
+
+    # ---- tasks
+
+    def update_task(self, code: str, task_id: str, body: Any) -> dict[str, Any]:
+        """Assign (or un-assign) a task, mark it done or open again. Assigning it
+        or finishing it picks its case up, in the same transaction."""
+        changes = validate_task_change(body)
+
+        def change():
+            task = self.tasks.get(task_id)
+            if task is None or task.get("municipality_code") != code:
+                raise NotFound("no task with that id in this municipality")
+            read_status = task["status"]
+            if read_status == "cancelled":
+                raise Conflict("the task is cancelled")
+            now = self.now()
+            updated = dict(task)
+            if "assignee" in changes:
+                updated["assignee"] = changes["assignee"]
+            if changes.get("status") == "done" and read_status != "done":
+                updated["status"], updated["done_at"] = "done", clock.iso(now)
+            elif changes.get("status") == "open":
+                updated["status"], updated["done_at"] = "open", None
+            reopens = read_status == "done" and updated["status"] == "open"
+            picks_up = changes.get("assignee") is not None or changes.get("status") == "done"
+            case = self._case_of_task(code, task) if picks_up or reopens else None
+            if reopens and case is not None and case["status"] != "open":
+                raise Conflict("the task's case is closed")
+            if picks_up and case is not None and case["status"] == "open" and pick_up(case, now):
+                self.cases.write(case, self.tasks.put_changed(updated, expected_status=read_status))
+            else:
+                self.tasks.write_changed(updated, expected_status=read_status)
+            return updated
+
+        return task_view(self._retrying(change))
+
+    def _case_of_task(self, code: str, task: dict[str, Any]) -> dict[str, Any] | None:
+        if task.get("household"):
+            case = self.cases.get(task["household"], task["case_id"])
+            return case if case is not None and case.get("municipality_code") == code else None
+        return self.cases.find(code, task["case_id"])

@@ -1,0 +1,141 @@
+"""A municipality's own settings (municipality-api.md): its criteria (the
+afwegingskader: versions, activation, the preview) and its letter template.
+
+Ports: repository (active, upload, activate, versions: adapters.criteria_store),
+cases (municipality_cases(code, opened_since=), household_cases(household)),
+templates (put_template(code, source)).
+"""
+from __future__ import annotations
+
+from datetime import datetime, timedelta
+from typing import Any, Callable
+
+from vroegsignaal import clock
+from vroegsignaal.domain import cases as case_rules
+from vroegsignaal.domain.criteria import Criteria, parse_criteria, validate_criteria
+from vroegsignaal.domain.errors import ValidationFailed
+
+from .views import NotFound, int_between, parse_query
+
+PREVIEW_DEFAULT_DAYS = 90
+MOVED_SAMPLE = 20
+
+
+class CriteriaAdmin:
+    def __init__(self, *, repository, cases, now: Callable[[], datetime] = clock.now, readers: int = 16):
+        self.repository = repository
+        self.cases = cases
+        self.now = now
+        self.readers = readers
+
+    def get(self, code: str) -> dict[str, Any]:
+        return self.repository.active(code).view()
+
+    @staticmethod
+    def _valid(code: str, document: Any, problems: list[dict] | None = None) -> Criteria:
+        """A valid document, or ValidationFailed with every problem (JSON Pointers)
+        plus `problems` found elsewhere in the request."""
+        found = list(problems or []) + validate_criteria(document, municipality_code=code)
+        if found:
+            raise ValidationFailed(found)
+        return parse_criteria(document, municipality_code=code)
+
+    def upload(self, code: str, document: Any) -> dict[str, Any]:
+        """Store a new version and make it active; nothing changes when it is invalid."""
+        return self.repository.upload(code, self._valid(code, document)).view()
+
+    def versions(self, code: str) -> dict[str, Any]:
+        return {"versions": self.repository.versions(code)}
+
+    def activate(self, code: str, version: str) -> dict[str, Any]:
+        active = self.repository.activate(code, version)
+        if active is None:
+            raise NotFound("no criteria version with that name in this municipality")
+        return active.view()
+
+    def preview(self, code: str, document: Any, query: dict[str, str] | None) -> dict[str, Any]:
+        """Classify every case opened in the last `days` days under the posted
+        document and under the active criteria; nothing is written. Facts are
+        computed exactly as the stream does (the `repeat` fact looks at the
+        household's other cases, read once per household, in parallel)."""
+        try:
+            days = parse_query(query, {"days": int_between(1, 366)}).get("days", PREVIEW_DEFAULT_DAYS)
+            query_problems: list[dict] = []
+        except ValidationFailed as failed:
+            days, query_problems = PREVIEW_DEFAULT_DAYS, failed.details
+        proposed = self._valid(code, document, query_problems)
+        active = self.repository.active(code)
+        since = clock.iso(self.now() - timedelta(days=days))
+        cases = self.cases.municipality_cases(code, opened_since=since)
+        households = self._households(sorted({case["household"] for case in cases}))
+
+        counts: dict[str, dict[str, int]] = {}
+        moved: list[dict[str, Any]] = []
+        moved_count = 0
+        for case in cases:
+            others = households.get(case["household"], [])
+            now_in = active.criteria.classify(case_rules.facts_of(case, others, active.criteria)).basket_id
+            would_be = proposed.classify(case_rules.facts_of(case, others, proposed)).basket_id
+            counts.setdefault(now_in, {"active": 0, "preview": 0})["active"] += 1
+            counts.setdefault(would_be, {"active": 0, "preview": 0})["preview"] += 1
+            if now_in != would_be:
+                moved_count += 1
+                if len(moved) < MOVED_SAMPLE:
+                    moved.append({"case_id": case["case_id"], "from": now_in, "to": would_be})
+
+        baskets: list[dict[str, Any]] = []
+        for basket in (*proposed.baskets, *active.criteria.baskets):
+            if any(row["basket_id"] == basket.id for row in baskets):
+                continue
+            count = counts.get(basket.id, {"active": 0, "preview": 0})
+            baskets.append({"basket_id": basket.id, "name": basket.name, **count})
+        return {"days": days, "cases": len(cases), "active_version": active.version, "baskets": baskets,
+                "moved": moved_count, "moved_sample": moved}
+
+    def _households(self, households: list[str]) -> dict[str, list[dict[str, Any]]]:
+        """Each household's cases, read once; parallel reads keep a big preview
+        within the API's time limit (one query per household)."""
+        if len(households) <= 1 or self.readers <= 1:
+            return {h: self.cases.household_cases(h) for h in households}
+        from concurrent.futures import ThreadPoolExecutor
+
+        with ThreadPoolExecutor(max_workers=min(self.readers, len(households))) as pool:
+            return dict(zip(households, pool.map(self.cases.household_cases, households)))
+
+
+class LetterTemplates:
+    """PUT letter-template: a Jinja2 text, checked with sample data before it is stored."""
+
+    def __init__(self, *, store):
+        self.store = store
+
+    @staticmethod
+    def source_of(body: Any) -> str:
+        """The template from a text body, or from a JSON body {"template": "..."}."""
+        if isinstance(body, str):
+            return body
+        if isinstance(body, dict) and set(body) == {"template"} and isinstance(body["template"], str):
+            return body["template"]
+        details = [{"loc": [str(key)], "msg": "unknown field"} for key in body if key != "template"] \
+            if isinstance(body, dict) else []
+        if not isinstance(body, dict) or not isinstance(body.get("template"), str):
+            details.append({"loc": ["template"], "msg": "required: the template's text"})
+        raise ValidationFailed(details)
+
+    def put(self, code: str, body: Any) -> dict[str, Any]:
+        from vroegsignaal.domain import letters  # jinja2 and fpdf load only on this route
+
+        source = self.source_of(body)
+        letters.validate_template(source)
+        self.store.put_template(code, source)
+        return {"template": "custom", "variables": used_variables(source)}
+
+
+def used_variables(source: str) -> list[str]:
+    """The template variables (docs/letters.md) the template uses."""
+    from jinja2 import Environment, meta
+
+    from vroegsignaal.domain.letters import TEMPLATE_VARIABLES
+
+    names = meta.find_undeclared_variables(Environment().parse(source))
+    return sorted(name for name in names if name in TEMPLATE_VARIABLES)

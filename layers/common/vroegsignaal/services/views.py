@@ -1,0 +1,322 @@
+"""What a municipality sees (municipality-api.md): its baskets, the cases in a
+basket, one case whole, its tasks, a letter. Read only.
+
+Ports (duck-typed, so unit tests use in-memory fakes):
+- cases: find(code, case_id), municipality_cases(code, opened_since=, status=),
+  basket_page(code, basket_id, status=, limit=, cursor=), basket_has_cases(code, basket_id)
+- tasks: get(task_id), page(code, filters=, limit=, cursor=)
+- criteria: active(code), versions(code), version(code, version)
+- letters: get_letter(code, case_id, letter_id)
+
+Conventions of every view: money is a string with two decimals, dates
+YYYY-MM-DD, timestamps ISO 8601 UTC with a Z. Views hold debtor data (that is
+their job); nothing here logs.
+"""
+from __future__ import annotations
+
+from datetime import datetime, timezone
+from typing import Any, Callable
+
+from vroegsignaal import clock
+from vroegsignaal.domain import cases as case_rules
+from vroegsignaal.domain import paths
+from vroegsignaal.domain.criteria import default_criteria
+from vroegsignaal.domain.errors import ValidationFailed
+from vroegsignaal.domain.money import format_cents
+
+DEFAULT_LIMIT = 50
+MAX_LIMIT = 200
+
+
+class NotFound(Exception):
+    """404: no such thing in this municipality (another's is as good as absent)."""
+
+
+class Conflict(Exception):
+    """409: the state of the thing does not allow it (a closed case, a cancelled task)."""
+
+
+# --------------------------------------------------------------------------- query strings
+
+
+def int_between(low: int, high: int) -> Callable[[str], int]:
+    def parse(text: str) -> int:
+        if not text.isascii() or not text.isdigit() or not low <= int(text) <= high:
+            raise ValueError(f"must be a whole number from {low} to {high}")
+        return int(text)
+    return parse
+
+
+def one_of(*values: str) -> Callable[[str], str]:
+    def parse(text: str) -> str:
+        if text not in values:
+            raise ValueError("must be one of " + ", ".join(values))
+        return text
+    return parse
+
+
+def text_of(max_chars: int) -> Callable[[str], str]:
+    def parse(text: str) -> str:
+        if not 1 <= len(text) <= max_chars:
+            raise ValueError(f"must be 1 to {max_chars} characters")
+        return text
+    return parse
+
+
+PAGINATION = {"limit": int_between(1, MAX_LIMIT), "cursor": text_of(2000)}
+
+
+def parse_query(query: dict[str, str] | None, spec: dict[str, Callable[[str], Any]]) -> dict[str, Any]:
+    """The query string's parameters, parsed; ValidationFailed with every problem
+    (loc ["query", name]); an unknown parameter is a problem too (a typo is never
+    silently ignored). Messages never repeat the value."""
+    values: dict[str, Any] = {}
+    problems: list[dict[str, Any]] = []
+    for name, text in (query or {}).items():
+        parse = spec.get(name)
+        if parse is None:
+            problems.append({"loc": ["query", name], "msg": "unknown query parameter"})
+            continue
+        try:
+            values[name] = parse(text if isinstance(text, str) else "")
+        except ValueError as error:
+            problems.append({"loc": ["query", name], "msg": str(error)})
+    if problems:
+        raise ValidationFailed(problems)
+    return values
+
+
+# --------------------------------------------------------------------------- views
+
+
+def ts(value: str | None) -> str | None:
+    """Any stored timestamp as ISO 8601 UTC with a Z (steps store `+00:00`)."""
+    if not value:
+        return None
+    if value.endswith("Z"):
+        return value
+    moment = datetime.fromisoformat(value)
+    if moment.tzinfo is None:
+        moment = moment.replace(tzinfo=timezone.utc)
+    return clock.iso(moment)
+
+
+def case_summary(case: dict[str, Any]) -> dict[str, Any]:
+    """A case in a list (GET baskets/{basket_id}/cases): a listed case carries its
+    stored summary, a whole case has it computed."""
+    summary = case.get("summary") or case_rules.summary(case)
+    return {
+        "case_id": case["case_id"],
+        "basket_id": case.get("basket_id"),
+        "status": case["status"],
+        "opened_at": ts(case["opened_at"]),
+        "postcode": case["postcode"],
+        "house_number": case["house_number"],
+        "house_number_suffix": case.get("house_number_suffix"),
+        "names": summary["names"],
+        "signal_count": summary["signal_count"],
+        "partner_types": summary["partner_types"],
+        "total_amount": format_cents(summary["total_amount_cents"]),
+        "next_step": summary["next_step"],
+    }
+
+
+def _signal_view(entry: dict[str, Any]) -> dict[str, Any]:
+    record = entry["signal"]
+    return {
+        "signal_id": entry["signal_id"],
+        "reference": entry["reference"],
+        "partner_id": entry["partner_id"],
+        "partner_type": entry["partner_type"],
+        "received_at": ts(entry.get("received_at")),
+        "signal_date": record["signal_date"],
+        "arrears_since": record["arrears_since"],
+        "amount": format_cents(int(record["amount_cents"])),
+        "customer_number": record.get("customer_number"),
+        "crisis": bool(record.get("crisis")),
+        "warm_transfer": bool(record.get("warm_transfer")),
+        "supply_ending": bool(record.get("supply_ending")),
+        "debtor": record["debtor"],
+    }
+
+
+def _step_view(step: dict[str, Any]) -> dict[str, Any]:
+    # "queued" (handed to a queue, not yet carried out) is "pending" to the API.
+    status = "pending" if step["status"] == "queued" else step["status"]
+    return {"action": step["action"], "basket_id": step.get("basket_id"), "status": status,
+            "due": step.get("due"), "done_at": ts(step.get("done_at"))}
+
+
+def task_view(task: dict[str, Any]) -> dict[str, Any]:
+    return {
+        "task_id": task["task_id"],
+        "case_id": task["case_id"],
+        "basket_id": task.get("basket_id"),
+        "type": task.get("type"),
+        "status": task["status"],
+        "assignee": task.get("assignee"),
+        "due": task.get("due"),
+        "created_at": ts(task.get("created_at")),
+        "done_at": ts(task.get("done_at")),
+    }
+
+
+def attempt_view(attempt: dict[str, Any]) -> dict[str, Any]:
+    return {"attempt_id": attempt.get("attempt_id"), "type": attempt.get("type"),
+            "reached": bool(attempt.get("reached")), "date": attempt.get("date"),
+            "part_of_day": attempt.get("part_of_day"), "note": attempt.get("note"),
+            "registered_at": ts(attempt.get("registered_at"))}
+
+
+def case_view(case: dict[str, Any], tasks: list[dict[str, Any]]) -> dict[str, Any]:
+    """The whole case (GET cases/{case_id}); `tasks` are the case's task items."""
+    return {
+        **case_summary(case),
+        "signals": [_signal_view(entry) for entry in case["signals"]],
+        "classifications": [
+            {"at": ts(c["at"]), "criteria_version": c["criteria_version"], "basket_id": c["basket_id"],
+             "facts": c["facts"], "explanation": c["explanation"]}
+            for c in case.get("classifications", [])
+        ],
+        "steps": [_step_view(step) for step in case.get("steps", [])],
+        "letters": [{"letter_id": letter["letter_id"], "created_at": ts(letter.get("created_at")),
+                     "step": letter.get("step")} for letter in case.get("letters", [])],
+        "tasks": [task_view(task) for task in tasks],
+        "contact_attempts": [attempt_view(a) for a in case.get("contact_attempts", [])],
+        "moved_by_hand": bool(case.get("moved_by_hand")),
+        "moves": [{"at": ts(m.get("at")), "from": m.get("from"), "to": m.get("to"), "reason": m.get("reason")}
+                  for m in case.get("moves", [])],
+        "picked_up_at": ts(case.get("picked_up_at")),
+        "closed_at": ts(case.get("closed_at")),
+        "outcome": case.get("outcome"),
+    }
+
+
+def case_tasks(case: dict[str, Any], tasks_port) -> list[dict[str, Any]]:
+    """The case's tasks (their ids are on the case), oldest first; a handful at most."""
+    found = [tasks_port.get(task_id) for task_id in dict.fromkeys(case.get("tasks") or [])]
+    return [task for task in found if task is not None and task.get("case_id") == case["case_id"]]
+
+
+def _path(basket) -> list[dict[str, Any]]:
+    return [{"action": step["action"], "after_days": int(step.get("after_days") or 0)} for step in basket.path]
+
+
+# --------------------------------------------------------------------------- the read service
+
+
+class Views:
+    def __init__(self, *, cases, tasks, criteria, letters):
+        self.cases = cases
+        self.tasks = tasks
+        self.criteria = criteria
+        self.letters = letters
+        # Uploaded versions never change: keep the ones read (per container).
+        self._versions: dict[tuple[str, str], Any] = {}
+
+    def _version(self, code: str, version: str | None):
+        if not version:
+            return None
+        key = (code, version)
+        if key not in self._versions:
+            criteria = self.criteria.version(code, version)
+            if criteria is None:
+                return None
+            self._versions[key] = criteria
+        return self._versions[key]
+
+    # ---- baskets
+
+    def baskets(self, code: str) -> dict[str, Any]:
+        """GET baskets. Counting is one pass over the municipality's open cases
+        (gsi2, status filter): simple and always exact, and cheap while a
+        municipality has thousands of open cases, not millions. Past that, keep
+        per-basket counters updated in the same transaction as each case write."""
+        active = self.criteria.active(code)
+        groups: dict[str, dict[str, Any]] = {}
+        for case in self.cases.municipality_cases(code, status="open", listed=True):
+            basket_id = case.get("basket_id")
+            if not basket_id:
+                continue
+            group = groups.setdefault(basket_id, {"open_cases": 0, "open_signals": 0, "oldest": None,
+                                                  "versions": []})
+            group["open_cases"] += 1
+            group["open_signals"] += case["summary"]["signal_count"]
+            opened = ts(case["opened_at"])
+            if group["oldest"] is None or opened < group["oldest"]:
+                group["oldest"] = opened
+            version = case.get("criteria_version")
+            if version and version not in group["versions"]:
+                group["versions"].append(version)
+
+        def row(basket_id: str, name: str, path: list, is_active: bool) -> dict[str, Any]:
+            group = groups.get(basket_id, {})
+            return {"id": basket_id, "name": name, "path": path, "open_cases": group.get("open_cases", 0),
+                    "open_signals": group.get("open_signals", 0),
+                    "oldest_open_case_at": group.get("oldest"), "active": is_active}
+
+        rows = [row(b.id, b.name, _path(b), True) for b in active.criteria.baskets]
+        for basket_id in sorted(set(groups) - {b.id for b in active.criteria.baskets}):
+            # A basket of an earlier version: its name and path from a version that had it.
+            basket = None
+            for version in reversed(groups[basket_id]["versions"]):
+                criteria = self._version(code, version)
+                basket = criteria.basket(basket_id) if criteria else None
+                if basket is not None:
+                    break
+            rows.append(row(basket_id, basket.name if basket else basket_id, _path(basket) if basket else [], False))
+        return {"baskets": rows}
+
+    def _basket_known(self, code: str, basket_id: str) -> bool:
+        """In the active criteria, the default, any uploaded version, or holding a case."""
+        if self.criteria.active(code).criteria.basket(basket_id) or default_criteria().basket(basket_id):
+            return True
+        for row in self.criteria.versions(code):
+            criteria = self._version(code, row["version"])
+            if criteria is not None and criteria.basket(basket_id):
+                return True
+        return self.cases.basket_has_cases(code, basket_id)
+
+    def basket_cases(self, code: str, basket_id: str, query: dict[str, str] | None) -> dict[str, Any]:
+        params = parse_query(query, {"status": one_of("open", "closed", "all"), **PAGINATION})
+        status = params.get("status", "open")
+        items, next_cursor = self.cases.basket_page(
+            code, basket_id, status=None if status == "all" else status,
+            limit=params.get("limit", DEFAULT_LIMIT), cursor=params.get("cursor"))
+        # Only an empty first page needs to ask whether the basket exists at all.
+        if not items and not params.get("cursor") and not self._basket_known(code, basket_id):
+            raise NotFound("no basket with that id in this municipality")
+        return {"cases": [case_summary(case) for case in items], "next_cursor": next_cursor}
+
+    # ---- cases
+
+    def find_case(self, code: str, case_id: str) -> dict[str, Any]:
+        case = self.cases.find(code, case_id)
+        if case is None:
+            raise NotFound("no case with that id in this municipality")
+        return case
+
+    def case(self, code: str, case_id: str) -> dict[str, Any]:
+        case = self.find_case(code, case_id)
+        return case_view(case, case_tasks(case, self.tasks))
+
+    def letter(self, code: str, case_id: str, letter_id: str) -> bytes:
+        """The PDF of a letter listed on the case."""
+        case = self.find_case(code, case_id)
+        if not any(letter.get("letter_id") == letter_id for letter in case.get("letters", [])):
+            raise NotFound("no letter with that id on this case")
+        pdf = self.letters.get_letter(code, case_id, letter_id)
+        if pdf is None:
+            raise NotFound("the letter is no longer stored")
+        return pdf
+
+    # ---- tasks
+
+    def task_list(self, code: str, query: dict[str, str] | None) -> dict[str, Any]:
+        params = parse_query(query, {
+            "status": one_of("open", "done", "cancelled"), "assignee": text_of(100),
+            "basket_id": text_of(40), "type": one_of("phone_call", "home_visit"), **PAGINATION})
+        filters = {name: params[name] for name in ("status", "assignee", "basket_id", "type") if name in params}
+        items, next_cursor = self.tasks.page(code, filters=filters, limit=params.get("limit", DEFAULT_LIMIT),
+                                             cursor=params.get("cursor"))
+        return {"tasks": [task_view(task) for task in items], "next_cursor": next_cursor}
