@@ -16,6 +16,7 @@ from pathlib import Path
 
 from bench.common import ROOT, heading, use_paths, verdict
 
+QUIET = {"POWERTOOLS_LOG_LEVEL": "WARNING", "POWERTOOLS_METRICS_DISABLED": "true"}
 SIGNALS = 500
 TARGET_CALLS = 8.0
 
@@ -40,7 +41,7 @@ def main() -> None:
     signals = [(partner, s) for partner, batch in batches.items() for s in batch
                if not s["reference"].split("-")[1] == "BAD" and "amuont" not in s][:SIGNALS]
 
-    with LocalStack(port=0, tenants=tenants_file) as stack:
+    with LocalStack(port=0, tenants=tenants_file, environment=QUIET) as stack:
         calls: Counter = Counter()
         lock = threading.Lock()
 

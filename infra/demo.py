@@ -8,8 +8,10 @@ the werkbakjes overview and where the letters are.
 """
 from __future__ import annotations
 
+import contextlib
 import json
 import sys
+import warnings
 import time
 import urllib.error
 import urllib.request
@@ -32,10 +34,11 @@ class Api:
     def __init__(self, base_url: str):
         self.base_url = base_url
 
-    def call(self, method: str, path: str, key: str, body: Any = None) -> tuple[int, Any]:
+    def call(self, method: str, path: str, key: str, body: Any = None, *, accept: str = "application/json"
+             ) -> tuple[int, Any]:
         data = json.dumps(body).encode() if body is not None else None
         request = urllib.request.Request(self.base_url + path, data=data, method=method, headers={
-            "Authorization": f"Bearer {key}", "Content-Type": "application/json"})
+            "Authorization": f"Bearer {key}", "Content-Type": "application/json", "Accept": accept})
         try:
             with urllib.request.urlopen(request, timeout=60) as response:
                 status, raw, kind = response.status, response.read(), response.headers.get("Content-Type", "")
@@ -56,8 +59,18 @@ class Api:
                 return items
 
 
+CONSOLE = sys.stdout  # the functions' own output (logs, metrics) goes to a file, as CloudWatch would hold it
+
+
+def say(text: str = "") -> None:
+    print(text, file=CONSOLE, flush=True)
+
+
+STARTED = time.monotonic()
+
+
 def step(text: str) -> None:
-    print(f"· {text}", flush=True)
+    say(f"· [{time.monotonic() - STARTED:5.1f} s] {text}")
 
 
 def path_text(path: list[dict]) -> str:
@@ -65,12 +78,18 @@ def path_text(path: list[dict]) -> str:
 
 
 def main() -> int:
-    started = time.monotonic()
+    started = STARTED
     tenants = json.loads(TENANTS.read_text(encoding="utf-8"))
     keys = {t["id"]: t["api_key"] for t in tenants["partners"]}
     keys.update({m["code"]: m["api_key"] for m in tenants["municipalities"]})
-    step("starting the local stack (moto on loopback, gateway, stream and queue pumps)")
-    with LocalStack(port=0, tenants=TENANTS) as stack:
+    # Powertools warns on stderr when an invocation had no metric to publish; that is fine here.
+    warnings.filterwarnings("ignore", message="No application metrics to publish")
+    OUT.mkdir(parents=True, exist_ok=True)
+    log_path = OUT / "functions.log"
+    step(f"starting the local stack (moto on loopback, gateway, stream and queue pumps); "
+         f"the functions' logs go to {log_path.relative_to(ROOT)}")
+    with open(log_path, "w", encoding="utf-8") as log, contextlib.redirect_stdout(log), \
+            LocalStack(port=0, tenants=TENANTS) as stack:
         api = Api(stack.base_url)
         step(f"API at {stack.base_url}; registered {len(tenants['partners'])} partners and "
              f"{len(tenants['municipalities'])} municipalities (keys stored as hashes)")
@@ -94,12 +113,12 @@ def main() -> int:
                 counts[name] += body[name]
             rejected += [(partner_id, r["reference"], r.get("details") or r.get("message"))
                          for r in body["results"] if r["status"] >= 400]
-            print(f"    {partner_id:22} {body['received']:>4} received, {body['rejected']} rejected", flush=True)
+            say(f"    {partner_id:22} {body['received']:>4} received, {body['rejected']} rejected")
         step(f"stored {counts['received']} signals; rejected {counts['rejected']}, each with its reasons:")
         for partner_id, reference, details in rejected:
             reasons = "; ".join(f"{'.'.join(map(str, d['loc']))}: {d['msg']}" for d in details) \
                 if isinstance(details, list) else str(details)
-            print(f"    {partner_id} {reference}: {reasons}")
+            say(f"    {partner_id} {reference}: {reasons}")
 
         step("the pipeline runs: stream → classification → letters and tasks queues")
         while True:
@@ -107,50 +126,55 @@ def main() -> int:
                 stack.wait_until_quiet(timeout=2)
                 break
             except TimeoutError:
-                print(f"    … {'; '.join(stack.busy()) or 'working'}", flush=True)
+                say(f"    … {'; '.join(stack.busy()) or 'working'}")
                 if time.monotonic() - started > 120:
                     raise
         step("quiet: every signal classified, every first step carried out")
 
-        OUT.mkdir(parents=True, exist_ok=True)
         for municipality in tenants["municipalities"]:
             overview(api, stack, municipality, keys[municipality["code"]])
-    print(f"\nDone in {time.monotonic() - started:.1f} s. Letters saved under {OUT.relative_to(ROOT)}/.")
+    say(f"\nDone in {time.monotonic() - started:.1f} s. Letters saved under {OUT.relative_to(ROOT)}/.")
     return 0
 
 
 def overview(api: Api, stack: LocalStack, municipality: dict, key: str) -> None:
     code = municipality["code"]
+    step(f"reading the werkbakjes of {municipality['name']} over the API")
     _, criteria = api.call("GET", f"/municipalities/{code}/criteria", key)
     _, baskets = api.call("GET", f"/municipalities/{code}/baskets", key)
     tasks = api.all_pages(f"/municipalities/{code}/tasks", key, "tasks")
-    print(f"\n=== {municipality['name']} ({code}) — criteria {criteria['version']}"
+    say(f"\n=== {municipality['name']} ({code}) — criteria {criteria['version']}"
           f" ({criteria['label']}){' [default]' if criteria['default'] else ''}")
-    print(f"{'werkbakje':24} {'action':34} {'open cases':>10} {'signals':>8} {'tasks':>6} {'letters':>8}")
+    say(f"{'werkbakje':24} {'action':34} {'open cases':>10} {'signals':>8} {'tasks':>6} {'letters':>8}")
+    # Letters per case from the bucket (one listing instead of opening every case).
+    bucket = next(iter(stack.resources.buckets.values()))
+    listing = stack.client("s3").get_paginator("list_objects_v2").paginate(Bucket=bucket, Prefix=f"letters/{code}/")
+    letters_of: dict[str, list[str]] = {}
+    for page in listing:
+        for obj in page.get("Contents", []):
+            _, _, case_id, name = obj["Key"].split("/")
+            letters_of.setdefault(case_id, []).append(name.removesuffix(".pdf"))
     letter_files: list[tuple[str, str]] = []
     totals = [0, 0, 0, 0]
     for basket in baskets["baskets"]:
         cases = api.all_pages(f"/municipalities/{code}/baskets/{basket['id']}/cases", key, "cases")
-        letters = 0
-        for summary in cases:
-            _, case = api.call("GET", f"/municipalities/{code}/cases/{summary['case_id']}", key)
-            letters += len(case["letters"])
-            letter_files += [(summary["case_id"], letter["letter_id"]) for letter in case["letters"]]
+        letters = sum(len(letters_of.get(c["case_id"], [])) for c in cases)
+        letter_files += [(c["case_id"], letter) for c in cases for letter in letters_of.get(c["case_id"], [])]
         basket_tasks = sum(1 for t in tasks if t["basket_id"] == basket["id"])
         row = [basket["open_cases"], basket["open_signals"], basket_tasks, letters]
         totals = [a + b for a, b in zip(totals, row)]
         name = basket["name"] + ("" if basket["active"] else " (old)")
-        print(f"{name[:24]:24} {path_text(basket['path'])[:34]:34} {row[0]:>10} {row[1]:>8} {row[2]:>6} {row[3]:>8}")
-    print(f"{'total':24} {'':34} {totals[0]:>10} {totals[1]:>8} {totals[2]:>6} {totals[3]:>8}")
+        say(f"{name[:24]:24} {path_text(basket['path'])[:34]:34} {row[0]:>10} {row[1]:>8} {row[2]:>6} {row[3]:>8}")
+    say(f"{'total':24} {'':34} {totals[0]:>10} {totals[1]:>8} {totals[2]:>6} {totals[3]:>8}")
     saved = []
     for case_id, letter_id in letter_files[:3]:
-        status, pdf = api.call("GET", f"/municipalities/{code}/cases/{case_id}/letters/{letter_id}", key)
-        if status == 200:
+        status, pdf = api.call("GET", f"/municipalities/{code}/cases/{case_id}/letters/{letter_id}", key,
+                               accept="application/pdf")
+        if status == 200 and pdf.startswith(b"%PDF"):
             path = OUT / f"{code}-{case_id}-{letter_id}.pdf"
-            path.write_bytes(pdf if isinstance(pdf, bytes) else pdf.encode())
+            path.write_bytes(pdf)
             saved.append(path.relative_to(ROOT))
-    bucket = next(iter(stack.resources.buckets.values()), "?")
-    print(f"letters: s3://{bucket}/letters/{code}/<case>/<letter>.pdf, over the API at "
+    say(f"letters: s3://{bucket}/letters/{code}/<case>/<letter>.pdf, over the API at "
           f"GET /municipalities/{code}/cases/<case>/letters/<letter>; examples saved: "
           + (", ".join(map(str, saved)) or "none"))
 

@@ -60,7 +60,7 @@ def demo_signals(today: date, *, households_per_municipality: int = 120, seed: i
             if prefix:
                 debtor["prefix"] = prefix
             if rng.random() < 0.6:
-                debtor["phone"] = f"06{rng.randint(10000000, 99999999)}"
+                debtor["phone"] = f"06{rng.randint(1, 5)}{rng.randint(0, 9999999):07d}"  # 061-065: mobile ranges
             if rng.random() < 0.4:
                 debtor["email"] = f"{last_name.lower().replace(' ', '')}{rng.randint(1, 99)}@example.nl"
             # Most households have one partner's signal; some have two or three.

@@ -6,6 +6,8 @@ from __future__ import annotations
 
 import json
 
+from collections import Counter
+
 from aws_lambda_powertools import Logger, Metrics
 from aws_lambda_powertools.metrics import MetricUnit
 from aws_lambda_powertools.utilities.batch import BatchProcessor, EventType, process_partial_response
@@ -18,6 +20,7 @@ from vroegsignaal.services.actions import StepRunner
 logger = Logger()
 metrics = Metrics()
 tracer = observability.tracer()
+counts: Counter = Counter()  # per invocation: one metric value per batch, not per record
 runner = StepRunner(cases=DynamoCaseStore(), tasks=tasks, letter_store=letters.LetterStore(),
                     municipality=registry.municipality, send_email=mail.send_email)
 
@@ -29,7 +32,7 @@ def record_handler(record):  # Powertools passes it as record=...
     logger.info("step handled", extra={"case_id": message["case_id"], "step_id": message["step_id"],
                                        "action": message["action"], "done": outcome.done, "what": outcome.what})
     if outcome.done:
-        metrics.add_metric(name=f"Steps_{outcome.what}", unit=MetricUnit.Count, value=1)
+        counts[f"Steps_{outcome.what}"] += 1
 
 
 def make_handler():
@@ -40,7 +43,11 @@ def make_handler():
     @metrics.log_metrics
     @tracer.capture_lambda_handler
     def lambda_handler(event, context):
-        return process_partial_response(event=event, record_handler=record_handler, processor=processor,
-                                        context=context)
+        counts.clear()
+        response = process_partial_response(event=event, record_handler=record_handler, processor=processor,
+                                            context=context)
+        for name, value in counts.items():
+            metrics.add_metric(name=name, unit=MetricUnit.Count, value=value)
+        return response
 
     return lambda_handler

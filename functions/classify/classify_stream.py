@@ -5,6 +5,8 @@ from __future__ import annotations
 
 import os
 
+from collections import Counter
+
 from aws_lambda_powertools import Logger, Metrics
 from aws_lambda_powertools.metrics import MetricUnit
 from aws_lambda_powertools.utilities.batch import BatchProcessor, EventType, process_partial_response
@@ -20,6 +22,7 @@ metrics = Metrics()
 tracer = observability.tracer()
 processor = BatchProcessor(event_type=EventType.DynamoDBStreams)
 criteria = ActiveCriteriaCache()
+counts: Counter = Counter()  # per invocation: one metric value per batch, not per record
 classifier = SignalClassifier(DynamoCaseStore(), criteria.get, queues.send_steps,
                               os.environ.get("HOUSEHOLD_KEY_SECRET", ""))
 
@@ -34,13 +37,17 @@ def record_handler(record):  # Powertools passes it as record=...
         "criteria_version": case["criteria_version"], "new_case": result.is_new,
         "redelivered": result.already_attached, "queued_steps": len(result.to_queue)})
     if not result.already_attached:
-        metrics.add_metric(name="SignalsClassified", unit=MetricUnit.Count, value=1)
-        metrics.add_metric(name="CasesOpened", unit=MetricUnit.Count, value=int(result.is_new))
+        counts["SignalsClassified"] += 1
+        counts["CasesOpened"] += int(result.is_new)
 
 
 @logger.inject_lambda_context
 @metrics.log_metrics
 @tracer.capture_lambda_handler
 def lambda_handler(event, context):
-    return process_partial_response(event=event, record_handler=record_handler, processor=processor,
-                                    context=context)
+    counts.clear()
+    response = process_partial_response(event=event, record_handler=record_handler, processor=processor,
+                                        context=context)
+    for name, value in counts.items():
+        metrics.add_metric(name=name, unit=MetricUnit.Count, value=value)
+    return response

@@ -2,6 +2,8 @@
 GET /signals/{reference}. Thin: HTTP in, services.intake, HTTP out."""
 from __future__ import annotations
 
+import os
+
 from aws_lambda_powertools import Logger, Metrics
 from aws_lambda_powertools.event_handler import APIGatewayRestResolver
 from aws_lambda_powertools.logging import correlation_paths
@@ -21,7 +23,7 @@ tracer = observability.tracer()
 app = APIGatewayRestResolver()
 api.install(app)
 
-store = DynamoSignalStore()
+store = DynamoSignalStore(os.environ.get("HOUSEHOLD_KEY_SECRET", ""))
 intake = Intake(store, is_known_municipality=registry.is_known_municipality)
 
 

@@ -58,9 +58,10 @@ def test_signal_gets_its_case_and_the_partner_sees_received(handlers):
     from vroegsignaal.adapters import table
     intake, classify = handlers
     classify(stream_event([receive(intake)]), LambdaContext())
-    item = table.get("SIGNAL#energie-noord#EN-2026-000123", "SIGNAL")
-    assert item["case_id"] == cases_of()[0]["case_id"]
-    assert "3441" not in item["household"]  # a keyed hash, not the address
+    stored = table.get("SIGNAL#energie-noord#EN-2026-000123", "SIGNAL")
+    (case,) = cases_of()
+    assert [entry["signal_id"] for entry in case["signals"]] == [stored["signal_id"]]
+    assert case["pk"].startswith("HH#") and "3441" not in case["pk"]  # a keyed hash, not the address
     event = api_event("GET", "/signals/{reference}", {"reference": "EN-2026-000123"}, principal=PARTNERS["energie-noord"])
     assert call(intake, event)[1]["status"] == "received"
 
@@ -86,7 +87,8 @@ def test_redelivered_batch_changes_nothing(handlers):
     after = {c["case_id"]: c for c in cases_of()}
     assert after == before  # same cases, same versions, nothing written twice
     assert all(c["version"] == 1 for c in after.values())
-    assert table.get("SIGNAL#energie-noord#EN-1", "SIGNAL")["case_id"] in after
+    signal_ids = [e["signal_id"] for c in after.values() for e in c["signals"]]
+    assert table.get("SIGNAL#energie-noord#EN-1", "SIGNAL")["signal_id"] in signal_ids
 
 
 def test_a_failing_record_is_reported_alone_and_the_others_are_committed(handlers):

@@ -12,6 +12,7 @@ from typing import Any
 
 from botocore.exceptions import ClientError
 
+from vroegsignaal.domain import cases as case_rules
 from vroegsignaal.domain import paths
 from vroegsignaal.domain.errors import ConcurrentChange
 
@@ -31,14 +32,25 @@ def _case_item(case: dict[str, Any]) -> dict[str, Any]:
             "pk": f"HH#{case['household']}", "sk": f"CASE#{case['case_id']}", "type": "case",
             "gsi1pk": f"MUN#{code}#BASKET#{case['basket_id']}", "gsi1sk": opened,
             "gsi2pk": f"MUN#{code}#CASES", "gsi2sk": opened,
-            "gsi3pk": f"CASE#{case['case_id']}", "gsi3sk": "CASE"}
+            "gsi3pk": f"CASE#{case['case_id']}", "gsi3sk": "CASE",
+            "summary": case_rules.summary(case)}
     due = paths.next_due(case)
     if due:  # sparse: only cases with a step waiting for its date are in the due index
         item["gsi4pk"], item["gsi4sk"] = DUE_PARTITION, f"{due}#{case['case_id']}"
     return item
 
 
-_INDEX_ATTRS = ("pk", "sk", "type", "gsi1pk", "gsi1sk", "gsi2pk", "gsi2sk", "gsi3pk", "gsi3sk", "gsi4pk", "gsi4sk")
+_INDEX_ATTRS = ("pk", "sk", "type", "gsi1pk", "gsi1sk", "gsi2pk", "gsi2sk", "gsi3pk", "gsi3sk", "gsi4pk", "gsi4sk",
+                "summary")
+# What a list of cases reads of each case: its own fields and the stored summary, not its history.
+LIST_FIELDS = ("pk", "sk", "gsi1pk", "gsi1sk", "gsi2pk", "gsi2sk", "case_id", "municipality_code", "basket_id",
+               "status", "opened_at", "postcode", "house_number", "house_number_suffix", "criteria_version",
+               "summary")
+
+
+def listed_case(item: dict[str, Any]) -> dict[str, Any]:
+    """A case as a list read it: its fields and its summary."""
+    return {**{k: v for k, v in item.items() if k not in _INDEX_ATTRS}, "summary": item["summary"]}
 
 
 def _case_of(item: dict[str, Any]) -> dict[str, Any]:
@@ -88,15 +100,6 @@ class DynamoCaseStore:
             raise
         case["version"] += 1
 
-    def save_classified(self, case: dict[str, Any], signal_item: dict[str, Any]) -> None:
-        """The case and the signal's link to it, in one transaction."""
-        link = {"Update": {
-            "TableName": table.table_name(), "Key": table.key(signal_item["pk"], signal_item["sk"]),
-            "UpdateExpression": "SET case_id = :case, household = :household",
-            "ExpressionAttributeValues": table.to_attrs({":case": case["case_id"], ":household": case["household"]}),
-        }}
-        self.write(case, link)
-
     def get(self, household: str, case_id: str) -> dict[str, Any] | None:
         item = table.get(f"HH#{household}", f"CASE#{case_id}")
         return _case_of(item) if item else None
@@ -111,8 +114,11 @@ class DynamoCaseStore:
 
     def page(self, *, index: str, pk: str, limit: int, cursor: str | None,
              filter_expression: str | None = None, values: dict[str, Any] | None = None,
-             names: dict[str, str] | None = None) -> tuple[list[dict[str, Any]], str | None]:
-        """One page of an index, oldest first, with an opaque cursor."""
+             names: dict[str, str] | None = None, projection: tuple[str, ...] | None = LIST_FIELDS,
+             convert=listed_case) -> tuple[list[dict[str, Any]], str | None]:
+        """One page of an index, oldest first, with an opaque cursor. By default a page of
+        cases as lists show them (listed_case); other items pass their own projection and
+        conversion."""
         start = decode_cursor(cursor) if cursor else None
         pk_attr = f"{index}pk"
         items: list[dict[str, Any]] = []
@@ -122,12 +128,12 @@ class DynamoCaseStore:
             pages = table.query_pages(index=index, key_condition=f"{pk_attr} = :pk",
                                       values={":pk": pk, **(values or {})}, names=names,
                                       filter_expression=filter_expression, limit=limit - len(items),
-                                      start_key=last)
+                                      start_key=last, projection=projection)
             batch, last = next(pages)
             items.extend(batch)
             if not last:
                 break
-        return [_case_of(i) for i in items], encode_cursor(last) if last else None
+        return [convert(i) for i in items], encode_cursor(last) if last else None
 
     def due(self, until: str) -> list[dict[str, Any]]:
         """Cases with a step due on or before this date (the follow-up schedule)."""

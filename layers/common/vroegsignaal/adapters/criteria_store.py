@@ -91,6 +91,19 @@ class CriteriaRepository:
             raise
         return self._activate(code, version, parse_criteria(json.loads(body), municipality_code=code))
 
+    def version(self, code: str, version: str) -> Criteria | None:
+        """One stored version (the default included), read only; None if unknown.
+        Versions never change once uploaded, so callers may cache them."""
+        if version == DEFAULT_VERSION:
+            return default_criteria()
+        try:
+            body = client("s3").get_object(Bucket=_bucket(), Key=_version_key(code, version))["Body"].read()
+        except ClientError as error:
+            if error.response["Error"]["Code"] in ("NoSuchKey", "404"):
+                return None
+            raise
+        return parse_criteria(json.loads(body), municipality_code=code)
+
     def _activate(self, code: str, version: str, criteria: Criteria) -> ActiveCriteria:
         active = ActiveCriteria(version, criteria.document.get("label"), clock.iso(clock.now()), criteria)
         body = {"version": version, "label": active.label, "activated_at": active.activated_at,

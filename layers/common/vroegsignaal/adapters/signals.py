@@ -5,10 +5,16 @@ from typing import Any
 
 from botocore.exceptions import ClientError
 
+from vroegsignaal.domain import cases as case_rules
+from vroegsignaal.domain.household import Household
+
 from . import table
 
 
 class DynamoSignalStore:
+    def __init__(self, household_secret: str):
+        self.household_secret = household_secret
+
     def insert_signal(self, item: dict[str, Any]) -> dict[str, Any] | None:
         try:
             table.dynamodb().put_item(
@@ -28,12 +34,16 @@ class DynamoSignalStore:
         return table.get(f"SIGNAL#{partner_id}#{reference}", "SIGNAL")
 
     def signal_status(self, item: dict[str, Any]) -> str:
-        """A signal's status follows its case (signals-api.md)."""
-        if not item.get("case_id"):
-            return "received"
-        case = table.get(f"HH#{item['household']}", f"CASE#{item['case_id']}", consistent=False)
-        if not case:
-            return "received"
-        if case.get("status") == "closed":
+        """A signal's status follows its case (signals-api.md). The case is found in the
+        signal's household (its key derives from the signal's own address), so a signal
+        needs no pointer to its case that would have to be written and kept in step."""
+        household = Household.of(item["signal"]).key(self.household_secret)
+        cases = table.query_all(key_condition="pk = :pk AND begins_with(sk, :case)",
+                                values={":pk": f"HH#{household}", ":case": "CASE#"},
+                                projection=("case_id", "status", "picked_up_at", "signals"))
+        case = case_rules.contains_signal(cases, item["signal_id"])
+        if case is None:
+            return "received"  # not classified yet
+        if case["status"] == "closed":
             return "closed"
         return "in_progress" if case.get("picked_up_at") else "received"

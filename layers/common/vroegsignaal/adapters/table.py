@@ -63,8 +63,9 @@ def put(item: dict[str, Any]) -> None:
 def query_pages(*, index: str | None = None, key_condition: str, values: dict[str, Any],
                 names: dict[str, str] | None = None, filter_expression: str | None = None,
                 forward: bool = True, limit: int | None = None,
-                start_key: dict[str, Any] | None = None, consistent: bool = False) -> Iterator[tuple[list[dict], dict | None]]:
-    """Yield (items, last_evaluated_key) page by page."""
+                start_key: dict[str, Any] | None = None, consistent: bool = False,
+                projection: tuple[str, ...] | None = None) -> Iterator[tuple[list[dict], dict | None]]:
+    """Yield (items, last_evaluated_key) page by page; `projection`: only these top-level attributes."""
     kwargs: dict[str, Any] = {
         "TableName": table_name(),
         "KeyConditionExpression": key_condition,
@@ -83,6 +84,10 @@ def query_pages(*, index: str | None = None, key_condition: str, values: dict[st
         kwargs["Limit"] = limit
     if start_key:
         kwargs["ExclusiveStartKey"] = start_key
+    if projection:
+        placeholders = {f"#p{i}": name for i, name in enumerate(projection)}
+        kwargs["ProjectionExpression"] = ", ".join(placeholders)
+        kwargs["ExpressionAttributeNames"] = {**kwargs.get("ExpressionAttributeNames", {}), **placeholders}
     while True:
         response = dynamodb().query(**kwargs)
         last = response.get("LastEvaluatedKey")

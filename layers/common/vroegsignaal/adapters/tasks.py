@@ -7,6 +7,8 @@ from __future__ import annotations
 
 from typing import Any
 
+from botocore.exceptions import ClientError
+
 from vroegsignaal import ids
 
 from . import table
@@ -41,6 +43,17 @@ def put_new(task: dict[str, Any]) -> dict[str, Any]:
     """A transact item creating the task once."""
     return {"Put": {"TableName": table.table_name(), "Item": table.to_attrs(task_item(task)),
                     "ConditionExpression": "attribute_not_exists(pk)"}}
+
+
+def create_once(task: dict[str, Any]) -> bool:
+    """Store a new task; False when it exists already (a redelivered step)."""
+    try:
+        table.dynamodb().put_item(**put_new(task)["Put"])
+        return True
+    except ClientError as error:
+        if error.response["Error"]["Code"] != "ConditionalCheckFailedException":
+            raise
+        return False
 
 
 def put_changed(task: dict[str, Any], *, expected_status: str) -> dict[str, Any]:

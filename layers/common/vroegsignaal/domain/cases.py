@@ -18,6 +18,7 @@ from __future__ import annotations
 from datetime import date, datetime
 from typing import Any, Iterable
 
+from vroegsignaal.domain import paths
 from vroegsignaal.domain.criteria import Criteria, Facts, SignalFacts, compute_facts
 
 
@@ -124,3 +125,15 @@ def display_names(case: dict[str, Any]) -> list[str]:
 def latest_signal(case: dict[str, Any]) -> dict[str, Any]:
     """The signal with the latest signal_date, on a tie the last to arrive."""
     return max(case["signals"], key=lambda e: (e["signal"]["signal_date"], e["received_at"], e["signal_id"]))
+
+
+def summary(case: dict[str, Any]) -> dict[str, Any]:
+    """What a list of cases shows beyond the case's own fields; derived from the
+    signals and steps, and stored with every write so lists need not read them."""
+    return {
+        "names": display_names(case),
+        "signal_count": len(case["signals"]),
+        "partner_types": sorted({entry["partner_type"] for entry in case["signals"]}),
+        "total_amount_cents": sum(int(entry["signal"]["amount_cents"]) for entry in case["signals"]),
+        "next_step": paths.next_step(case),
+    }

@@ -63,9 +63,12 @@ class StepRunner:
                 "basket_id": step["basket_id"], "step_id": step["step_id"], "type": step["action"],
                 "status": "open", "assignee": None, "due": step["due"], "created_at": clock.iso(now),
                 "done_at": None}
+        # The task first (created once: its id derives from case and step), then the case.
+        # A failure in between brings the message back, which finds the task and goes on.
+        self.tasks.create_once(task)
         paths.complete_step(case, step["step_id"], now)  # a created task counts as carried out
         case.setdefault("tasks", []).append(task["task_id"])
-        self.cases.write(case, self.tasks.put_new(task))
+        self.cases.write(case)
         return StepOutcome(True, "task")
 
     def _letter(self, case: dict[str, Any], step: dict[str, Any]) -> StepOutcome:

@@ -33,7 +33,9 @@ def classify(case: dict[str, Any], household_cases: list[dict[str, Any]], active
     result = criteria.classify(facts)
     case["classifications"].append({
         "at": clock.iso(now), "criteria_version": active.version, "basket_id": result.basket_id,
-        "trigger": trigger, "facts": result.facts, "explanation": result.explanation,
+        "trigger": trigger, "facts": result.facts,
+        # The facts are stored once, beside the explanation (a case keeps every classification).
+        "explanation": {k: v for k, v in result.explanation.items() if k != "facts"},
     })
     case["criteria_version"] = active.version
     if result.basket_id == case["basket_id"]:

@@ -22,7 +22,7 @@ class SignalClassifier:
         result = classify_signal(signal_item, household, household_cases,
                                  self.active_criteria(signal_item["municipality_code"]), clock.now())
         if not result.already_attached:
-            self.cases.save_classified(result.case, signal_item)
+            self.cases.write(result.case)
         if result.to_queue:
             # After the write: a failure here redelivers the record, which queues them again.
             self.send_steps(result.case, result.to_queue)
