@@ -1,34 +1,16 @@
 """The local stack from the outside: what a developer sees on http://127.0.0.1:<port>."""
 from __future__ import annotations
 
-import http.client
 import json
 from pathlib import Path
-from urllib.parse import urlsplit
 
 import pytest
+
+from tests.e2e.client import request
 
 pytestmark = pytest.mark.e2e
 
 ROOT = Path(__file__).resolve().parents[2]
-
-
-def request(stack, method, path, *, key=None, body=None):
-    url = urlsplit(stack.base_url)
-    connection = http.client.HTTPConnection(url.hostname, url.port, timeout=60)
-    headers = {"Content-Type": "application/json"} if body is not None else {}
-    if key is not None:
-        headers["Authorization"] = f"Bearer {key}"
-    payload = body if isinstance(body, bytes) or body is None else json.dumps(body).encode()
-    connection.request(method, path, body=payload, headers=headers)
-    response = connection.getresponse()
-    content = response.read()
-    connection.close()
-    try:
-        document = json.loads(content)
-    except ValueError:
-        document = content
-    return response.status, document
 
 
 def a_partner_key(stack):
