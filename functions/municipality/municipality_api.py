@@ -8,12 +8,12 @@ metrics carry ids and counts, never debtor data.
 """
 from __future__ import annotations
 
-from aws_lambda_powertools import Logger, Metrics, Tracer
+from aws_lambda_powertools import Logger, Metrics
 from aws_lambda_powertools.event_handler import APIGatewayRestResolver, Response
 from aws_lambda_powertools.logging import correlation_paths
 from aws_lambda_powertools.metrics import MetricUnit
 
-from vroegsignaal import api
+from vroegsignaal import api, observability
 from vroegsignaal.adapters import letters as letter_store
 from vroegsignaal.adapters import queues
 from vroegsignaal.adapters.cases import CursorError
@@ -30,7 +30,7 @@ BODY_MAX_BYTES = 64 * 1024  # move, contact attempt, close, task change: small J
 
 logger = Logger()
 metrics = Metrics()
-tracer = Tracer()
+tracer = observability.tracer()
 app = APIGatewayRestResolver()
 api.install(app)
 

@@ -1,0 +1,8 @@
+"""make bench: every benchmark, one after the other."""
+from bench import bench_engine, bench_imports, bench_intake, bench_pipeline
+
+print("# Vroegsignaal benchmarks (figures and ratios on this machine; no test depends on them)")
+bench_imports.main()
+bench_intake.main()
+bench_engine.main()
+bench_pipeline.main()
