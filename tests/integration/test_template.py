@@ -521,3 +521,18 @@ def test_cfn_lint_reports_nothing():
     matches = lint(TEMPLATE_PATH.read_text(encoding="utf-8"), regions=["eu-west-1"])
     problems = [f"{m.rule.id} {m.message} (line {m.linenumber})" for m in matches]
     assert problems == []
+
+
+@pytest.mark.parametrize("function,prefix", [("ClassifyFunction", "criteria/*"), ("LettersFunction", "templates/*"),
+                                             ("MunicipalityFunction", "criteria/*")])
+def test_functions_that_read_optional_objects_may_list_their_prefix(template, function, prefix):
+    """A missing object (no own criteria, no own letter template) means "use the default";
+    without s3:ListBucket S3 answers 403 instead of 404 and the default never applies."""
+    listing = [s for s in _statements(template["Resources"][function]) if "s3:ListBucket" in _as_list(s["Action"])]
+    assert any(prefix in s.get("Condition", {}).get("StringLike", {}).get("s3:prefix", []) for s in listing)
+
+
+def test_municipality_function_may_remove_the_active_criteria_pointer(template):
+    deletes = [s for s in _statements(template["Resources"]["MunicipalityFunction"])
+               if "s3:DeleteObject" in _as_list(s["Action"])]
+    assert deletes, "activating the default criteria deletes criteria/<code>/active.json"

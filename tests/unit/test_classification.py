@@ -129,3 +129,8 @@ def test_joins_the_case_whose_start_is_closest():
     middle = household.receive(item(partner=HOUSING, reference="WS-1", signal_date="2026-10-28", arrears_since="2026-10-01"))
     # 27 days after the early case, 28 before the late one: the early case is closer
     assert middle.case["case_id"] == early.case["case_id"]
+
+
+def test_a_new_case_expires_six_months_after_it_opened_unless_picked_up():
+    result = Household_().receive(item())
+    assert result.case["expires_at"] == int(datetime(2027, 5, 27, 9, 0, tzinfo=timezone.utc).timestamp())

@@ -16,7 +16,8 @@ from vroegsignaal.domain.criteria import default_criteria, example_document, par
 from vroegsignaal.domain.errors import ConcurrentChange, ValidationFailed
 from vroegsignaal.domain.household import Household
 from vroegsignaal.domain.signal import validate_signal
-from vroegsignaal.services.casework import Casework, add_months, expires_at_on_close
+from vroegsignaal.domain.retention import add_months, expires_at_on_close
+from vroegsignaal.services.casework import Casework
 from vroegsignaal.services.classification import classify_signal
 from vroegsignaal.services.criteria_admin import CriteriaAdmin, LetterTemplates, used_variables
 from vroegsignaal.services.intake import signal_item

@@ -19,6 +19,7 @@ from datetime import date, datetime
 from typing import Any, Iterable
 
 from vroegsignaal.domain import paths
+from vroegsignaal.domain.retention import expires_at_on_open
 from vroegsignaal.domain.criteria import Criteria, Facts, SignalFacts, compute_facts
 
 
@@ -70,6 +71,7 @@ def new_case(*, case_id: str, household: str, entry: dict[str, Any], now: dateti
         "closed_at": None,
         "outcome": None,
         "version": 0,
+        "expires_at": expires_at_on_open(entry["received_at"]),  # until somebody picks it up
     }
 
 

@@ -14,7 +14,6 @@ never the value.
 """
 from __future__ import annotations
 
-import calendar
 import logging
 import re
 from datetime import date, datetime
@@ -22,6 +21,7 @@ from typing import Any, Callable
 
 from vroegsignaal import clock, ids
 from vroegsignaal.domain import paths
+from vroegsignaal.domain.retention import expires_at_on_close
 from vroegsignaal.domain.errors import ConcurrentChange, ValidationFailed
 
 from .views import Conflict, NotFound, case_tasks, case_view, task_view
@@ -46,12 +46,6 @@ REASON_MAX = 500
 NOTE_MAX = 2000
 ASSIGNEE_MAX = 100
 _DATE = re.compile(r"\d{4}-\d{2}-\d{2}", re.ASCII)
-
-# Retention (municipality-api.md): a case never picked up goes 6 months after it
-# opened, a picked-up case 18 months after it closed (DynamoDB TTL on expires_at).
-NOT_PICKED_UP_MONTHS = 6
-AFTER_CLOSE_MONTHS = 18
-
 
 # --------------------------------------------------------------------------- bodies
 
@@ -183,21 +177,6 @@ def validate_task_change(body: Any) -> dict[str, Any]:
 
 
 # --------------------------------------------------------------------------- retention
-
-
-def add_months(moment: datetime, months: int) -> datetime:
-    month0 = moment.month - 1 + months
-    year, month = moment.year + month0 // 12, month0 % 12 + 1
-    return moment.replace(year=year, month=month, day=min(moment.day, calendar.monthrange(year, month)[1]))
-
-
-def expires_at_on_close(case: dict[str, Any], closed: datetime) -> int:
-    """Epoch seconds for the TTL: 18 months after closing a picked-up case,
-    6 months after opening one never picked up."""
-    if case.get("picked_up_at"):
-        return int(add_months(closed, AFTER_CLOSE_MONTHS).timestamp())
-    opened = datetime.fromisoformat(case["opened_at"])
-    return int(add_months(opened, NOT_PICKED_UP_MONTHS).timestamp())
 
 
 def pick_up(case: dict[str, Any], now: datetime) -> bool:
