@@ -9,7 +9,6 @@ import json
 from collections import Counter
 
 from aws_lambda_powertools import Logger, Metrics
-from aws_lambda_powertools.metrics import MetricUnit
 from aws_lambda_powertools.utilities.batch import BatchProcessor, EventType, process_partial_response
 
 from vroegsignaal import observability
@@ -43,11 +42,9 @@ def make_handler():
     @metrics.log_metrics
     @tracer.capture_lambda_handler
     def lambda_handler(event, context):
-        counts.clear()
         response = process_partial_response(event=event, record_handler=record_handler, processor=processor,
                                             context=context)
-        for name, value in counts.items():
-            metrics.add_metric(name=name, unit=MetricUnit.Count, value=value)
+        observability.publish_counts(metrics, counts)
         return response
 
     return lambda_handler

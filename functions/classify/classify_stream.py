@@ -8,7 +8,6 @@ import os
 from collections import Counter
 
 from aws_lambda_powertools import Logger, Metrics
-from aws_lambda_powertools.metrics import MetricUnit
 from aws_lambda_powertools.utilities.batch import BatchProcessor, EventType, process_partial_response
 
 from vroegsignaal import observability
@@ -45,9 +44,7 @@ def record_handler(record):  # Powertools passes it as record=...
 @metrics.log_metrics
 @tracer.capture_lambda_handler
 def lambda_handler(event, context):
-    counts.clear()
     response = process_partial_response(event=event, record_handler=record_handler, processor=processor,
                                         context=context)
-    for name, value in counts.items():
-        metrics.add_metric(name=name, unit=MetricUnit.Count, value=value)
+    observability.publish_counts(metrics, counts)
     return response

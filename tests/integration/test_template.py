@@ -16,7 +16,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-import yaml
+from infra.local.cfn import load_template as read_template
 
 ROOT = Path(__file__).resolve().parents[2]
 TEMPLATE_PATH = ROOT / "template.yaml"
@@ -24,28 +24,9 @@ TEMPLATE_PATH = ROOT / "template.yaml"
 
 # --------------------------------------------------------------------------- loading
 
-class CfnLoader(yaml.SafeLoader):
-    """A YAML loader that turns CloudFormation short tags into their long form."""
-
-
-def _construct_tag(loader: CfnLoader, tag_suffix: str, node: yaml.Node) -> dict[str, Any]:
-    name = "Ref" if tag_suffix == "Ref" else f"Fn::{tag_suffix}"
-    if isinstance(node, yaml.ScalarNode):
-        value: Any = loader.construct_scalar(node)
-        if name == "Fn::GetAtt":  # !GetAtt Resource.Attribute
-            value = value.split(".", 1)
-    elif isinstance(node, yaml.SequenceNode):
-        value = loader.construct_sequence(node, deep=True)
-    else:
-        value = loader.construct_mapping(node, deep=True)
-    return {name: value}
-
-
-CfnLoader.add_multi_constructor("!", _construct_tag)
-
-
 def load_template() -> dict[str, Any]:
-    return yaml.load(TEMPLATE_PATH.read_text(encoding="utf-8"), Loader=CfnLoader)
+    """The template as the local stack reads it (short tags in their long form)."""
+    return read_template(TEMPLATE_PATH)
 
 
 @pytest.fixture(scope="module")

@@ -10,6 +10,8 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from tests.factories import signal_body
+
 from vroegsignaal.domain.errors import ValidationFailed
 from vroegsignaal.domain.signal import (
     Signal,
@@ -26,34 +28,7 @@ DROP = object()  # remove the field
 
 
 def valid_body() -> dict:
-    return {
-        "reference": "EN-2026-000123",
-        "municipality_code": "GM0632",
-        "signal_date": "2026-11-20",
-        "arrears_since": "2026-10-01",
-        "amount": "412.50",
-        "customer_number": "880012345",
-        "crisis": False,
-        "warm_transfer": False,
-        "supply_ending": False,
-        "debtor": {
-            "initials": "A.B.",
-            "prefix": "van",
-            "last_name": "Dijk",
-            "date_of_birth": "2001-04-02",
-            "gender": "F",
-            "bsn": "111222333",
-            "phone": "+31612345678",
-            "email": "a.vandijk@example.nl",
-            "address": {
-                "street": "Rijnstraat",
-                "house_number": 12,
-                "house_number_suffix": "bis",
-                "postcode": "3441 AB",
-                "city": "Woerden",
-            },
-        },
-    }
+    return signal_body()
 
 
 def body_with(changes: dict | None = None, base: dict | None = None) -> dict:

@@ -29,3 +29,11 @@ def tracer():
         return _NoTracer()
     from aws_lambda_powertools import Tracer
     return Tracer()
+
+
+def publish_counts(metrics, counts) -> None:
+    """Counts gathered over one batch as one metric value each (not one per record:
+    Powertools flushes early at 100 values), then forget them for the next batch."""
+    for name, value in counts.items():
+        metrics.add_metric(name=name, unit="Count", value=value)
+    counts.clear()

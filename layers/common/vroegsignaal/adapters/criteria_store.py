@@ -14,7 +14,6 @@ from __future__ import annotations
 
 import json
 import logging
-import os
 import time
 from typing import Any
 
@@ -25,14 +24,10 @@ from vroegsignaal.domain.active_criteria import DEFAULT_VERSION, ActiveCriteria,
 from vroegsignaal.domain.criteria import Criteria, default_criteria, parse_criteria
 from vroegsignaal.domain.errors import ValidationFailed
 
-from . import table
+from . import bucket, table
 from .aws import client
 
 log = logging.getLogger(__name__)
-
-
-def _bucket() -> str:
-    return os.environ["BUCKET_NAME"]
 
 
 def _active_key(code: str) -> str:
@@ -54,13 +49,8 @@ class CriteriaRepository:
     """Upload, list and activate versions (the municipality API)."""
 
     def active(self, code: str) -> ActiveCriteria:
-        try:
-            body = client("s3").get_object(Bucket=_bucket(), Key=_active_key(code))["Body"].read()
-        except ClientError as error:
-            if error.response["Error"]["Code"] in ("NoSuchKey", "404"):
-                return default_active()
-            raise
-        return _read_active(code, body)
+        body = bucket.read(_active_key(code))
+        return default_active() if body is None else _read_active(code, body)
 
     def upload(self, code: str, criteria: Criteria) -> ActiveCriteria:
         """Store a validated document as a new version and make it active."""
@@ -71,9 +61,8 @@ class CriteriaRepository:
         number = int(counter["Attributes"]["criteria_seq"]["N"])
         version = f"v{number}"
         uploaded_at = clock.iso(clock.now())
-        client("s3").put_object(Bucket=_bucket(), Key=_version_key(code, version),
-                                Body=json.dumps(criteria.document, ensure_ascii=False).encode(),
-                                ContentType="application/json")
+        bucket.write(_version_key(code, version), json.dumps(criteria.document, ensure_ascii=False).encode(),
+                     "application/json")
         table.put({"pk": f"MUN#{code}", "sk": f"CRITERIA#{number:08d}", "type": "criteria_version",
                    "version": version, "label": criteria.document.get("label"), "uploaded_at": uploaded_at})
         return self._activate(code, version, criteria)
@@ -81,35 +70,24 @@ class CriteriaRepository:
     def activate(self, code: str, version: str) -> ActiveCriteria | None:
         """Make an earlier version (or the default) active again; None if unknown."""
         if version == DEFAULT_VERSION:
-            client("s3").delete_object(Bucket=_bucket(), Key=_active_key(code))
+            client("s3").delete_object(Bucket=bucket.name(), Key=_active_key(code))
             return default_active()
-        try:
-            body = client("s3").get_object(Bucket=_bucket(), Key=_version_key(code, version))["Body"].read()
-        except ClientError as error:
-            if error.response["Error"]["Code"] in ("NoSuchKey", "404"):
-                return None
-            raise
-        return self._activate(code, version, parse_criteria(json.loads(body), municipality_code=code))
+        criteria = self.version(code, version)
+        return None if criteria is None else self._activate(code, version, criteria)
 
     def version(self, code: str, version: str) -> Criteria | None:
         """One stored version (the default included), read only; None if unknown.
         Versions never change once uploaded, so callers may cache them."""
         if version == DEFAULT_VERSION:
             return default_criteria()
-        try:
-            body = client("s3").get_object(Bucket=_bucket(), Key=_version_key(code, version))["Body"].read()
-        except ClientError as error:
-            if error.response["Error"]["Code"] in ("NoSuchKey", "404"):
-                return None
-            raise
-        return parse_criteria(json.loads(body), municipality_code=code)
+        body = bucket.read(_version_key(code, version))
+        return None if body is None else parse_criteria(json.loads(body), municipality_code=code)
 
     def _activate(self, code: str, version: str, criteria: Criteria) -> ActiveCriteria:
         active = ActiveCriteria(version, criteria.document.get("label"), clock.iso(clock.now()), criteria)
         body = {"version": version, "label": active.label, "activated_at": active.activated_at,
                 "document": criteria.document}
-        client("s3").put_object(Bucket=_bucket(), Key=_active_key(code), ContentType="application/json",
-                                Body=json.dumps(body, ensure_ascii=False).encode())
+        bucket.write(_active_key(code), json.dumps(body, ensure_ascii=False).encode(), "application/json")
         return active
 
     def versions(self, code: str) -> list[dict[str, Any]]:
@@ -140,16 +118,15 @@ class ActiveCriteriaCache:
             return entry[2]
         etag, known_good = (entry[1], entry[2]) if entry else (None, None)
         try:
-            kwargs = {"Bucket": _bucket(), "Key": _active_key(code)}
+            kwargs = {"Bucket": bucket.name(), "Key": _active_key(code)}
             if etag:
                 kwargs["IfNoneMatch"] = etag
             response = client("s3").get_object(**kwargs)
             active, etag = _read_active(code, response["Body"].read()), response.get("ETag")
         except ClientError as error:
-            code_ = error.response["Error"]["Code"]
-            if code_ in ("304", "NotModified") and known_good:
+            if error.response["Error"]["Code"] in ("304", "NotModified") and known_good:
                 active = known_good
-            elif code_ in ("NoSuchKey", "404"):
+            elif bucket.is_missing(error):
                 active, etag = default_active(), None
             else:
                 raise

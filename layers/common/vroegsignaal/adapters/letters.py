@@ -6,18 +6,11 @@ overwrites the same object instead of making a second letter.
 """
 from __future__ import annotations
 
-import os
 import time
-
-from botocore.exceptions import ClientError
 
 from vroegsignaal import ids
 
-from .aws import client
-
-
-def _bucket() -> str:
-    return os.environ["BUCKET_NAME"]
+from . import bucket
 
 
 def letter_id_for(case_id: str, step_id: str) -> str:
@@ -30,17 +23,12 @@ def letter_key(code: str, case_id: str, letter_id: str) -> str:
 
 def put_letter(code: str, case_id: str, letter_id: str, pdf: bytes) -> str:
     key = letter_key(code, case_id, letter_id)
-    client("s3").put_object(Bucket=_bucket(), Key=key, Body=pdf, ContentType="application/pdf")
+    bucket.write(key, pdf, "application/pdf")
     return key
 
 
 def get_letter(code: str, case_id: str, letter_id: str) -> bytes | None:
-    try:
-        return client("s3").get_object(Bucket=_bucket(), Key=letter_key(code, case_id, letter_id))["Body"].read()
-    except ClientError as error:
-        if error.response["Error"]["Code"] in ("NoSuchKey", "404"):
-            return None
-        raise
+    return bucket.read(letter_key(code, case_id, letter_id))
 
 
 def _template_key(code: str) -> str:
@@ -49,18 +37,12 @@ def _template_key(code: str) -> str:
 
 def get_template(code: str) -> str | None:
     """The municipality's own letter template, or None for the default."""
-    try:
-        body = client("s3").get_object(Bucket=_bucket(), Key=_template_key(code))["Body"].read()
-    except ClientError as error:
-        if error.response["Error"]["Code"] in ("NoSuchKey", "404"):
-            return None
-        raise
-    return body.decode("utf-8")
+    body = bucket.read(_template_key(code))
+    return None if body is None else body.decode("utf-8")
 
 
 def put_template(code: str, source: str) -> None:
-    client("s3").put_object(Bucket=_bucket(), Key=_template_key(code), Body=source.encode("utf-8"),
-                            ContentType="text/plain; charset=utf-8")
+    bucket.write(_template_key(code), source.encode("utf-8"), "text/plain; charset=utf-8")
 
 
 class LetterStore:
