@@ -11,7 +11,6 @@ from __future__ import annotations
 import contextlib
 import json
 import sys
-import warnings
 import time
 import urllib.error
 import urllib.request
@@ -82,8 +81,6 @@ def main() -> int:
     tenants = json.loads(TENANTS.read_text(encoding="utf-8"))
     keys = {t["id"]: t["api_key"] for t in tenants["partners"]}
     keys.update({m["code"]: m["api_key"] for m in tenants["municipalities"]})
-    # Powertools warns on stderr when an invocation had no metric to publish; that is fine here.
-    warnings.filterwarnings("ignore", message="No application metrics to publish")
     OUT.mkdir(parents=True, exist_ok=True)
     log_path = OUT / "functions.log"
     step(f"starting the local stack (moto on loopback, gateway, stream and queue pumps); "

@@ -18,6 +18,7 @@ import sys
 import time
 import urllib.request
 import uuid
+import warnings
 from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
@@ -134,6 +135,8 @@ class LocalStack:
 
         self._environment.set(BASE_ENVIRONMENT)
         logging.getLogger("werkzeug").setLevel(logging.ERROR)  # moto's per-request access log
+        # Powertools warns on every invocation that published no metric (a GET, say): noise here.
+        warnings.filterwarnings("ignore", message="No application metrics to publish")
         self._moto = ThreadedMotoServer(ip_address="127.0.0.1", port=0, verbose=False)
         self._moto.start()
         host, port = self._moto.get_host_and_port()
