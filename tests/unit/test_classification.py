@@ -134,3 +134,15 @@ def test_joins_the_case_whose_start_is_closest():
 def test_a_new_case_expires_six_months_after_it_opened_unless_picked_up():
     result = Household_().receive(item())
     assert result.case["expires_at"] == int(datetime(2027, 5, 27, 9, 0, tzinfo=timezone.utc).timestamp())
+
+
+def test_on_a_tie_the_case_that_started_first_wins_whatever_arrived_first():
+    household = Household_()
+    late_start = household.receive(item(reference="EN-1", signal_date="2026-11-30", arrears_since="2026-10-01"))
+    early_start = household.receive(item(reference="EN-2", signal_date="2026-10-01", arrears_since="2026-09-01",
+                                         received=NOW + timedelta(hours=1)))
+    assert early_start.is_new  # 60 days apart: two cases
+    assert late_start.case["opened_at"] < early_start.case["opened_at"]  # the later start arrived first
+    tie = household.receive(item(partner=HOUSING, reference="WS-1", signal_date="2026-10-31", arrears_since="2026-10-01",
+                                 received=NOW + timedelta(hours=2)))
+    assert tie.case["case_id"] == early_start.case["case_id"] != late_start.case["case_id"]

@@ -104,3 +104,19 @@ def test_a_queued_step_stays_in_the_due_index_and_is_stale_after_a_while():
     assert paths.stale_queued_steps(case, T0 + timedelta(minutes=20)) == [letter]
     paths.complete_step(case, letter["step_id"], T0)
     assert paths.next_due(case) == "2026-12-11"
+
+
+def test_an_email_carried_out_as_a_letter_counts_as_a_letter():
+    case = new_case()
+    (step,) = paths.enter_basket(case, "mail", [{"action": "email"}], T0)
+    paths.complete_step(case, step["step_id"], T0, carried_out_as="letter")  # no address: a letter went out
+    assert paths.enter_basket(case, "enkelvoudig", LETTER_THEN_CALL, T0) == []  # never the same letter twice
+
+
+def test_due_dates_are_amsterdam_dates():
+    late_evening_utc = datetime(2026, 11, 27, 23, 30, tzinfo=timezone.utc)  # 00:30 on the 28th in Amsterdam
+    case = new_case()
+    (letter,) = paths.enter_basket(case, "enkelvoudig", LETTER_THEN_CALL, late_evening_utc)
+    assert letter["due"] == "2026-11-28"
+    paths.complete_step(case, letter["step_id"], late_evening_utc)
+    assert case["steps"][1]["due"] == "2026-12-12"

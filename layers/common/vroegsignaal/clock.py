@@ -20,7 +20,12 @@ def now() -> datetime:
 
 def today() -> date:
     """Today's date in Europe/Amsterdam, the date partners and consultants mean."""
-    return now().astimezone(AMSTERDAM).date()
+    return local_date(now())
+
+
+def local_date(moment: datetime) -> date:
+    """The Europe/Amsterdam date of a moment (due dates, letter dates)."""
+    return moment.astimezone(AMSTERDAM).date()
 
 
 def iso(moment: datetime) -> str:

@@ -41,8 +41,9 @@ def match_case(cases: Iterable[dict[str, Any]], signal_date: date, window_days: 
             continue
         distance = abs((date.fromisoformat(case["start_date"]) - signal_date).days)
         if distance <= window_days:
-            candidates.append((distance, case["opened_at"], case["case_id"], case))
-    return min(candidates, key=lambda c: c[:3])[3] if candidates else None
+            # On a tie the oldest case: by start date (signal dates, never arrival times).
+            candidates.append((distance, case["start_date"], case["opened_at"], case["case_id"], case))
+    return min(candidates, key=lambda c: c[:4])[4] if candidates else None
 
 
 def new_case(*, case_id: str, household: str, entry: dict[str, Any], now: datetime) -> dict[str, Any]:

@@ -19,7 +19,7 @@ from __future__ import annotations
 from datetime import date, datetime, timedelta
 from typing import Any, Iterable
 
-from vroegsignaal import ids
+from vroegsignaal import clock, ids
 
 # Actions the system carries out through a queue, and which queue.
 QUEUE_OF_ACTION = {"letter": "letters", "email": "letters", "phone_call": "tasks", "home_visit": "tasks"}
@@ -33,8 +33,10 @@ def _step(case_id: str, basket_id: str, index: int, action: str, after_days: int
 
 
 def carried_out(case: dict[str, Any], action: str) -> bool:
-    """Was this action already carried out for the case (a created task counts)?"""
-    return any(s["action"] == action and s["status"] == "done" for s in case.get("steps", []))
+    """Was this action already carried out for the case (a created task counts)? What
+    counts is what was done: an e-mail step without an address was carried out as a letter."""
+    return any(s.get("carried_out_as", s["action"]) == action and s["status"] == "done"
+               for s in case.get("steps", []))
 
 
 def enter_basket(case: dict[str, Any], basket_id: str, path: Iterable[dict[str, Any]], now: datetime) -> list[dict[str, Any]]:
@@ -57,7 +59,7 @@ def enter_basket(case: dict[str, Any], basket_id: str, path: Iterable[dict[str, 
 def _start(case: dict[str, Any], step: dict[str, Any], now: datetime) -> list[dict[str, Any]]:
     """Start a step that is due now; returns the steps to queue."""
     if step["status"] == "pending":
-        step["due"] = now.date().isoformat()
+        step["due"] = clock.local_date(now).isoformat()
         if step["action"] == "none":  # files the case, nothing to carry out
             step["status"] = "done"
             step["done_at"] = now.isoformat()
@@ -78,7 +80,7 @@ def _schedule_next(case: dict[str, Any], step: dict[str, Any]) -> None:
     """After a step was carried out (or skipped), the next one falls due after_days later."""
     nxt = _in_path(case, step, step["index"] + 1)
     if nxt is not None and nxt["status"] == "pending" and step["done_at"]:
-        carried = datetime.fromisoformat(step["done_at"]).date()
+        carried = clock.local_date(datetime.fromisoformat(step["done_at"]))
         nxt["due"] = (carried + timedelta(days=nxt["after_days"])).isoformat()
 
 
@@ -86,14 +88,17 @@ def find_step(case: dict[str, Any], step_id: str) -> dict[str, Any] | None:
     return next((s for s in case.get("steps", []) if s["step_id"] == step_id), None)
 
 
-def complete_step(case: dict[str, Any], step_id: str, now: datetime) -> bool:
-    """Mark a queued step carried out (mutates the case). False when it no longer
-    waits to be carried out (done before, or cancelled): the caller does nothing."""
+def complete_step(case: dict[str, Any], step_id: str, now: datetime, *, carried_out_as: str | None = None) -> bool:
+    """Mark a queued step carried out (mutates the case), as `carried_out_as` when that
+    differs from its action. False when it no longer waits to be carried out (done
+    before, or cancelled): the caller does nothing."""
     step = find_step(case, step_id)
     if step is None or step["status"] != "queued":
         return False
     step["status"] = "done"
     step["done_at"] = now.isoformat()
+    if carried_out_as and carried_out_as != step["action"]:
+        step["carried_out_as"] = carried_out_as
     _schedule_next(case, step)
     return True
 
@@ -110,7 +115,7 @@ def queue_due_steps(case: dict[str, Any], now: datetime) -> list[dict[str, Any]]
     are queued if the case is open and nobody was reached since the previous step,
     else they and the rest of their path are skipped. Returns the steps to queue."""
     to_queue = []
-    today = now.date()
+    today = clock.local_date(now)
     for step in list(case.get("steps", [])):
         if step["status"] != "pending" or not step["due"] or date.fromisoformat(step["due"]) > today:
             continue
