@@ -81,11 +81,35 @@ def _cancelled_by_condition(error: ClientError) -> bool:
 
 
 class DynamoCaseStore:
+    def household(self, household: str) -> tuple[list[dict[str, Any]], int]:
+        """Every case of a household and how many were ever opened (its head), in one
+        strongly consistent query: matching must see the last write."""
+        items = table.query_all(key_condition="pk = :pk", values={":pk": f"HH#{household}"}, consistent=True)
+        head = next((i for i in items if i["sk"] == "HEAD"), None)
+        return [_case_of(i) for i in items if i["sk"].startswith("CASE#")], int(head["opened"]) if head else 0
+
     def household_cases(self, household: str) -> list[dict[str, Any]]:
-        """Every case of a household, strongly consistent (matching must see the last write)."""
-        items = table.query_all(key_condition="pk = :pk AND begins_with(sk, :case)",
-                                values={":pk": f"HH#{household}", ":case": "CASE#"}, consistent=True)
-        return [_case_of(i) for i in items]
+        return self.household(household)[0]
+
+    def claim_new_case(self, household: str, *, opened_seen: int) -> None:
+        """Before opening a case: count it on the household's head, on condition that no
+        other writer opened one since we read the household. Signals of one household
+        can be classified at the same time (they sit on different stream shards): this
+        makes sure only one of them opens the case and the other joins it on its retry."""
+        condition = "attribute_not_exists(pk)" if opened_seen == 0 else "opened = :seen"
+        values = {":next": {"N": str(opened_seen + 1)}}
+        if opened_seen:
+            values[":seen"] = {"N": str(opened_seen)}
+        try:
+            table.dynamodb().update_item(
+                TableName=table.table_name(), Key=table.key(f"HH#{household}", "HEAD"),
+                UpdateExpression="SET opened = :next, #t = :type", ConditionExpression=condition,
+                ExpressionAttributeNames={"#t": "type"},
+                ExpressionAttributeValues={**values, ":type": {"S": "household"}})
+        except ClientError as error:
+            if error.response["Error"]["Code"] == "ConditionalCheckFailedException":
+                raise ConcurrentChange(household) from None
+            raise
 
     def write(self, case: dict[str, Any], *extra: dict[str, Any]) -> None:
         """Write the case (and other transact items with it) if nobody changed it meanwhile."""

@@ -10,6 +10,7 @@ from typing import Any
 from botocore.exceptions import ClientError
 
 from vroegsignaal import ids
+from vroegsignaal.domain.errors import ConcurrentChange
 
 from . import table
 
@@ -66,3 +67,13 @@ def put_changed(task: dict[str, Any], *, expected_status: str) -> dict[str, Any]
 def get(task_id: str) -> dict[str, Any] | None:
     item = table.get(f"TASK#{task_id}", "TASK")
     return task_of(item) if item else None
+
+
+def write_changed(task: dict[str, Any], *, expected_status: str) -> None:
+    """Write the task alone, if its status is still what was read."""
+    try:
+        table.dynamodb().put_item(**put_changed(task, expected_status=expected_status)["Put"])
+    except ClientError as error:
+        if error.response["Error"]["Code"] == "ConditionalCheckFailedException":
+            raise ConcurrentChange(task["task_id"]) from None
+        raise

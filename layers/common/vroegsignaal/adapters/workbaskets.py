@@ -77,14 +77,7 @@ class MunicipalityTaskStore:
     get = staticmethod(tasks.get)
     put_changed = staticmethod(tasks.put_changed)
 
-    def write_changed(self, task: dict[str, Any], *, expected_status: str) -> None:
-        """Write the task alone, if its status is still what was read."""
-        try:
-            table.dynamodb().put_item(**tasks.put_changed(task, expected_status=expected_status)["Put"])
-        except ClientError as error:
-            if error.response["Error"]["Code"] == "ConditionalCheckFailedException":
-                raise ConcurrentChange(task["task_id"]) from None
-            raise
+    write_changed = staticmethod(tasks.write_changed)
 
     def page(self, code: str, *, filters: dict[str, str], limit: int,
              cursor: str | None) -> tuple[list[dict[str, Any]], str | None]:

@@ -19,6 +19,7 @@ from vroegsignaal.domain import letters, paths
 from vroegsignaal.domain.errors import ConcurrentChange
 
 log = logging.getLogger(__name__)
+TASK_ACTIONS = ("phone_call", "home_visit")
 
 
 @dataclass
@@ -39,37 +40,58 @@ class StepRunner:
         self.send_email = send_email
         self.now = now
 
-    def _queued(self, message: dict[str, Any]) -> tuple[dict | None, dict | None, str]:
+    def run(self, message: dict[str, Any]) -> StepOutcome:
         case = self.cases.get(message["household"], message["case_id"])
         if case is None:
-            return None, None, "case gone"
+            return StepOutcome(False, "case gone")
         step = paths.find_step(case, message["step_id"])
-        if step is None or step["status"] != "queued":
-            return case, None, f"step {step['status'] if step else 'unknown'}"
-        return case, step, ""
-
-    def run(self, message: dict[str, Any]) -> StepOutcome:
-        case, step, why = self._queued(message)
         if step is None:
-            return StepOutcome(False, why)
-        if step["action"] in ("phone_call", "home_visit"):
+            return StepOutcome(False, "step unknown")
+        if step["action"] in TASK_ACTIONS:
             return self._task(case, step)
+        if step["status"] != "queued":
+            return StepOutcome(False, f"step {step['status']}")
         return self._letter(case, step)
 
     def _task(self, case: dict[str, Any], step: dict[str, Any]) -> StepOutcome:
-        now = self.now()
-        task = {"task_id": self.tasks.task_id_for(case["case_id"], step["step_id"]), "case_id": case["case_id"],
-                "household": case["household"], "municipality_code": case["municipality_code"],
-                "basket_id": step["basket_id"], "step_id": step["step_id"], "type": step["action"],
-                "status": "open", "assignee": None, "due": step["due"], "created_at": clock.iso(now),
-                "done_at": None}
-        # The task first (created once: its id derives from case and step), then the case.
-        # A failure in between brings the message back, which finds the task and goes on.
-        self.tasks.create_once(task)
-        paths.complete_step(case, step["step_id"], now)  # a created task counts as carried out
-        case.setdefault("tasks", []).append(task["task_id"])
-        self.cases.write(case)
+        """The task first (created once: its id derives from case and step), then the case.
+        A failure in between brings the message back, which finds the task and goes on."""
+        task_id = self.tasks.task_id_for(case["case_id"], step["step_id"])
+        if step["status"] == "queued":
+            task = {"task_id": task_id, "case_id": case["case_id"], "household": case["household"],
+                    "municipality_code": case["municipality_code"], "basket_id": step["basket_id"],
+                    "step_id": step["step_id"], "type": step["action"], "status": "open", "assignee": None,
+                    "due": step["due"], "created_at": clock.iso(self.now()), "done_at": None}
+            self.tasks.create_once(task)
+        else:
+            # Moved or closed after the task was made but before the case recorded it?
+            task = self.tasks.get(task_id)
+            if task is None or task_id in case.get("tasks", []):
+                return StepOutcome(False, f"step {step['status']}")
+        self._record_task(case, step["step_id"], task)
         return StepOutcome(True, "task")
+
+    def _record_task(self, case: dict[str, Any], step_id: str, task: dict[str, Any]) -> None:
+        """Put a created task on its case: the step was carried out (a created task counts),
+        and the case lists it, so its view shows it and closing cancels it. A case that
+        changed meanwhile is read again; a case closed meanwhile cancels the task."""
+        for attempt in range(3):
+            step = paths.find_step(case, step_id)
+            if step["status"] == "queued":
+                paths.complete_step(case, step_id, datetime.fromisoformat(task["created_at"].replace("Z", "+00:00")))
+            elif step["status"] != "done":  # cancelled by a move after the task was made
+                step["status"], step["done_at"] = "done", task["created_at"]
+            if task["task_id"] not in case.setdefault("tasks", []):
+                case["tasks"].append(task["task_id"])
+            try:
+                self.cases.write(case)
+                break
+            except ConcurrentChange:
+                if attempt == 2:
+                    raise  # the message comes back and tries again
+                case = self.cases.get(case["household"], case["case_id"])
+        if case["status"] == "closed" and task["status"] == "open":
+            self.tasks.write_changed({**task, "status": "cancelled"}, expected_status="open")
 
     def _letter(self, case: dict[str, Any], step: dict[str, Any]) -> StepOutcome:
         now = self.now()
@@ -83,14 +105,15 @@ class StepRunner:
             debtor=latest["debtor"], address=latest["debtor"]["address"], municipality=profile,
             partner_types=sorted({e["partner_type"] for e in case["signals"]}),
             total_amount_cents=sum(int(e["signal"]["amount_cents"]) for e in case["signals"]),
-            case_id=case["case_id"], letter_date=now.date())
+            case_id=case["case_id"], letter_date=clock.local_date(now))
         text = letters.render_text(context, self.letter_store.template(code))
         letter_id = self.letter_store.letter_id_for(case["case_id"], step["step_id"])
         # The PDF is kept for e-mails too: the case shows what the resident received.
         self.letter_store.put_letter(code, case["case_id"], letter_id, letters.render_pdf(context, text))
         if channel == "email":
-            self.send_email(to=email, subject=letters.subject_line(context), text=text)
-        paths.complete_step(case, step["step_id"], now)
+            # Once per letter id, whatever happens after: a retry finds it sent.
+            self.send_email(once_key=letter_id, to=email, subject=letters.subject_line(context), text=text)
+        paths.complete_step(case, step["step_id"], now, carried_out_as=channel)
         case.setdefault("letters", []).append({"letter_id": letter_id, "created_at": clock.iso(now),
                                                 "step": step["step_id"], "action": step["action"],
                                                 "channel": channel})
@@ -101,20 +124,28 @@ class StepRunner:
 def run_followups(cases, send_steps: Callable, now: datetime) -> dict[str, int]:
     """Queue every path step that has fallen due (criteria.md rules in domain.paths),
     and send again steps that stayed queued too long. Returns counts."""
-    counts = {"cases": 0, "queued": 0, "resent": 0, "conflicts": 0}
-    for case in cases.due(now.date().isoformat()):
+    counts = {"cases": 0, "queued": 0, "resent": 0, "conflicts": 0, "failed": 0}
+    for case in cases.due(clock.local_date(now).isoformat()):
         counts["cases"] += 1
-        stale = paths.stale_queued_steps(case, now)
-        statuses = [s["status"] for s in case["steps"]]
-        due = paths.queue_due_steps(case, now)
-        if statuses != [s["status"] for s in case["steps"]]:  # queued or skipped: store it first
-            try:
-                cases.write(case)
-            except ConcurrentChange:
-                counts["conflicts"] += 1  # changed meanwhile: the next run looks again
-                continue
-        if due or stale:
-            send_steps(case, due + stale)
-        counts["queued"] += len(due)
-        counts["resent"] += len(stale)
+        try:
+            _follow_up(case, cases, send_steps, now, counts)
+        except Exception:  # one bad case must not hold up every other case's follow-ups
+            counts["failed"] += 1
+            log.exception("follow-up failed", extra={"case_id": case["case_id"]})
     return counts
+
+
+def _follow_up(case: dict[str, Any], cases, send_steps: Callable, now: datetime, counts: dict[str, int]) -> None:
+    stale = paths.stale_queued_steps(case, now)
+    statuses = [s["status"] for s in case["steps"]]
+    due = paths.queue_due_steps(case, now)
+    if statuses != [s["status"] for s in case["steps"]]:  # queued or skipped: store it first
+        try:
+            cases.write(case)
+        except ConcurrentChange:
+            counts["conflicts"] += 1  # changed meanwhile: the next run looks again
+            return
+    if due or stale:
+        send_steps(case, due + stale)
+    counts["queued"] += len(due)
+    counts["resent"] += len(stale)

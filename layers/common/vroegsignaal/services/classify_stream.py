@@ -18,10 +18,12 @@ class SignalClassifier:
 
     def handle(self, signal_item: dict[str, Any]) -> Classified:
         household = Household.of(signal_item["signal"]).key(self.household_secret)
-        household_cases = self.cases.household_cases(household)
+        household_cases, opened = self.cases.household(household)
         result = classify_signal(signal_item, household, household_cases,
                                  self.active_criteria(signal_item["municipality_code"]), clock.now())
         if not result.already_attached:
+            if result.is_new:
+                self.cases.claim_new_case(household, opened_seen=opened)  # ConcurrentChange: retried
             self.cases.write(result.case)
         if result.to_queue:
             # After the write: a failure here redelivers the record, which queues them again.
