@@ -12,6 +12,7 @@ from aws_lambda_powertools.metrics import MetricUnit
 from vroegsignaal import api, observability
 from vroegsignaal.adapters import registry
 from vroegsignaal.adapters.signals import DynamoSignalStore
+from vroegsignaal.domain.signal import is_reference
 from vroegsignaal.services.intake import Intake
 
 ONE_SIGNAL_MAX_BYTES = 1024 * 1024
@@ -64,7 +65,8 @@ def post_batch():
 @tracer.capture_method
 def get_signal(reference: str):
     partner = api.require_partner(app.current_event)
-    item = store.get_signal(partner["partner_id"], reference)
+    # Not a well-formed reference: no signal can have it (and DynamoDB refuses over-long keys).
+    item = store.get_signal(partner["partner_id"], reference) if is_reference(reference) else None
     if not item:
         raise api.ApiError(404, "not_found", "no signal with that reference from this partner")
     return api.json_response(200, {"reference": item["reference"], "signal_id": item["signal_id"],

@@ -184,7 +184,7 @@ def test_stream_event_source(resources):
     assert props["BisectBatchOnFunctionError"] is True
     assert isinstance(props["MaximumRetryAttempts"], int)
     assert 0 <= props["MaximumRetryAttempts"] <= 10
-    assert 60 <= props["MaximumRecordAgeInSeconds"] <= 86400
+    assert props["MaximumRecordAgeInSeconds"] == -1  # never aged out: retries are bounded instead
     on_failure = props["DestinationConfig"]["OnFailure"]
     assert on_failure["Type"] == "SQS"
     destination = ref_name(on_failure["Destination"])
@@ -485,6 +485,18 @@ def test_senders_may_send_to_the_action_queues(resources):
         targets = {ref_name(r) for s in statements for r in _as_list(s["Resource"])}
         assert {"LettersQueue", "TasksQueue"} <= targets, name
         assert _allowed(fn, "kms:GenerateDataKey"), name
+
+
+@pytest.mark.parametrize("function,actions", [
+    ("ClassifyFunction", ["dynamodb:Query", "dynamodb:PutItem", "dynamodb:UpdateItem", "sqs:SendMessage"]),
+    ("FollowUpsFunction", ["dynamodb:Query", "dynamodb:PutItem", "sqs:SendMessage"]),
+    ("LettersFunction", ["dynamodb:GetItem", "dynamodb:PutItem", "dynamodb:UpdateItem", "s3:PutObject", "ses:SendEmail"]),
+    ("TasksFunction", ["dynamodb:GetItem", "dynamodb:PutItem"]),
+])
+def test_each_function_may_make_the_calls_its_code_makes(resources, function, actions):
+    """moto does not enforce IAM: what each function's adapters call is listed here by hand."""
+    for action in actions:
+        assert _allowed(resources[function], action), f"{function} may not {action}"
 
 
 def test_intake_cannot_update_or_delete(resources):

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import base64
 import json
+import logging
 from typing import Any
 
 from aws_lambda_powertools.event_handler import Response
@@ -36,6 +37,12 @@ def install(app) -> None:
     @app.not_found
     def _not_found(_exc):
         return json_response(404, {"error": "not_found", "message": "no such route"})
+
+    @app.exception_handler(Exception)
+    def _unexpected(exc: Exception):
+        # Logged with its type only (a message may hold data); the caller gets JSON, not a bare 502.
+        logging.getLogger(__name__).error("unexpected error", extra={"error_type": type(exc).__name__})
+        return json_response(500, {"error": "internal", "message": "something went wrong; it has been logged"})
 
 
 def principal(event) -> dict[str, Any]:
@@ -76,6 +83,12 @@ def read_json(event, *, max_bytes: int) -> Any:
     """The body as JSON: 413 when too large, 400 when not JSON (in that order)."""
     raw = read_bytes(event, max_bytes=max_bytes)
     try:
-        return json.loads(raw)
+        # Decoded as UTF-8 first (json.loads would guess UTF-16/32 from bytes), and NaN or
+        # Infinity are not JSON.
+        return json.loads(raw.decode("utf-8"), parse_constant=_not_json)
     except (ValueError, UnicodeDecodeError):
         raise ApiError(400, "bad_request", "body is not valid UTF-8 JSON") from None
+
+
+def _not_json(name: str):
+    raise ValueError(f"{name} is not JSON")

@@ -7,6 +7,7 @@ record is redelivered, an SQS message comes back).
 from __future__ import annotations
 
 import base64
+import time
 import json
 from typing import Any
 
@@ -19,6 +20,12 @@ from vroegsignaal.domain.errors import ConcurrentChange
 from . import table
 
 DUE_PARTITION = "DUE"
+
+
+def _head_expiry() -> int:
+    """The household head goes when its last case could: 18 months after a close, plus
+    the 6 months a case may stay open unpicked (retention.py), from now."""
+    return int(time.time()) + (6 + 18) * 31 * 24 * 3600
 
 
 def case_key(case: dict[str, Any]) -> dict[str, Any]:
@@ -76,7 +83,9 @@ def _cancelled_by_condition(error: ClientError) -> bool:
         return True
     if code == "TransactionCanceledException":
         reasons = error.response.get("CancellationReasons") or []
-        return any(r.get("Code") == "ConditionalCheckFailed" for r in reasons) or not reasons
+        # TransactionConflict: another write touched one of the items at the same moment.
+        return any(r.get("Code") in ("ConditionalCheckFailed", "TransactionConflict") for r in reasons) \
+            or not reasons
     return False
 
 
@@ -103,9 +112,10 @@ class DynamoCaseStore:
         try:
             table.dynamodb().update_item(
                 TableName=table.table_name(), Key=table.key(f"HH#{household}", "HEAD"),
-                UpdateExpression="SET opened = :next, #t = :type", ConditionExpression=condition,
-                ExpressionAttributeNames={"#t": "type"},
-                ExpressionAttributeValues={**values, ":type": {"S": "household"}})
+                UpdateExpression="SET opened = :next, #t = :type, expires_at = :expires",
+                ConditionExpression=condition, ExpressionAttributeNames={"#t": "type"},
+                ExpressionAttributeValues={**values, ":type": {"S": "household"},
+                                           ":expires": {"N": str(_head_expiry())}})
         except ClientError as error:
             if error.response["Error"]["Code"] == "ConditionalCheckFailedException":
                 raise ConcurrentChange(household) from None

@@ -44,8 +44,14 @@ def register_partner(partner_id: str, partner_type: str, name: str, api_key: str
 def register_municipality(code: str, name: str, api_key: str | None = None, contact: dict | None = None) -> str:
     """Store a municipality and its key (hashed); return the key."""
     api_key = api_key or new_api_key()
-    table.put({"pk": f"MUN#{code}", "sk": "PROFILE", "type": "municipality",
-               "municipality_code": code, "name": name, "contact": contact or {}})
+    # An update, not a put: registering again (a new key, new contact details) must keep
+    # the profile's other attributes, such as the count of criteria versions.
+    table.dynamodb().update_item(
+        TableName=table.table_name(), Key=table.key(f"MUN#{code}", "PROFILE"),
+        UpdateExpression="SET #t = :type, municipality_code = :code, #n = :name, contact = :contact",
+        ExpressionAttributeNames={"#t": "type", "#n": "name"},
+        ExpressionAttributeValues=table.to_attrs({":type": "municipality", ":code": code, ":name": name,
+                                                  ":contact": contact or {}}))
     table.put({"pk": f"KEY#{hash_key(api_key)}", "sk": "KEY", "type": "api_key", "kind": "municipality",
                "municipality_code": code})
     _cache.clear()

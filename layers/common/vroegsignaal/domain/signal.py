@@ -218,13 +218,15 @@ def debtor_display_name(signal: Signal) -> str:
     return " ".join(part for part in (d.initials, d.prefix, d.last_name) if part)
 
 
+def is_reference(text: object) -> bool:
+    """A well-formed reference: 1-64 of A-Z a-z 0-9 . _ : -"""
+    return isinstance(text, str) and _REFERENCE.fullmatch(text) is not None
+
+
 def reference_of(raw: object) -> str | None:
     """The body's reference if it is a well-formed one, else None (batch results)."""
-    if isinstance(raw, dict):
-        ref = raw.get("reference")
-        if isinstance(ref, str) and _REFERENCE.fullmatch(ref):
-            return ref
-    return None
+    ref = raw.get("reference") if isinstance(raw, dict) else None
+    return ref if is_reference(ref) else None
 
 
 # ---------------------------------------------------------------- validation

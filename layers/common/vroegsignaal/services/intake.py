@@ -11,7 +11,8 @@ from typing import Any, Callable, Protocol
 
 from vroegsignaal import clock, ids
 from vroegsignaal.domain.errors import ValidationFailed
-from vroegsignaal.domain.signal import Signal, content_hash, validate_batch_envelope, validate_signal
+from vroegsignaal.domain.signal import (Signal, content_hash, reference_of, validate_batch_envelope,
+                                        validate_signal)
 
 
 class SignalStore(Protocol):
@@ -80,9 +81,7 @@ class Intake:
         results = []
         for index, raw_signal in enumerate(signals):
             outcome = self.receive(raw_signal, partner)
-            reference = raw_signal.get("reference") if isinstance(raw_signal, dict) else None
-            result: dict[str, Any] = {"index": index,
-                                      "reference": reference if isinstance(reference, str) else None,
+            result: dict[str, Any] = {"index": index, "reference": reference_of(raw_signal),
                                       "status": outcome.status}
             if outcome.status in (200, 201, 409):
                 result["signal_id"] = outcome.body["signal_id"]
