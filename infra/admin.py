@@ -7,6 +7,10 @@ endpoint.
     python -m infra.admin --table vroegsignaal-Table-XYZ register-partner --id energie-noord --type energy --name "Energie Noord"
     python -m infra.admin --table ... register-municipality --code GM0632 --name Woerden --contact contact.json
     python -m infra.admin --table ... load-tenants infra/tenants.demo.json   (keys from the file; local use)
+    python -m infra.admin reclassify --since 2026-11-01
+        classify every stored signal that no case holds yet (after the classify function's
+        on-failure queue received records); needs the functions' environment: TABLE_NAME,
+        BUCKET_NAME, LETTERS_QUEUE_URL, TASKS_QUEUE_URL, HOUSEHOLD_KEY_SECRET.
 """
 from __future__ import annotations
 
@@ -50,6 +54,8 @@ def main(argv: list[str] | None = None) -> int:
     municipality.add_argument("--contact", help="a JSON file with team, phone, email, address")
     tenants = commands.add_parser("load-tenants", help="register every tenant of a tenants file with its own keys")
     tenants.add_argument("file")
+    repair = commands.add_parser("reclassify", help="classify stored signals that no case holds yet")
+    repair.add_argument("--since", required=True, help="received on or after this date (YYYY-MM-DD)")
     args = parser.parse_args(argv)
     if not args.table:
         parser.error("--table or TABLE_NAME is required")
@@ -62,10 +68,26 @@ def main(argv: list[str] | None = None) -> int:
         contact = json.loads(Path(args.contact).read_text(encoding="utf-8")) if args.contact else None
         key = registry.register_municipality(args.code, args.name, contact=contact)
         print(f"municipality {args.code} registered. API key (shown once, store it safely):\n{key}")
+    elif args.command == "reclassify":
+        counts = reclassify(args.since)
+        print(f"checked {counts['checked']} signals; classified {counts['classified']} that no case held")
     else:
         for kind, ident, name, _key in load_tenants(args.file):
             print(f"{kind:12} {ident:20} {name}")
     return 0
+
+
+def reclassify(since: str) -> dict[str, int]:
+    from vroegsignaal.adapters import queues
+    from vroegsignaal.adapters.cases import DynamoCaseStore
+    from vroegsignaal.adapters.criteria_store import ActiveCriteriaCache
+    from vroegsignaal.adapters.signals import DynamoSignalStore
+    from vroegsignaal.services.classify_stream import SignalClassifier
+    from vroegsignaal.services.reconcile import reclassify_missing
+
+    secret = os.environ["HOUSEHOLD_KEY_SECRET"]
+    classifier = SignalClassifier(DynamoCaseStore(), ActiveCriteriaCache().get, queues.send_steps, secret)
+    return reclassify_missing(DynamoSignalStore(secret).signals_received_since(since), classifier)
 
 
 if __name__ == "__main__":

@@ -47,3 +47,16 @@ class DynamoSignalStore:
         if case["status"] == "closed":
             return "closed"
         return "in_progress" if case.get("picked_up_at") else "received"
+
+    def signals_received_since(self, since: str):
+        """Every stored signal received at or after `since` (ISO), by a paginated scan: an
+        operator's repair job (infra.admin reclassify), never a request path."""
+        kwargs = {"TableName": table.table_name(), "FilterExpression": "#t = :signal AND received_at >= :since",
+                  "ExpressionAttributeNames": {"#t": "type"},
+                  "ExpressionAttributeValues": table.to_attrs({":signal": "signal", ":since": since})}
+        while True:
+            page = table.dynamodb().scan(**kwargs)
+            yield from (table.from_attrs(item) for item in page.get("Items", []))
+            if "LastEvaluatedKey" not in page:
+                return
+            kwargs["ExclusiveStartKey"] = page["LastEvaluatedKey"]

@@ -1,0 +1,31 @@
+"""A signal whose classification failed for good is picked up by `infra.admin reclassify`."""
+import pytest
+
+from tests.factories import signal_body
+from tests.integration.events import PARTNERS, LambdaContext, api_event, call, stream_event
+
+pytestmark = pytest.mark.usefixtures("tenants")
+
+
+def test_signals_no_case_holds_are_classified_once(capsys):
+    import classify_stream
+    import intake_api
+    from infra.admin import main
+    from vroegsignaal.adapters import aws, table
+
+    items = []
+    for number in range(3):
+        body = signal_body(reference=f"EN-{number}", debtor__address__house_number=number + 1)
+        assert call(intake_api.lambda_handler, api_event("POST", "/signals", body=body,
+                                                         principal=PARTNERS["energie-noord"]))[0] == 201
+        items.append(aws.client("dynamodb").get_item(TableName=table.table_name(), Key=table.key(
+            f"SIGNAL#energie-noord#EN-{number}", "SIGNAL"))["Item"])
+    classify_stream.lambda_handler(stream_event(items[:1]), LambdaContext())  # the other two never made it
+
+    assert main(["reclassify", "--since", "2000-01-01"]) == 0
+    assert "checked 3 signals; classified 2" in capsys.readouterr().out
+    cases = table.query_all(index="gsi2", key_condition="gsi2pk = :pk", values={":pk": "MUN#GM0632#CASES"})
+    assert sorted(e["reference"] for c in cases for e in c["signals"]) == ["EN-0", "EN-1", "EN-2"]
+
+    assert main(["reclassify", "--since", "2000-01-01"]) == 0
+    assert "classified 0" in capsys.readouterr().out
