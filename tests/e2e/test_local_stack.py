@@ -2,15 +2,12 @@
 from __future__ import annotations
 
 import json
-from pathlib import Path
 
 import pytest
 
 from tests.e2e.client import request
 
 pytestmark = pytest.mark.e2e
-
-ROOT = Path(__file__).resolve().parents[2]
 
 
 def a_partner_key(stack):
@@ -44,7 +41,6 @@ def test_drain_waits_until_quiet(local_stack):
     assert request(local_stack, "POST", "/_local/drain") == (200, {"quiet": True})
 
 
-@pytest.mark.skipif(not (ROOT / "functions" / "intake" / "intake_api.py").exists(), reason="no intake handler yet")
 def test_signals_pass_through_the_gateway_to_the_intake_and_back(local_stack):
     key = local_stack.partner_keys["energie-noord"]
     signal = {"reference": "E2E-LOCAL-1", "municipality_code": "GM0632", "arrears_since": "2026-01-01",

@@ -5,7 +5,7 @@ import json
 import pytest
 
 from tests.factories import signal_body
-from tests.integration.events import PARTNERS, LambdaContext, api_event, call, stream_event
+from tests.integration.events import PARTNERS, LambdaContext, api_event, call, sqs_event, stream_event
 
 pytestmark = pytest.mark.usefixtures("tenants")
 
@@ -76,6 +76,21 @@ def test_second_partner_at_the_same_household_makes_it_meervoudig(handlers):
     assert len(case["classifications"]) == 2
 
 
+def test_two_partners_of_one_household_in_one_batch_make_one_case(handlers):
+    intake, classify = handlers
+    first = receive(intake, reference="EN-1")
+    # The other partner in the household, reported by another partner, with the address written differently.
+    second = receive(intake, "woonstede", reference="WS-1", signal_date="2026-11-22",
+                     debtor__initials="P.", debtor__prefix=None, debtor__last_name="Jansen",
+                     debtor__bsn="123456782", debtor__address__postcode="3441ab",
+                     debtor__address__house_number_suffix="BIS")
+    assert classify(stream_event([first, second]), LambdaContext()) == {"batchItemFailures": []}
+    (case,) = cases_of()
+    assert len(case["signals"]) == 2
+    assert {e["reference"] for e in case["signals"]} == {"EN-1", "WS-1"}
+    assert case["basket_id"] == "meervoudig" and case["start_date"] == "2026-11-20"
+
+
 def test_redelivered_batch_changes_nothing(handlers):
     from vroegsignaal.adapters import table
     intake, classify = handlers
@@ -89,6 +104,19 @@ def test_redelivered_batch_changes_nothing(handlers):
     assert all(c["version"] == 1 for c in after.values())
     signal_ids = [e["signal_id"] for c in after.values() for e in c["signals"]]
     assert table.get("SIGNAL#energie-noord#EN-1", "SIGNAL")["signal_id"] in signal_ids
+
+    # Whatever the two deliveries queued, carrying it out makes one letter per case.
+    import letters_queue
+    from tests.integration.test_actions import drain, letter_objects
+    from vroegsignaal.adapters.cases import DynamoCaseStore
+    messages = drain("LETTERS_QUEUE_URL")
+    assert {m["case_id"] for m in messages} == set(after)
+    assert letters_queue.lambda_handler(sqs_event(messages), LambdaContext()) == {"batchItemFailures": []}
+    objects = letter_objects()
+    for case_id, case in after.items():
+        assert len([key for key in objects if key.startswith(f"letters/GM0632/{case_id}/")]) == 1, (case_id, objects)
+        assert len(DynamoCaseStore().get(case["household"], case_id)["letters"]) == 1
+    assert len(objects) == len(after)
 
 
 def test_a_failing_record_is_reported_alone_and_the_others_are_committed(handlers):
@@ -104,8 +132,10 @@ def test_a_failing_record_is_reported_alone_and_the_others_are_committed(handler
     assert len(cases_of()) == 2
 
 
-def test_corrupt_criteria_in_s3_never_stop_classification(handlers):
+def test_corrupt_criteria_in_s3_never_stop_classification(handlers, caplog, monkeypatch):
+    import logging
     import os
+    import time
 
     import classify_stream
     from vroegsignaal.adapters import aws
@@ -115,14 +145,20 @@ def test_corrupt_criteria_in_s3_never_stop_classification(handlers):
     CriteriaRepository().upload("GM0632", parse_criteria(example_document(), municipality_code="GM0632"))
     classify(stream_event([receive(intake, reference="EN-1")]), LambdaContext())
     aws.client("s3").put_object(Bucket=os.environ["BUCKET_NAME"], Key="criteria/GM0632/active.json", Body=b"{not json")
-    classify_stream.criteria.ttl = 0  # make the cache look again
-    try:
-        young = receive(intake, reference="EN-2", debtor__address__house_number=50, debtor__date_of_birth="2005-01-01")
-        assert classify(stream_event([young]), LambdaContext()) == {"batchItemFailures": []}
-    finally:
-        classify_stream.criteria.ttl = 60.0
+    # Make the cache look again: its entry expires on the cache's own clock (a changed ttl alone
+    # does not touch the entry it already holds).
+    monkeypatch.setattr(classify_stream.criteria, "monotonic", lambda: time.monotonic() + 3600)
+    caplog.set_level(logging.ERROR)
+    caplog.clear()
+    young = receive(intake, reference="EN-2", debtor__address__house_number=50, debtor__date_of_birth="2005-01-01")
+    assert classify(stream_event([young]), LambdaContext()) == {"batchItemFailures": []}
     by_number = {c["house_number"]: c for c in cases_of()}
     assert by_number[50]["basket_id"] == "jongeren" and by_number[50]["criteria_version"] == "v1"
+    # The corrupt object was read and rejected, not skipped by a cache that never looked.
+    rejected = [r for r in caplog.records if r.levelno == logging.ERROR
+                and r.getMessage().startswith("active criteria object is not valid")]
+    assert rejected, [r.getMessage() for r in caplog.records]
+    assert all(getattr(r, "municipality_code", None) == "GM0632" for r in rejected)
 
 
 def test_corrupt_criteria_without_a_good_copy_fall_back_to_the_default(handlers):

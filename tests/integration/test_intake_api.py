@@ -80,8 +80,12 @@ def test_batch_stores_the_good_ones_and_reports_the_bad(intake):
     status, body = post(intake, {"signals": signals}, batch=True)
     assert status == 200
     assert (body["received"], body["duplicates"], body["rejected"]) == (3, 0, 1)
-    assert body["results"][2] == {"index": 2, "reference": "EN-2", "status": 422,
-                                  "details": [{"loc": ["debtor", "bsn"], "msg": body["results"][2]["details"][0]["msg"]}]}
+    result = body["results"][2]
+    assert {k: v for k, v in result.items() if k != "details"} == {"index": 2, "reference": "EN-2", "status": 422}
+    (detail,) = result["details"]
+    assert set(detail) == {"loc", "msg"} and detail["loc"] == ["debtor", "bsn"]
+    assert isinstance(detail["msg"], str) and detail["msg"].strip()
+    assert "123456789" not in detail["msg"]  # names the field, not its value
     assert table.get("SIGNAL#energie-noord#EN-3", "SIGNAL") is not None
     assert table.get("SIGNAL#energie-noord#EN-2", "SIGNAL") is None
 
@@ -103,9 +107,34 @@ def test_status_feedback_only_for_the_sending_partner(intake):
     assert call(intake, other)[0] == 404
 
 
-def test_municipality_key_on_a_partner_route_is_403(intake):
-    status, body = post(intake, signal_body(), principal=municipality("GM0632"))
-    assert status == 403 and body["error"] == "forbidden"
+def _stored_signals():
+    from vroegsignaal.adapters import aws, table
+    items = aws.client("dynamodb").scan(TableName=table.table_name())["Items"]
+    return [i for i in map(table.from_attrs, items) if i.get("type") == "signal"]
+
+
+@pytest.mark.parametrize("method, resource, path_params, body", [
+    ("POST", "/signals", None, signal_body()),
+    ("POST", "/signals/batch", None, {"signals": [signal_body()]}),
+    ("GET", "/signals/{reference}", {"reference": "EN-2026-000123"}, None),
+], ids=["post-signal", "post-batch", "get-status"])
+def test_municipality_key_on_a_partner_route_is_403(intake, method, resource, path_params, body):
+    post(intake, signal_body())  # a stored signal, so GET would find one for a partner
+    before = _stored_signals()
+    event = api_event(method, resource, path_params, body=body, principal=municipality("GM0632"))
+    status, answer = call(intake, event)
+    assert status == 403 and answer["error"] == "forbidden", answer
+    assert set(answer) == {"error", "message"}  # no signal data in the answer
+    assert _stored_signals() == before
+
+
+def test_authorisation_runs_before_the_size_check(intake):
+    too_large = json.dumps(signal_body(customer_number="x" * (1024 * 1024 + 1)))
+    assert len(too_large.encode()) > 1024 * 1024
+    status, body = post(intake, raw_body=too_large, principal=municipality("GM0632"))
+    assert status == 403 and body["error"] == "forbidden", body
+    assert _stored_signals() == []
+    assert post(intake, raw_body=too_large)[0] == 413  # the same body from a partner is too large
 
 
 def test_unknown_route_is_404_json(intake):
@@ -124,3 +153,43 @@ def test_no_debtor_data_in_logs(intake, capsys, caplog):
     assert "signal handled" in logs  # the logs were captured
     for secret in DEBTOR_SECRETS + ("123456789", "A.B."):
         assert secret not in logs, f"debtor data in logs: {secret}"
+
+
+def test_a_reference_no_signal_can_have_is_404(intake):
+    for reference in ("a" * 3000, "has space", "x/y"):
+        event = api_event("GET", "/signals/{reference}", {"reference": reference}, principal=ENERGY)
+        assert call(intake, event)[0] == 404
+
+
+@pytest.mark.parametrize("raw", ['{"amount": NaN}', '{"amount": Infinity}', '{"a": 1}'.encode("utf-16")])
+def test_nan_infinity_and_other_encodings_are_not_json(intake, raw):
+    body = raw if isinstance(raw, str) else None
+    if body is None:
+        import base64
+        event = api_event("POST", "/signals", principal=ENERGY, raw_body=base64.b64encode(raw).decode())
+        event["isBase64Encoded"] = True
+    else:
+        event = api_event("POST", "/signals", principal=ENERGY, raw_body=body)
+    status, answer = call(intake, event)
+    assert status == 400 and answer["error"] == "bad_request"
+
+
+def test_an_unexpected_error_is_a_json_500_without_data(intake, monkeypatch, caplog):
+    import intake_api
+
+    def broken(*_args, **_kwargs):
+        raise RuntimeError("Dijk 111222333")  # what a library message might carry
+    monkeypatch.setattr(intake_api.intake, "receive", broken)
+    status, body = post(intake, signal_body())
+    assert status == 500 and body["error"] == "internal" and "Dijk" not in str(body)
+    assert "unexpected error" in caplog.text and "111222333" not in "".join(repr(vars(r)) for r in caplog.records)
+
+
+def test_registering_a_municipality_again_keeps_its_criteria_versions(intake):
+    from vroegsignaal.adapters import registry
+    from vroegsignaal.adapters.criteria_store import CriteriaRepository
+    from vroegsignaal.domain.criteria import example_document, parse_criteria
+    repository = CriteriaRepository()
+    repository.upload("GM0632", parse_criteria(example_document(), municipality_code="GM0632"))
+    registry.register_municipality("GM0632", "Woerden", contact={"team": "Nieuw team"})
+    assert repository.upload("GM0632", parse_criteria(example_document(), municipality_code="GM0632")).version == "v2"

@@ -6,6 +6,7 @@ from __future__ import annotations
 import base64
 import json
 import os
+import re
 from datetime import datetime, timezone
 from types import SimpleNamespace
 
@@ -13,6 +14,7 @@ import pytest
 
 from tests.factories import DEBTOR_SECRETS, signal_body
 from tests.integration.events import PARTNERS, LambdaContext, api_event, call, municipality, stream_event
+from vroegsignaal.domain.retention import add_months
 
 pytestmark = pytest.mark.usefixtures("tenants")
 GM = "GM0632"
@@ -473,9 +475,8 @@ def test_close_cancels_open_tasks_stops_the_path_and_the_partner_sees_closed(h):
     # Retention: picked up (a task was done), so 18 months after closing.
     stored = raw_case(case_id)
     closed = datetime.fromisoformat(stored["closed_at"])
-    expected = closed.replace(year=closed.year + 1, month=closed.month + 6) if closed.month <= 6 else \
-        closed.replace(year=closed.year + 2, month=closed.month - 6)
-    assert stored["expires_at"] == int(expected.timestamp())
+    assert stored["expires_at"] == int(add_months(closed, 18).timestamp())
+    assert stored["expires_at"] != int(add_months(datetime.fromisoformat(stored["opened_at"]), 6).timestamp())
     from vroegsignaal.adapters import table
     assert "gsi4pk" not in table.get(f"HH#{stored['household']}", f"CASE#{case_id}")  # no step will fall due
 
@@ -491,9 +492,9 @@ def test_a_case_never_picked_up_expires_six_months_after_it_opened(h):
     assert status == 200
     stored = raw_case(case_id)
     opened = datetime.fromisoformat(stored["opened_at"])
-    month0 = opened.month - 1 + 6
-    expected = opened.replace(year=opened.year + month0 // 12, month=month0 % 12 + 1)
-    assert stored["expires_at"] == int(expected.timestamp())
+    assert stored["closed_at"] and stored["closed_at"] != stored["opened_at"]
+    # Based on the opening moment, not on the closing one.
+    assert stored["expires_at"] == int(add_months(opened, 6).timestamp())
 
 
 @pytest.mark.parametrize("body", [{}, {"outcome": "Opgelost"}, {"outcome": "Verwijzing zonder contact", "x": 1},
@@ -595,7 +596,13 @@ def test_letter_is_the_pdf_listed_on_the_case(h):
     assert base64.b64decode(response["body"]) == pdf
 
     case = request(h, "GET", "/cases/{case_id}", {"case_id": case_id})[1]
-    assert case["letters"] == [{"letter_id": letter_id, "created_at": case["letters"][0]["created_at"], "step": "step-x"}]
+    (listed,) = case["letters"]
+    assert set(listed) == {"letter_id", "created_at", "step"}
+    assert (listed["letter_id"], listed["step"]) == (letter_id, "step-x")
+    assert re.fullmatch(r"\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d(\.\d+)?Z", listed["created_at"]), listed["created_at"]
+    from vroegsignaal import clock
+    assert datetime.fromisoformat(listed["created_at"]) <= clock.now()
+    assert listed["created_at"] == raw_case(case_id)["letters"][0]["created_at"]  # when it was made, not when read
     status, body = request(h, "GET", "/cases/{case_id}/letters/{letter_id}",
                            {"case_id": case_id, "letter_id": "letter-unknown"})
     assert status == 404 and body["error"] == "not_found"

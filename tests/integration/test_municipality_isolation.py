@@ -18,6 +18,7 @@ from tests.integration.test_municipality_api import (  # noqa: F401 - the fixtur
     open_case,
     raw_case,
     request,
+    snapshot,
     upload_example,
 )
 
@@ -67,16 +68,20 @@ def _params(resource: str, ids: dict) -> dict:
 
 @pytest.mark.parametrize("method,resource,body", ROUTES, ids=ROUTE_IDS)
 def test_a_partner_key_is_403(h, world, method, resource, body):  # noqa: F811
+    before = snapshot()
     status, answer = request(h, method, resource, _params(resource, world["own"]), body=body,
                              principal=PARTNERS["energie-noord"])
     assert status == 403 and answer["error"] == "forbidden"
+    assert snapshot() == before  # every table item and bucket object (cases, tasks, criteria, letters)
 
 
 @pytest.mark.parametrize("method,resource,body", ROUTES, ids=ROUTE_IDS)
 def test_another_municipalitys_key_on_this_code_is_403(h, world, method, resource, body):  # noqa: F811
+    before = snapshot()
     status, answer = request(h, method, resource, _params(resource, world["own"]), body=body,
                              principal=municipality(OTHER))
     assert status == 403 and answer["error"] == "forbidden"
+    assert snapshot() == before  # every table item and bucket object (cases, tasks, criteria, letters)
 
 
 def test_every_route_is_covered():

@@ -311,6 +311,7 @@ REJECTED = [
     ("debtor.phone", "612345678"),
     ("debtor.phone", "06123"),
     ("debtor.phone", 612345678),
+    ("debtor.phone", "0691234567"),  # 069: no Dutch mobile range
     ("debtor.email", "not-an-address"),
     ("debtor.email", "a@localhost"),
     ("debtor.email", 5),
