@@ -529,3 +529,12 @@ def test_municipality_function_may_remove_the_active_criteria_pointer(template):
     deletes = [s for s in _statements(template["Resources"]["MunicipalityFunction"])
                if "s3:DeleteObject" in _as_list(s["Action"])]
     assert deletes, "activating the default criteria deletes criteria/<code>/active.json"
+
+
+def test_the_authorizer_reads_key_items_only(resources):
+    """A key lookup is all it does: it must not be able to read signals or cases."""
+    statements = _statements(resources["AuthorizerFunction"])
+    dynamodb = [s for s in statements if any(a.startswith("dynamodb:") for a in _as_list(s["Action"]))]
+    assert [_as_list(s["Action"]) for s in dynamodb] == [["dynamodb:GetItem"]]
+    assert dynamodb[0]["Condition"]["ForAllValues:StringLike"]["dynamodb:LeadingKeys"] == ["KEY#*"]
+    assert not any(isinstance(p, dict) and "DynamoDBReadPolicy" in p for p in resources["AuthorizerFunction"]["Properties"]["Policies"])
