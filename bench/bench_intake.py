@@ -29,8 +29,7 @@ def provision():
     assign_attributes(template, resolver)
     create_resources(template, resolver, aws.client)
     for name, value in resolver.resolve(template["Globals"]["Function"]["Environment"]["Variables"]).items():
-        if name != "HOUSEHOLD_KEY_SECRET":
-            os.environ[name] = str(value)
+        os.environ[name] = str(value)
 
 
 def batch_event(signals: list[dict], partner: dict) -> dict:
@@ -80,7 +79,7 @@ def main() -> None:
                                  partner=partner, received_at=clock.now()) for s in signals]
             for item in items:
                 item["pk"] = item["pk"].replace("SIGNAL#", "DIRECT#")
-            store = DynamoSignalStore("")
+            store = DynamoSignalStore(lambda: "")
             started = time.perf_counter()
             for item in items:
                 store.insert_signal(item)

@@ -10,7 +10,7 @@ endpoint.
     python -m infra.admin reclassify --since 2026-11-01
         classify every stored signal that no case holds yet (after the classify function's
         on-failure queue received records); needs the functions' environment: TABLE_NAME,
-        BUCKET_NAME, LETTERS_QUEUE_URL, TASKS_QUEUE_URL, HOUSEHOLD_KEY_SECRET.
+        BUCKET_NAME, LETTERS_QUEUE_URL, TASKS_QUEUE_URL, HOUSEHOLD_KEY_SECRET_ARN.
 """
 from __future__ import annotations
 
@@ -78,16 +78,17 @@ def main(argv: list[str] | None = None) -> int:
 
 
 def reclassify(since: str) -> dict[str, int]:
-    from vroegsignaal.adapters import queues
+    from vroegsignaal.adapters import queues, secrets
     from vroegsignaal.adapters.cases import DynamoCaseStore
     from vroegsignaal.adapters.criteria_store import ActiveCriteriaCache
     from vroegsignaal.adapters.signals import DynamoSignalStore
     from vroegsignaal.services.classify_stream import SignalClassifier
     from vroegsignaal.services.reconcile import reclassify_missing
 
-    secret = os.environ["HOUSEHOLD_KEY_SECRET"]
-    classifier = SignalClassifier(DynamoCaseStore(), ActiveCriteriaCache().get, queues.send_steps, secret)
-    return reclassify_missing(DynamoSignalStore(secret).signals_received_since(since), classifier)
+    classifier = SignalClassifier(DynamoCaseStore(), ActiveCriteriaCache().get, queues.send_steps,
+                                  secrets.household_secret)
+    return reclassify_missing(DynamoSignalStore(secrets.household_secret).signals_received_since(since),
+                              classifier)
 
 
 if __name__ == "__main__":

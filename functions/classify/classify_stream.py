@@ -3,15 +3,13 @@ the event source filter). Partial batch responses: a failing record is
 retried alone, the others stay committed; redelivery changes nothing twice."""
 from __future__ import annotations
 
-import os
-
 from collections import Counter
 
 from aws_lambda_powertools import Logger, Metrics
 from aws_lambda_powertools.utilities.batch import BatchProcessor, EventType, process_partial_response
 
 from vroegsignaal import observability
-from vroegsignaal.adapters import queues, table
+from vroegsignaal.adapters import queues, secrets, table
 from vroegsignaal.adapters.cases import DynamoCaseStore
 from vroegsignaal.adapters.criteria_store import ActiveCriteriaCache
 from vroegsignaal.services.classify_stream import SignalClassifier
@@ -23,7 +21,7 @@ processor = BatchProcessor(event_type=EventType.DynamoDBStreams)
 criteria = ActiveCriteriaCache()
 counts: Counter = Counter()  # per invocation: one metric value per batch, not per record
 classifier = SignalClassifier(DynamoCaseStore(), criteria.get, queues.send_steps,
-                              os.environ.get("HOUSEHOLD_KEY_SECRET", ""))
+                              secrets.household_secret)
 
 
 @tracer.capture_method

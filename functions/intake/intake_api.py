@@ -2,15 +2,13 @@
 GET /signals/{reference}. Thin: HTTP in, services.intake, HTTP out."""
 from __future__ import annotations
 
-import os
-
 from aws_lambda_powertools import Logger, Metrics
 from aws_lambda_powertools.event_handler import APIGatewayRestResolver
 from aws_lambda_powertools.logging import correlation_paths
 from aws_lambda_powertools.metrics import MetricUnit
 
 from vroegsignaal import api, observability
-from vroegsignaal.adapters import registry
+from vroegsignaal.adapters import registry, secrets
 from vroegsignaal.adapters.signals import DynamoSignalStore
 from vroegsignaal.domain.signal import is_reference
 from vroegsignaal.services.intake import Intake
@@ -24,7 +22,7 @@ tracer = observability.tracer()
 app = APIGatewayRestResolver()
 api.install(app)
 
-store = DynamoSignalStore(os.environ.get("HOUSEHOLD_KEY_SECRET", ""))
+store = DynamoSignalStore(secrets.household_secret)
 intake = Intake(store, is_known_municipality=registry.is_known_municipality)
 
 

@@ -39,8 +39,7 @@ def aws(monkeypatch):
         created = create_resources(template, resolver, aws_clients.client)
         variables = resolver.resolve(template["Globals"]["Function"]["Environment"]["Variables"])
         for name, value in variables.items():
-            if name != "HOUSEHOLD_KEY_SECRET":  # fixed above: handlers read it at import
-                monkeypatch.setenv(name, str(value))
+            monkeypatch.setenv(name, str(value))
         _reset_handler_caches()
         yield created
         aws_clients.reset()

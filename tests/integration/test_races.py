@@ -55,12 +55,12 @@ def test_two_signals_of_one_household_classified_at_once_make_one_case():
     from vroegsignaal.domain.household import Household
     key = Household.of(first["signal"]).key(secret)
     snapshot = store.household(key)  # both read before either wrote
-    SignalClassifier(store, ActiveCriteriaCache().get, lambda *a: None, secret).handle(first)
+    SignalClassifier(store, ActiveCriteriaCache().get, lambda *a: None, lambda: secret).handle(first)
     slow = SignalClassifier(SeesTheHouseholdBeforeTheOtherWrote(snapshot), ActiveCriteriaCache().get,
-                            lambda *a: None, secret)
+                            lambda *a: None, lambda: secret)
     with pytest.raises(ConcurrentChange):
         slow.handle(second)
-    SignalClassifier(store, ActiveCriteriaCache().get, lambda *a: None, secret).handle(second)  # the retry
+    SignalClassifier(store, ActiveCriteriaCache().get, lambda *a: None, lambda: secret).handle(second)  # the retry
     (case,) = store.household_cases(key)
     assert len(case["signals"]) == 2 and case["basket_id"] == "meervoudig"
 

@@ -93,16 +93,20 @@ def test_globals_of_every_function(template):
     assert env["SENDER_EMAIL"] == {"Ref": "SenderEmail"}
     assert env["POWERTOOLS_SERVICE_NAME"] == "vroegsignaal"
     assert env["POWERTOOLS_METRICS_NAMESPACE"] == "Vroegsignaal"
-    secret = env["HOUSEHOLD_KEY_SECRET"]["Fn::Sub"]
-    assert secret.startswith("{{resolve:secretsmanager:${HouseholdKeySecret}")
+    assert not any("HouseholdKeySecret" in str(value) for value in env.values())  # not in every function
     assert "AWS_ENDPOINT_URL" not in env  # only the local stack and tests set it
 
 
-def test_no_function_overrides_the_environment(resources):
-    # Functions inherit the environment from Globals; a per-function block
-    # would merge, but keep it in one place so nothing drifts.
+def test_only_the_functions_that_hash_addresses_get_the_household_key(resources):
+    # Functions inherit the environment from Globals; only intake and classify add the
+    # household key's ARN (a reference, read at run time, never the value).
     for name, fn in functions(resources).items():
-        assert "Environment" not in fn["Properties"], name
+        own = fn["Properties"].get("Environment", {}).get("Variables", {})
+        if name in ("IntakeFunction", "ClassifyFunction"):
+            assert own == {"HOUSEHOLD_KEY_SECRET_ARN": {"Ref": "HouseholdKeySecret"}}, name
+            assert any("secretsmanager:GetSecretValue" in _as_list(s["Action"]) for s in _statements(fn)), name
+        else:
+            assert own == {}, name
 
 
 def test_layer(resources):

@@ -1,7 +1,7 @@
 """Signals and their status in the table (docs/design.md)."""
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, Callable
 
 from botocore.exceptions import ClientError
 
@@ -12,7 +12,7 @@ from . import table
 
 
 class DynamoSignalStore:
-    def __init__(self, household_secret: str):
+    def __init__(self, household_secret: Callable[[], str]):
         self.household_secret = household_secret
 
     def insert_signal(self, item: dict[str, Any]) -> dict[str, Any] | None:
@@ -37,7 +37,7 @@ class DynamoSignalStore:
         """A signal's status follows its case (signals-api.md). The case is found in the
         signal's household (its key derives from the signal's own address), so a signal
         needs no pointer to its case that would have to be written and kept in step."""
-        household = Household.of(item["signal"]).key(self.household_secret)
+        household = Household.of(item["signal"]).key(self.household_secret())
         cases = table.query_all(key_condition="pk = :pk AND begins_with(sk, :case)",
                                 values={":pk": f"HH#{household}", ":case": "CASE#"},
                                 projection=("case_id", "status", "picked_up_at", "signals"))

@@ -10,14 +10,14 @@ from vroegsignaal.services.classification import Classified, classify_signal
 
 
 class SignalClassifier:
-    def __init__(self, cases, active_criteria: Callable[[str], Any], send_steps: Callable, household_secret: str):
+    def __init__(self, cases, active_criteria: Callable[[str], Any], send_steps: Callable, household_secret: Callable[[], str]):
         self.cases = cases
         self.active_criteria = active_criteria
         self.send_steps = send_steps
         self.household_secret = household_secret
 
     def handle(self, signal_item: dict[str, Any]) -> Classified:
-        household = Household.of(signal_item["signal"]).key(self.household_secret)
+        household = Household.of(signal_item["signal"]).key(self.household_secret())
         household_cases, opened = self.cases.household(household)
         result = classify_signal(signal_item, household, household_cases,
                                  self.active_criteria(signal_item["municipality_code"]), clock.now())

@@ -19,7 +19,7 @@ def reclassify_missing(signal_items: Iterable[dict[str, Any]], classifier) -> di
     counts = {"checked": 0, "classified": 0}
     for item in signal_items:
         counts["checked"] += 1
-        household = Household.of(item["signal"]).key(classifier.household_secret)
+        household = Household.of(item["signal"]).key(classifier.household_secret())
         if case_rules.contains_signal(classifier.cases.household_cases(household), item["signal_id"]) is None:
             classifier.handle(item)
             counts["classified"] += 1
