@@ -194,16 +194,13 @@ class LocalStack:
 
     @staticmethod
     def _reset_layer_clients() -> None:
-        """The layer caches boto3 clients (and key lookups) per process: rebuild them for
-        this endpoint, so nothing from an earlier moto in this process is used."""
+        """The layer keeps boto3 clients, key lookups and the household key per process:
+        forget them, so nothing from an earlier moto in this process is used."""
         try:
-            from vroegsignaal.adapters import aws
+            from vroegsignaal.adapters import forget_container_state
         except ImportError:
             return
-        aws.reset()
-        registry = sys.modules.get("vroegsignaal.adapters.registry")
-        if registry is not None and hasattr(registry, "clear_cache"):
-            registry.clear_cache()
+        forget_container_state()
 
     # ------------------------------------------------------------------ what callers use
 

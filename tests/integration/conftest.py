@@ -15,7 +15,7 @@ os.environ.update({
     "AWS_ACCOUNT_ID_ENDPOINT_MODE": "disabled",
     "POWERTOOLS_TRACE_DISABLED": "true", "POWERTOOLS_SERVICE_NAME": "vroegsignaal",
     "POWERTOOLS_METRICS_NAMESPACE": "Vroegsignaal", "POWERTOOLS_DEV": "false",
-    "HOUSEHOLD_KEY_SECRET": "integration-test-household-secret",
+    "HOUSEHOLD_KEY_SECRET": "integration-test-household-secret", "POWERTOOLS_LOG_LEVEL": "INFO",
 })
 os.environ.pop("AWS_ENDPOINT_URL", None)
 
@@ -28,11 +28,10 @@ def aws(monkeypatch):
     from infra.local.cfn import Resolver, load_template
     from infra.local.resources import DynamicReferences, assign_attributes, create_resources
     from vroegsignaal.adapters import aws as aws_clients
-    from vroegsignaal.adapters import registry
+    from vroegsignaal.adapters import forget_container_state
 
     with mock_aws():
-        aws_clients.reset()
-        registry.clear_cache()
+        forget_container_state()
         template = load_template(ROOT / "template.yaml")
         resolver = Resolver(template, dynamic_reference=DynamicReferences())
         assign_attributes(template, resolver)
@@ -46,7 +45,11 @@ def aws(monkeypatch):
 
 
 def _reset_handler_caches():
+    """Handler modules keep state per container too; a test is a fresh container.
+    (An in-process local stack may have imported them under another log level.)"""
+    import logging
     import sys
+    logging.getLogger("vroegsignaal").setLevel(logging.INFO)
     for module_name in ("classify_stream",):
         module = sys.modules.get(module_name)
         if module is not None and hasattr(module, "criteria"):

@@ -1,1 +1,12 @@
 """Adapters: the only code that talks to AWS."""
+
+
+def forget_container_state() -> None:
+    """Forget what a Lambda container keeps between invocations: boto3 clients, cached
+    key lookups, the household key. For the local stack and tests, which start many
+    'containers' (one per moto) in one process."""
+    from . import aws, registry, secrets
+
+    aws.reset()
+    registry.clear_cache()
+    secrets.household_secret.cache_clear()
