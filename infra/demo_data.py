@@ -38,7 +38,7 @@ def _split_name(full: str) -> tuple[str | None, str]:
     return prefix, parts[-1] if prefix else full
 
 
-def demo_signals(today: date, *, households_per_municipality: int = 120, seed: int = 2026) -> dict[str, list[dict]]:
+def demo_signals(today: date, *, households_per_municipality: int = 108, seed: int = 2026) -> dict[str, list[dict]]:
     """Signals per partner id, as each partner would send its batch."""
     rng = random.Random(seed)
     by_partner: dict[str, list[dict[str, Any]]] = {p: [] for p in PARTNERS.values()}

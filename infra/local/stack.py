@@ -31,6 +31,7 @@ from .cfn import ACCOUNT_ID, REGION, Resolver, load_template
 from .functions import InvocationTracker, LambdaFunction, build_functions, shared_environment
 from .gateway import Gateway, build_routes
 from .log import warn
+from .moto_process import MotoProcess
 from .pumps import POLL_SECONDS, Pump, SqsPump, StreamPump
 from .resources import DynamicReferences, StackResources, assign_attributes, create_resources, verify_email_identity
 
@@ -131,18 +132,16 @@ class LocalStack:
         return self
 
     def _start(self) -> None:
-        from moto.server import ThreadedMotoServer
-
         self._environment.set(BASE_ENVIRONMENT)
         logging.getLogger("werkzeug").setLevel(logging.ERROR)  # moto's per-request access log
         # Powertools warns on every invocation that published no metric (a GET, say): noise here.
         warnings.filterwarnings("ignore", message="No application metrics to publish")
-        self._moto = ThreadedMotoServer(ip_address="127.0.0.1", port=0, verbose=False)
+        self._moto = MotoProcess("127.0.0.1")
         self._moto.start()
         host, port = self._moto.get_host_and_port()
         self.endpoint_url = f"http://{host}:{port}"
         self._environment.set({"AWS_ENDPOINT_URL": self.endpoint_url})
-        self._reset_moto()  # moto's state is per process: start from nothing
+        self._reset_moto()  # start from nothing
 
         template = load_template(self.template_path)
         references = DynamicReferences()
