@@ -15,7 +15,7 @@ from botocore.exceptions import ClientError
 
 from vroegsignaal.domain import cases as case_rules
 from vroegsignaal.domain import paths
-from vroegsignaal.domain.errors import ConcurrentChange
+from vroegsignaal.domain.errors import ConcurrentChange, CursorError
 
 from . import table
 
@@ -174,10 +174,6 @@ class DynamoCaseStore:
         items = table.query_all(index="gsi4", key_condition="gsi4pk = :pk AND gsi4sk <= :until",
                                 values={":pk": DUE_PARTITION, ":until": f"{until}#~"})
         return [_case_of(i) for i in items]
-
-
-class CursorError(ValueError):
-    """A cursor that is not one of ours."""
 
 
 def encode_cursor(last_key: dict[str, Any]) -> str:

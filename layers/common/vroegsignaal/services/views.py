@@ -21,19 +21,11 @@ from vroegsignaal import clock
 from vroegsignaal.domain import cases as case_rules
 from vroegsignaal.domain import paths
 from vroegsignaal.domain.criteria import default_criteria
-from vroegsignaal.domain.errors import ValidationFailed
+from vroegsignaal.domain.errors import Conflict, NotFound, ValidationFailed  # noqa: F401 - re-exported
 from vroegsignaal.domain.money import format_cents
 
 DEFAULT_LIMIT = 50
 MAX_LIMIT = 200
-
-
-class NotFound(Exception):
-    """404: no such thing in this municipality (another's is as good as absent)."""
-
-
-class Conflict(Exception):
-    """409: the state of the thing does not allow it (a closed case, a cancelled task)."""
 
 
 # --------------------------------------------------------------------------- query strings
