@@ -13,7 +13,7 @@ from typing import Any
 
 from vroegsignaal.domain.partners import PARTNER_TYPES
 
-from . import table
+from . import keys, table
 
 _CACHE_SECONDS = 60.0
 _NEGATIVE_CACHE_SECONDS = 5.0
@@ -33,9 +33,11 @@ def register_partner(partner_id: str, partner_type: str, name: str, api_key: str
     if partner_type not in PARTNER_TYPES:
         raise ValueError(f"unknown partner type {partner_type!r}; one of {sorted(PARTNER_TYPES)}")
     api_key = api_key or new_api_key()
-    table.put({"pk": f"PARTNER#{partner_id}", "sk": "PROFILE", "type": "partner",
+    pk, sk = keys.partner(partner_id)
+    table.put({"pk": pk, "sk": sk, "type": "partner",
                "partner_id": partner_id, "partner_type": partner_type, "name": name})
-    table.put({"pk": f"KEY#{hash_key(api_key)}", "sk": "KEY", "type": "api_key", "kind": "partner",
+    pk, sk = keys.api_key(hash_key(api_key))
+    table.put({"pk": pk, "sk": sk, "type": "api_key", "kind": "partner",
                "partner_id": partner_id, "partner_type": partner_type})
     _cache.clear()
     return api_key
@@ -47,12 +49,13 @@ def register_municipality(code: str, name: str, api_key: str | None = None, cont
     # An update, not a put: registering again (a new key, new contact details) must keep
     # the profile's other attributes, such as the count of criteria versions.
     table.dynamodb().update_item(
-        TableName=table.table_name(), Key=table.key(f"MUN#{code}", "PROFILE"),
+        TableName=table.table_name(), Key=table.key(*keys.municipality(code)),
         UpdateExpression="SET #t = :type, municipality_code = :code, #n = :name, contact = :contact",
         ExpressionAttributeNames={"#t": "type", "#n": "name"},
         ExpressionAttributeValues=table.to_attrs({":type": "municipality", ":code": code, ":name": name,
                                                   ":contact": contact or {}}))
-    table.put({"pk": f"KEY#{hash_key(api_key)}", "sk": "KEY", "type": "api_key", "kind": "municipality",
+    pk, sk = keys.api_key(hash_key(api_key))
+    table.put({"pk": pk, "sk": sk, "type": "api_key", "kind": "municipality",
                "municipality_code": code})
     _cache.clear()
     return api_key
@@ -74,7 +77,7 @@ def principal_for_key(api_key: str) -> dict[str, Any] | None:
     digest = hash_key(api_key)
 
     def load():
-        item = table.get(f"KEY#{digest}", "KEY", consistent=False)
+        item = table.get(*keys.api_key(digest), consistent=False)
         if not item:
             return None
         return {k: item[k] for k in ("kind", "partner_id", "partner_type", "municipality_code") if k in item}
@@ -83,7 +86,7 @@ def principal_for_key(api_key: str) -> dict[str, Any] | None:
 
 
 def municipality(code: str) -> dict[str, Any] | None:
-    return _cached(f"mun:{code}", lambda: table.get(f"MUN#{code}", "PROFILE", consistent=False))
+    return _cached(f"mun:{code}", lambda: table.get(*keys.municipality(code), consistent=False))
 
 
 def is_known_municipality(code: str) -> bool:
