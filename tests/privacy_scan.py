@@ -61,12 +61,35 @@ def findings(text: str, names: set[str]) -> list[str]:
     return kinds
 
 
+def _log_files(config) -> list[Path]:  # noqa: ANN001 - pytest's Config
+    """Log files written under this run's temporary folder."""
+    factory = getattr(config, "_tmp_path_factory", None)
+    if factory is None:
+        return []
+    try:
+        base = factory.getbasetemp()
+    except (OSError, ValueError):
+        return []
+    return sorted(path for path in base.rglob("*.log") if path.is_file())
+
+
+_LOG_LINE = re.compile(r"^\s*(\{|(GET|POST|PUT|PATCH|DELETE|HEAD|OPTIONS) /)")
+
+
+def _logged_lines(path: Path) -> str:
+    """The JSON log records and access-log lines of a log file. A console banner's
+    example request (fictitious data shown on purpose) is neither."""
+    with path.open(encoding="utf-8", errors="replace") as file:
+        return "".join(line for line in file if _LOG_LINE.match(line))
+
+
 class PrivacyScan:
     """A pytest plugin: collects the captured output of every test phase."""
 
     def __init__(self) -> None:
         self._file = tempfile.NamedTemporaryFile("w+", encoding="utf-8", prefix="privacy-scan-", suffix=".txt")
         self._tests: list[tuple[str, int, int]] = []  # nodeid, start, end offsets in the file
+        self._scanned_files = 0
 
     def pytest_runtest_logreport(self, report) -> None:  # noqa: ANN001 - pytest's hook signature
         texts = [content for _, content in report.sections if content]
@@ -84,6 +107,12 @@ class PrivacyScan:
             if kinds:
                 leaks.append(f"{nodeid}: {', '.join(kinds)}")
         self._file.close()
+        # What the local stacks the tests ran wrote to their log files (functions' JSON logs).
+        for path in _log_files(session.config):
+            kinds = findings(_logged_lines(path), names)
+            if kinds:
+                leaks.append(f"{path.name} ({path.parent.name}): {', '.join(kinds)}")
+            self._scanned_files += 1
         reporter = session.config.pluginmanager.get_plugin("terminalreporter")
         if leaks:
             if reporter:
@@ -93,4 +122,4 @@ class PrivacyScan:
             session.exitstatus = 1
         elif reporter:
             reporter.write_line(f"privacy scan: no debtor data in the captured output of {len(self._tests)} "
-                                "test phases")
+                                f"test phases and {self._scanned_files} log files")
