@@ -87,7 +87,8 @@ class PrivacyScan:
     """A pytest plugin: collects the captured output of every test phase."""
 
     def __init__(self) -> None:
-        self._file = tempfile.NamedTemporaryFile("w+", encoding="utf-8", prefix="privacy-scan-", suffix=".txt")
+        # Open for the whole run (closed at its end): the captured output can be large.
+        self._file = tempfile.NamedTemporaryFile("w+", encoding="utf-8", prefix="privacy-scan-", suffix=".txt")  # noqa: SIM115
         self._tests: list[tuple[str, int, int]] = []  # nodeid, start, end offsets in the file
         self._scanned_files = 0
 
