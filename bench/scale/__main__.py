@@ -15,12 +15,13 @@ from bench.common import use_paths
 def main(argv: list[str]) -> None:
     use_paths()
     from bench.scale.report import render
-    from bench.scale.year import run_year
+    from bench.scale.year import YearResult, run_year
 
     sizes = [int(a) for a in argv] or [1000, 10000, 50000]
     budget = float(os.environ.get("BENCH_SCALE_BUDGET", "600"))
     started = time.perf_counter()
-    results, skipped = [], []
+    results: list[YearResult] = []
+    skipped: list[str] = []
     for households in sizes:
         spent = time.perf_counter() - started
         if results:

@@ -11,9 +11,13 @@ from __future__ import annotations
 
 import copy
 import re
+from collections.abc import Callable
 from decimal import Decimal
 from functools import lru_cache
 from typing import Any
+
+Node = tuple[Any, ...]
+Value = dict[str, Any]
 
 _TOKEN = re.compile(r"\s*(?:(<>|<=|>=|[=<>(),.\[\]+\-])|(#[A-Za-z0-9_]+)|(:[A-Za-z0-9_]+)|([A-Za-z_][A-Za-z0-9_]*)|(\d+))")
 _KEYWORDS = {"AND", "OR", "NOT", "BETWEEN", "IN", "SET", "REMOVE", "ADD", "DELETE"}
@@ -72,27 +76,27 @@ class _Parser:
 
     # ---- conditions
 
-    def condition(self):
+    def condition(self) -> Node:
         left = self.conjunction()
         while self.at("kw", "OR"):
             self.take()
             left = ("or", left, self.conjunction())
         return left
 
-    def conjunction(self):
+    def conjunction(self) -> Node:
         left = self.negation()
         while self.at("kw", "AND"):
             self.take()
             left = ("and", left, self.negation())
         return left
 
-    def negation(self):
+    def negation(self) -> Node:
         if self.at("kw", "NOT"):
             self.take()
             return ("not", self.negation())
         return self.primary()
 
-    def primary(self):
+    def primary(self) -> Node:
         if self.at("op", "("):
             self.take()
             inner = self.condition()
@@ -128,7 +132,7 @@ class _Parser:
             raise ExpressionError(f"unexpected {op}")
         return ("cmp", op, left, self.operand())
 
-    def operand(self):
+    def operand(self) -> Node:
         if self.at("value"):
             return ("value", self.take()[1])
         if self.at("word", "size") and self.peek(1) == ("op", "("):
@@ -139,7 +143,7 @@ class _Parser:
             return ("size", path)
         return ("path", self.path())
 
-    def path(self) -> tuple:
+    def path(self) -> Node:
         kind, text = self.take()
         if kind not in ("name", "word"):
             raise ExpressionError(f"expected an attribute, found {text}")
@@ -157,8 +161,8 @@ class _Parser:
 
     # ---- updates
 
-    def update(self) -> list[tuple]:
-        actions = []
+    def update(self) -> list[Node]:
+        actions: list[Node] = []
         while self.peek() is not None:
             clause = self.take("kw")[1]
             while True:
@@ -178,14 +182,14 @@ class _Parser:
                 self.take()
         return actions
 
-    def set_value(self):
+    def set_value(self) -> Node:
         left = self.set_operand()
         if self.at("op", "+") or self.at("op", "-"):
             op = self.take()[1]
             return (op, left, self.set_operand())
         return left
 
-    def set_operand(self):
+    def set_operand(self) -> Node:
         token = self.peek()
         if token and token[0] == "word" and token[1] in ("if_not_exists", "list_append") \
                 and self.peek(1) == ("op", "("):
@@ -200,7 +204,7 @@ class _Parser:
 
 
 @lru_cache(maxsize=4096)
-def parse_condition(text: str):
+def parse_condition(text: str) -> Node:
     parser = _Parser(text)
     tree = parser.condition()
     parser.done()
@@ -208,13 +212,13 @@ def parse_condition(text: str):
 
 
 @lru_cache(maxsize=1024)
-def parse_update(text: str) -> list[tuple]:
+def parse_update(text: str) -> list[Node]:
     parser = _Parser(text)
     return parser.update()
 
 
 @lru_cache(maxsize=1024)
-def parse_projection(text: str) -> list[tuple]:
+def parse_projection(text: str) -> list[Node]:
     parser = _Parser(text)
     paths = [parser.path()]
     while parser.at("op", ","):
@@ -239,13 +243,14 @@ class Context:
             return self.names[part]
         return part
 
-    def value(self, placeholder: str) -> dict[str, Any]:
+    def value(self, placeholder: str) -> Value:
         if placeholder not in self.values:
             raise ExpressionError(f"value {placeholder} is not defined")
-        return self.values[placeholder]
+        value: Value = self.values[placeholder]
+        return value
 
 
-def _resolve(item: dict[str, Any], path: tuple, ctx: Context) -> dict[str, Any] | None:
+def _resolve(item: dict[str, Any], path: Node, ctx: Context) -> Value | None:
     current: Any = item.get(ctx.name(path[0]))
     for part in path[1:]:
         if current is None:
@@ -256,10 +261,10 @@ def _resolve(item: dict[str, Any], path: tuple, ctx: Context) -> dict[str, Any] 
         else:
             members = current.get("M")
             current = members.get(ctx.name(part)) if members is not None else None
-    return current
+    return current if isinstance(current, dict) else None
 
 
-def _operand(item: dict[str, Any], node, ctx: Context) -> dict[str, Any] | None:
+def _operand(item: dict[str, Any], node: Node, ctx: Context) -> Value | None:
     kind = node[0]
     if kind == "value":
         return ctx.value(node[1])
@@ -275,7 +280,7 @@ def _operand(item: dict[str, Any], node, ctx: Context) -> dict[str, Any] | None:
     raise ExpressionError(f"unexpected operand {node}")
 
 
-def _comparable(value: dict[str, Any]) -> tuple[str, Any]:
+def _comparable(value: Value) -> tuple[str, Any]:
     (kind, body), = value.items()
     if kind == "N":
         return kind, Decimal(body)
@@ -286,11 +291,11 @@ def _comparable(value: dict[str, Any]) -> tuple[str, Any]:
     return kind, body
 
 
-def _equal(a, b) -> bool:
+def _equal(a: Value | None, b: Value | None) -> bool:
     return a is not None and b is not None and _comparable(a) == _comparable(b)
 
 
-def _compare(op: str, a, b) -> bool:
+def _compare(op: str, a: Value | None, b: Value | None) -> bool:
     if op == "=":
         return _equal(a, b)
     if op == "<>":
@@ -300,10 +305,10 @@ def _compare(op: str, a, b) -> bool:
     (ka, va), (kb, vb) = _comparable(a), _comparable(b)
     if ka != kb or ka not in ("S", "N", "B"):
         return False
-    return {"<": va < vb, "<=": va <= vb, ">": va > vb, ">=": va >= vb}[op]
+    return bool({"<": va < vb, "<=": va <= vb, ">": va > vb, ">=": va >= vb}[op])
 
 
-def evaluate(tree, item: dict[str, Any] | None, ctx: Context) -> bool:
+def evaluate(tree: Node, item: dict[str, Any] | None, ctx: Context) -> bool:
     item = item or {}
     kind = tree[0]
     if kind == "or":
@@ -325,7 +330,7 @@ def evaluate(tree, item: dict[str, Any] | None, ctx: Context) -> bool:
     raise ExpressionError(f"unexpected node {tree}")
 
 
-def _function(name: str, args: list, item: dict[str, Any], ctx: Context) -> bool:
+def _function(name: str, args: list[Node], item: dict[str, Any], ctx: Context) -> bool:
     if name == "attribute_exists":
         return _operand(item, args[0], ctx) is not None
     if name == "attribute_not_exists":
@@ -339,7 +344,7 @@ def _function(name: str, args: list, item: dict[str, Any], ctx: Context) -> bool
             return False
         (kind, body), = value.items()
         (pkind, pbody), = prefix.items()
-        return kind == pkind and kind in ("S", "B") and body.startswith(pbody)
+        return bool(kind == pkind and kind in ("S", "B") and body.startswith(pbody))
     if name == "contains":
         value, member = _operand(item, args[0], ctx), _operand(item, args[1], ctx)
         if value is None or member is None:
@@ -347,22 +352,23 @@ def _function(name: str, args: list, item: dict[str, Any], ctx: Context) -> bool
         (kind, body), = value.items()
         (mkind, mbody), = member.items()
         if kind == "S":
-            return mkind == "S" and mbody in body
+            return bool(mkind == "S" and mbody in body)
         if kind in ("SS", "NS", "BS"):
-            return mbody in body
+            return bool(mbody in body)
         if kind == "L":
             return any(_equal(element, member) for element in body)
         return False
     raise ExpressionError(f"unknown function {name}")
 
 
-def key_condition(text: str, ctx: Context, hash_attr: str, range_attr: str | None):
+def key_condition(text: str, ctx: Context, hash_attr: str,
+                  range_attr: str | None) -> tuple[Value, Callable[[Value], bool]]:
     """(hash value, range test) of a KeyConditionExpression; the range test is a
     function of a sort key string, or None for the whole partition."""
     tree = parse_condition(text)
-    parts = []
+    parts: list[Node] = []
 
-    def flatten(node):
+    def flatten(node: Node) -> None:
         if node[0] == "and":
             flatten(node[1])
             flatten(node[2])
@@ -387,8 +393,8 @@ def key_condition(text: str, ctx: Context, hash_attr: str, range_attr: str | Non
     if hash_value is None:
         raise ExpressionError("the key condition must name the partition key with =")
 
-    def test(sort_value: dict[str, Any]) -> bool:
-        return evaluate(range_test, {range_attr: sort_value}, ctx) if range_test else True
+    def test(sort_value: Value) -> bool:
+        return evaluate(range_test, {str(range_attr): sort_value}, ctx) if range_test else True
 
     return hash_value, test
 
@@ -403,7 +409,7 @@ def project(item: dict[str, Any], text: str, names: dict[str, str] | None) -> di
 # --------------------------------------------------------------------------- updates
 
 
-def _number(value: dict[str, Any]) -> Decimal:
+def _number(value: Value) -> Decimal:
     if "N" not in value:
         raise ExpressionError("an arithmetic operand is not a number")
     return Decimal(value["N"])
@@ -414,11 +420,11 @@ def _format(number: Decimal) -> str:
     return text if "." not in text else text.rstrip("0").rstrip(".")
 
 
-def _set_value(item: dict[str, Any], node, ctx: Context) -> dict[str, Any]:
+def _set_value(item: dict[str, Any], node: Node, ctx: Context) -> Value:
     kind = node[0]
     if kind in ("+", "-"):
-        a, b = _number(_set_value(item, node[1], ctx)), _number(_set_value(item, node[2], ctx))
-        return {"N": _format(a + b if kind == "+" else a - b)}
+        left, right = _number(_set_value(item, node[1], ctx)), _number(_set_value(item, node[2], ctx))
+        return {"N": _format(left + right if kind == "+" else left - right)}
     if kind == "if_not_exists":
         existing = _resolve(item, node[1][1], ctx)
         return existing if existing is not None else _set_value(item, node[2], ctx)
@@ -431,7 +437,7 @@ def _set_value(item: dict[str, Any], node, ctx: Context) -> dict[str, Any]:
     return value
 
 
-def _container(item: dict[str, Any], path: tuple, ctx: Context):
+def _container(item: dict[str, Any], path: Node, ctx: Context) -> tuple[Any, Any]:
     """The map or list holding the last part of the path, and that part."""
     if len(path) == 1:
         return item, ctx.name(path[0])

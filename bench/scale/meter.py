@@ -11,8 +11,9 @@ plus the longest other thread's.
 from __future__ import annotations
 
 import threading
-from collections import Counter
-from contextlib import contextmanager
+from collections import Counter, defaultdict
+from collections.abc import Iterator
+from contextlib import AbstractContextManager, contextmanager
 from dataclasses import dataclass, field
 
 MB = 1024 * 1024
@@ -27,14 +28,14 @@ LATENCY_MODEL = (f"modelled latency = {CALL_MS:g} ms per DynamoDB call + {READ_M
 
 @dataclass
 class Tally:
-    calls: Counter = field(default_factory=Counter)
-    other_calls: Counter = field(default_factory=Counter)
+    calls: Counter[str] = field(default_factory=Counter)
+    other_calls: Counter[str] = field(default_factory=Counter)
     read_units: float = 0.0
     table_write_units: int = 0
-    index_write_units: Counter = field(default_factory=Counter)
+    index_write_units: Counter[str] = field(default_factory=Counter)
     bytes_read: int = 0
     bytes_returned: int = 0
-    thread_ms: Counter = field(default_factory=Counter)
+    thread_ms: defaultdict[int, float] = field(default_factory=lambda: defaultdict(float))
     owner: int = field(default_factory=threading.get_ident)
 
     @property
@@ -48,7 +49,7 @@ class Tally:
     @property
     def latency_ms(self) -> float:
         others = [ms for thread, ms in self.thread_ms.items() if thread != self.owner]
-        return self.thread_ms.get(self.owner, 0.0) + max(others, default=0.0)
+        return float(self.thread_ms.get(self.owner, 0.0) + max(others, default=0.0))
 
 
 class Meter:
@@ -57,12 +58,12 @@ class Meter:
         self._paused = 0
         self._lock = threading.Lock()
 
-    def measure(self):
+    def measure(self) -> AbstractContextManager[Tally]:
         """A new tally of everything from now until the block ends."""
         return self.counting(Tally())
 
     @contextmanager
-    def counting(self, tally: Tally):
+    def counting(self, tally: Tally) -> Iterator[Tally]:
         """Add to this tally until the block ends (a tally may count many blocks)."""
         with self._lock:
             self._tallies.append(tally)
@@ -73,7 +74,7 @@ class Meter:
                 self._tallies.remove(tally)
 
     @contextmanager
-    def paused(self):
+    def paused(self) -> Iterator[None]:
         """Work that is not measured (populating the table)."""
         self._paused += 1
         try:
@@ -81,7 +82,7 @@ class Meter:
         finally:
             self._paused -= 1
 
-    def _each(self):
+    def _each(self) -> list[Tally]:
         if self._paused:
             return []
         with self._lock:

@@ -4,7 +4,7 @@ from __future__ import annotations
 from collections.abc import Callable
 
 from .meter import LATENCY_MODEL, MB, Tally
-from .year import PHASES, YearResult
+from .year import PHASES, Measured, YearResult
 
 # eu-west-1 (Ireland), standard table class, on-demand, per million request units.
 PRICE_SOURCE = ("eu-west-1 on-demand, standard table class: $1.4135 per million write and $0.283 per million read "
@@ -22,7 +22,7 @@ STORE_RULES = ("store: 1 MB Query/Scan pages counted before filters, Limit count
 
 
 def _row(label: str, results: list[YearResult], value: Callable[[YearResult], str]) -> str:
-    return f"{label:44}" + "".join(f"{value(r):>16}" for r in results)
+    return f"{label:48}" + "".join(f"{value(r):>16}" for r in results)
 
 
 def _n(value: float) -> str:
@@ -52,6 +52,39 @@ def _year_tally(result: YearResult) -> Tally:
     return total
 
 
+def _path_rows(name: str, results: list[YearResult]) -> list[str]:
+    def measured(r: YearResult) -> Measured:
+        return r.paths[name]
+
+    return [*_tally_rows(name, results, lambda r: measured(r).tally),
+            _row("    answer", results, lambda r: measured(r).note),
+            _row("    peak memory (tracemalloc, MB)", results, lambda r: f"{measured(r).peak_bytes / MB:.1f}"),
+            _row("    bench seconds (this machine)", results, lambda r: f"{measured(r).seconds:.2f}")]
+
+
+def _per_signal(units: Callable[[YearResult], float]) -> Callable[[YearResult], str]:
+    return lambda r: f"{units(r) / r.signals:.2f}"
+
+
+def _phase_units(phase: str) -> Callable[[YearResult], float]:
+    return lambda r: r.phases[phase].write_units
+
+
+def _index_units(index: str) -> Callable[[YearResult], float]:
+    return lambda r: _year_tally(r).index_write_units[index]
+
+
+def _cost(write_price: float, read_price: float) -> Callable[[YearResult], str]:
+    def cost(r: YearResult) -> str:
+        total = _year_tally(r)
+        return "$" + _n((total.write_units * write_price + total.read_units * read_price) / r.signals)
+    return cost
+
+
+def _error_count(key: str) -> Callable[[YearResult], str]:
+    return lambda r: _n(r.errors.get(key, 0))
+
+
 def render(results: list[YearResult]) -> str:
     lines = ["# bench-scale: a year of one municipality, the real adapters and services over bench.scale.store",
              STORE_RULES, LATENCY_MODEL, ""]
@@ -66,13 +99,7 @@ def render(results: list[YearResult]) -> str:
 
     lines += ["", "## Request paths at the end of the year"]
     for name in results[0].paths:
-        lines += _tally_rows(name, results, lambda r, name=name: r.paths[name].tally)
-        lines.append(_row("    answer", results, lambda r, name=name: r.paths[name].note[:15]))
-        if any(r.paths[name].peak_bytes for r in results):
-            lines.append(_row("    peak memory (tracemalloc, MB)", results,
-                              lambda r, name=name: f"{r.paths[name].peak_bytes / MB:.1f}"))
-        lines.append(_row("    bench seconds (this machine)", results,
-                          lambda r, name=name: f"{r.paths[name].seconds:.2f}"))
+        lines += _path_rows(name, results)
 
     lines += ["", "## Follow-up schedule, the year's 365 daily runs"]
     lines.append(_row("calls per run, mean", results,
@@ -86,13 +113,13 @@ def render(results: list[YearResult]) -> str:
 
     lines += ["", "## Write units per signal over a case's life (the year's units / signals received)"]
     for phase in PHASES:
-        lines.append(_row(phase, results, lambda r, phase=phase: f"{r.phases[phase].write_units / r.signals:.2f}"))
+        lines.append(_row(phase, results, _per_signal(_phase_units(phase))))
     lines.append(_row("total", results, lambda r: f"{_year_tally(r).write_units / r.signals:.2f}"))
     lines.append(_row("    of which GSI copies", results, lambda r: (
         f"{100 * sum(_year_tally(r).index_write_units.values()) / max(_year_tally(r).write_units, 1):.0f} %")))
     for index in sorted({i for r in results for i in _year_tally(r).index_write_units}):
         lines.append(_row(f"    {index}", results,
-                          lambda r, index=index: f"{_year_tally(r).index_write_units[index] / r.signals:.2f}"))
+                          _per_signal(_index_units(index))))
     lines.append(_row("read units per signal (same paths)", results,
                       lambda r: f"{_year_tally(r).read_units / r.signals:.2f}"))
     lines.append(_row("DynamoDB calls per signal (same paths)", results,
@@ -101,11 +128,10 @@ def render(results: list[YearResult]) -> str:
     lines += ["", "## DynamoDB request cost per million signals (pipeline and consultants' actions; "
               "the list views above are per request, not in it)", f"prices: {PRICE_SOURCE}"]
     for label, (write_price, read_price) in PRICES.items():
-        lines.append(_row(label, results, lambda r, w=write_price, p=read_price: "$" + _n(
-            (_year_tally(r).write_units * w + _year_tally(r).read_units * p) / r.signals)))
+        lines.append(_row(label, results, _cost(write_price, read_price)))
     errors = {k for r in results for k in r.errors}
     if errors:
         lines += ["", "## Consultants' actions refused (closed or expired meanwhile: what a consultant would see)"]
         for key in sorted(errors):
-            lines.append(_row(key, results, lambda r, key=key: _n(r.errors.get(key, 0))))
+            lines.append(_row(key, results, _error_count(key)))
     return "\n".join(lines)

@@ -3,6 +3,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 import yaml
 
@@ -33,18 +34,18 @@ class _CfnLoader(yaml.SafeLoader):
     """YAML with CloudFormation's short tags (!Ref, !Sub, ...) read as plain values."""
 
 
-def _any_tag(loader, suffix, node):
+def _any_tag(loader: yaml.SafeLoader, suffix: str, node: yaml.Node) -> Any:
     if isinstance(node, yaml.ScalarNode):
         return loader.construct_scalar(node)
     if isinstance(node, yaml.SequenceNode):
         return loader.construct_sequence(node)
-    return loader.construct_mapping(node)
+    return loader.construct_mapping(node)  # type: ignore[arg-type]
 
 
 _CfnLoader.add_multi_constructor("!", _any_tag)
 
 
-def _keys(schema: list[dict]) -> tuple[str, str | None]:
+def _keys(schema: list[dict[str, str]]) -> tuple[str, str | None]:
     hash_key = next(k["AttributeName"] for k in schema if k["KeyType"] == "HASH")
     range_key = next((k["AttributeName"] for k in schema if k["KeyType"] == "RANGE"), None)
     return hash_key, range_key

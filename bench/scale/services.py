@@ -10,6 +10,7 @@ import hashlib
 import io
 import os
 from collections import defaultdict, deque
+from collections.abc import Callable
 from typing import Any
 
 import boto3
@@ -68,7 +69,7 @@ class FakeS3:
 class FakeSQS:
     def __init__(self, meter: Meter):
         self.meter = meter
-        self.queues: dict[str, deque] = defaultdict(deque)
+        self.queues: dict[str, deque[str]] = defaultdict(deque)
 
     def send_message_batch(self, *, QueueUrl: str, Entries: list[dict[str, Any]], **_: Any) -> dict[str, Any]:
         self.meter.other("sqs", "SendMessageBatch")
@@ -101,14 +102,14 @@ class Services:
         self.sqs = FakeSQS(meter)
         self.ses = FakeSES(meter)
 
-    def client(self, service: str, *args: Any, **kwargs: Any):
+    def client(self, service: str, *args: Any, **kwargs: Any) -> Any:
         try:
             return {"dynamodb": self.dynamodb, "s3": self.s3, "sqs": self.sqs, "ses": self.ses}[service]
         except KeyError:
             raise NotImplementedError(f"bench.scale has no {service}") from None
 
 
-def install(meter: Meter) -> tuple[Services, callable]:
+def install(meter: Meter) -> tuple[Services, Callable[[], None]]:
     """Fresh services behind boto3.client; returns them and a function that undoes it."""
     from vroegsignaal.adapters import forget_container_state
 

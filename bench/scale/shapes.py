@@ -10,13 +10,15 @@ from __future__ import annotations
 from collections import Counter
 from typing import Any
 
+from .store import FakeDynamoDB
+
 SIGNAL_TYPE = "signal"
 TASK_TYPE = "task"
 
 
 def _text(image: dict[str, Any], name: str) -> str | None:
     value = image.get(name)
-    return value.get("S") if value else None
+    return str(value["S"]) if value and "S" in value else None
 
 
 def is_signal(image: dict[str, Any]) -> bool:
@@ -28,19 +30,20 @@ def new_task(image: dict[str, Any]) -> tuple[str, str, str] | None:
     """(task_id, case_id, task type) of a task item just stored; None for other items."""
     if _text(image, "type") != TASK_TYPE:
         return None
-    return _text(image, "task_id"), _text(image, "case_id"), _text(image, "task_type") or _text(image, "type")
+    return (_text(image, "task_id") or "", _text(image, "case_id") or "",
+            _text(image, "task_type") or _text(image, "type") or "")
 
 
-def items_by_type(dynamodb) -> Counter:
+def items_by_type(dynamodb: FakeDynamoDB) -> Counter[str]:
     """How many items of each `type` the table holds (for the report)."""
-    counts: Counter = Counter()
+    counts: Counter[str] = Counter()
     for partition in dynamodb.base.values():
         for record in partition.records.values():
             counts[_text(record.item, "type") or "?"] += 1
     return counts
 
 
-def average_size(dynamodb, item_type: str) -> float:
+def average_size(dynamodb: FakeDynamoDB, item_type: str) -> float:
     sizes = [record.size for partition in dynamodb.base.values() for record in partition.records.values()
              if _text(record.item, "type") == item_type]
     return sum(sizes) / len(sizes) if sizes else 0.0

@@ -23,33 +23,47 @@ def number_size(text: str) -> int:
     return math.ceil(max(len(digits), 1) / 2) + 1
 
 
+def _text_size(text: str) -> int:
+    return len(text) if text.isascii() else len(text.encode("utf-8"))
+
+
 def value_size(value: dict[str, Any]) -> int:
-    (kind, body), = value.items()
-    if kind == "S":
-        return len(body.encode("utf-8"))
-    if kind == "N":
-        return number_size(body)
-    if kind == "B":
-        return len(body if isinstance(body, bytes) else base64.b64decode(body))
-    if kind in ("BOOL", "NULL"):
-        return 1
-    if kind == "M":
-        return 3 + sum(len(k.encode("utf-8")) + value_size(v) + 1 for k, v in body.items())
-    if kind == "L":
-        return 3 + sum(value_size(v) + 1 for v in body)
-    if kind == "SS":
-        return sum(len(s.encode("utf-8")) for s in body)
-    if kind == "NS":
-        return sum(number_size(n) for n in body)
-    if kind == "BS":
-        return sum(value_size({"B": b}) for b in body)
-    raise ValueError(f"unknown attribute type {kind}")
+    for kind, body in value.items():
+        if kind == "S":
+            return _text_size(body)
+        if kind == "M":
+            total = 3
+            for name, member in body.items():
+                total += _text_size(name) + value_size(member) + 1
+            return total
+        if kind == "L":
+            total = 3
+            for member in body:
+                total += value_size(member) + 1
+            return total
+        if kind == "N":
+            return number_size(body)
+        if kind in ("BOOL", "NULL"):
+            return 1
+        if kind == "B":
+            return len(body if isinstance(body, bytes) else base64.b64decode(body))
+        if kind == "SS":
+            return sum(_text_size(s) for s in body)
+        if kind == "NS":
+            return sum(number_size(n) for n in body)
+        if kind == "BS":
+            return sum(value_size({"B": b}) for b in body)
+        raise ValueError(f"unknown attribute type {kind}")
+    raise ValueError("an attribute value has no type")
 
 
 def item_size(item: dict[str, Any] | None) -> int:
     if not item:
         return 0
-    return sum(len(name.encode("utf-8")) + value_size(value) for name, value in item.items())
+    total = 0
+    for name, value in item.items():
+        total += _text_size(name) + value_size(value)
+    return total
 
 
 def read_units(size: int, *, consistent: bool, transactional: bool = False) -> float:

@@ -27,6 +27,7 @@ from __future__ import annotations
 
 import bisect
 import threading
+from collections.abc import Callable, Iterator
 from typing import Any
 
 from botocore.exceptions import ClientError
@@ -37,6 +38,7 @@ from .schema import Index, TableSchema
 from .sizes import item_size, read_units, write_units
 
 PAGE_BYTES = 1024 * 1024
+Candidates = Iterator[tuple[str, "_Record", str]]
 
 
 def _error(operation: str, code: str, message: str, **extra: Any) -> ClientError:
@@ -62,12 +64,10 @@ class _Partition:
         self.records: dict[str, _Record] = {}
 
 
-def _string(value: dict[str, Any] | None) -> str | None:
-    if value is None:
-        return None
-    if "S" not in value:
-        raise ValueError("bench.scale.store keeps string keys only (the template's)")
-    return value["S"]
+def _string(value: dict[str, Any] | None) -> str:
+    if value is None or "S" not in value:
+        raise ValueError("bench.scale.store keeps string keys only (the template's), and every key part is given")
+    return str(value["S"])
 
 
 class FakeDynamoDB:
@@ -86,10 +86,10 @@ class FakeDynamoDB:
     # ------------------------------------------------------------------ items and entries
 
     def _key_of(self, item: dict[str, Any]) -> tuple[str, str]:
-        pk = _string(item.get(self.schema.hash_key))
-        sk = _string(item.get(self.schema.range_key)) if self.schema.range_key else ""
-        if pk is None or sk is None:
+        if self.schema.hash_key not in item or (self.schema.range_key and self.schema.range_key not in item):
             raise _error("PutItem", "ValidationException", "the item lacks a key attribute")
+        pk = _string(item[self.schema.hash_key])
+        sk = _string(item[self.schema.range_key]) if self.schema.range_key else ""
         return pk, sk
 
     def _record(self, pk: str, sk: str) -> _Record | None:
@@ -131,13 +131,13 @@ class FakeDynamoDB:
             old_key = self._index_key(index, old.item) if old else None
             new_key = self._index_key(index, new.item) if new else None
             units = 0
-            if old_key and new_key and old_key == new_key:
+            if old and new and old_key and new_key and old_key == new_key:
                 if self._entry(index, old.item) != self._entry(index, new.item):
                     units = write_units(max(old.entry_sizes[index.name], new.entry_sizes[index.name]))
             else:
-                if old_key:
+                if old and old_key:
                     units += write_units(old.entry_sizes[index.name])
-                if new_key:
+                if new and new_key:
                     units += write_units(new.entry_sizes[index.name])
             if units:
                 index_units[index.name] = units
@@ -162,7 +162,7 @@ class FakeDynamoDB:
             if new_key:
                 bisect.insort(entries.setdefault(new_key[0], []), (new_key[1], pk, sk))
         if new is None:
-            if old is not None:
+            if old is not None and partition is not None:
                 del partition.records[sk]
                 partition.keys.pop(bisect.bisect_left(partition.keys, sk))
                 if not partition.records:
@@ -176,7 +176,8 @@ class FakeDynamoDB:
                 self.stream.append(new.item)
         partition.records[sk] = new
 
-    def _check(self, operation: str, old: _Record | None, condition: str | None, names, values) -> bool:
+    def _check(self, operation: str, old: _Record | None, condition: str | None, names: dict[str, str] | None,
+               values: dict[str, Any] | None) -> bool:
         if not condition:
             return True
         return ex.evaluate(ex.parse_condition(condition), old.item if old else None, ex.Context(names, values))
@@ -188,7 +189,7 @@ class FakeDynamoDB:
                          count_call=operation not in ("TransactWriteItems", "BatchWriteItem"))
 
     def put_item(self, *, TableName: str, Item: dict[str, Any], ConditionExpression: str | None = None,
-                 ExpressionAttributeNames=None, ExpressionAttributeValues=None,
+                 ExpressionAttributeNames: dict[str, str] | None = None, ExpressionAttributeValues: dict[str, Any] | None = None,
                  ReturnValuesOnConditionCheckFailure: str | None = None, ReturnValues: str | None = None,
                  **unused: Any) -> dict[str, Any]:
         self._table(TableName, unused)
@@ -205,8 +206,8 @@ class FakeDynamoDB:
             return {"Attributes": old.item} if old and ReturnValues == "ALL_OLD" else {}
 
     def update_item(self, *, TableName: str, Key: dict[str, Any], UpdateExpression: str,
-                    ConditionExpression: str | None = None, ExpressionAttributeNames=None,
-                    ExpressionAttributeValues=None, ReturnValues: str = "NONE",
+                    ConditionExpression: str | None = None, ExpressionAttributeNames: dict[str, str] | None = None,
+                    ExpressionAttributeValues: dict[str, Any] | None = None, ReturnValues: str = "NONE",
                     ReturnValuesOnConditionCheckFailure: str | None = None, **unused: Any) -> dict[str, Any]:
         self._table(TableName, unused)
         with self.lock:
@@ -236,7 +237,7 @@ class FakeDynamoDB:
             return {}
 
     def delete_item(self, *, TableName: str, Key: dict[str, Any], ConditionExpression: str | None = None,
-                    ExpressionAttributeNames=None, ExpressionAttributeValues=None, ReturnValues: str = "NONE",
+                    ExpressionAttributeNames: dict[str, str] | None = None, ExpressionAttributeValues: dict[str, Any] | None = None, ReturnValues: str = "NONE",
                     **unused: Any) -> dict[str, Any]:
         self._table(TableName, unused)
         with self.lock:
@@ -254,7 +255,9 @@ class FakeDynamoDB:
         if len(TransactItems) > 100:
             raise _error("TransactWriteItems", "ValidationException", "at most 100 items in a transaction")
         with self.lock:
-            plans, reasons, failed = [], [], False
+            plans: list[tuple[str, str, str, _Record | None, _Record | None]] = []
+            reasons: list[dict[str, str]] = []
+            failed = False
             for entry in TransactItems:
                 (kind, request), = entry.items()
                 self._table(request["TableName"], {})
@@ -325,7 +328,7 @@ class FakeDynamoDB:
     # ------------------------------------------------------------------ reading
 
     def get_item(self, *, TableName: str, Key: dict[str, Any], ConsistentRead: bool = False,
-                 ProjectionExpression: str | None = None, ExpressionAttributeNames=None,
+                 ProjectionExpression: str | None = None, ExpressionAttributeNames: dict[str, str] | None = None,
                  **unused: Any) -> dict[str, Any]:
         self._table(TableName, unused)
         with self.lock:
@@ -334,11 +337,12 @@ class FakeDynamoDB:
             returned = record.item if record else None
             if returned is not None and ProjectionExpression:
                 returned = ex.project(returned, ProjectionExpression, ExpressionAttributeNames)
-            self.meter.read("GetItem", None, read_units(size, consistent=ConsistentRead), size, item_size(returned))
+            returned_size = item_size(returned) if ProjectionExpression else size
+            self.meter.read("GetItem", None, read_units(size, consistent=ConsistentRead), size, returned_size)
             return {"Item": returned} if returned is not None else {}
 
     def batch_get_item(self, *, RequestItems: dict[str, dict[str, Any]], **unused: Any) -> dict[str, Any]:
-        responses: dict[str, list] = {}
+        responses: dict[str, list[dict[str, Any]]] = {}
         with self.lock:
             for name, request in RequestItems.items():
                 self._table(name, {})
@@ -359,8 +363,8 @@ class FakeDynamoDB:
             self.meter.call("BatchGetItem", None)
         return {"Responses": responses, "UnprocessedKeys": {}}
 
-    def query(self, *, TableName: str, KeyConditionExpression: str, ExpressionAttributeValues=None,
-              ExpressionAttributeNames=None, IndexName: str | None = None, FilterExpression: str | None = None,
+    def query(self, *, TableName: str, KeyConditionExpression: str, ExpressionAttributeValues: dict[str, Any] | None = None,
+              ExpressionAttributeNames: dict[str, str] | None = None, IndexName: str | None = None, FilterExpression: str | None = None,
               ProjectionExpression: str | None = None, Limit: int | None = None,
               ExclusiveStartKey: dict[str, Any] | None = None, ScanIndexForward: bool = True,
               ConsistentRead: bool = False, Select: str | None = None, **unused: Any) -> dict[str, Any]:
@@ -387,7 +391,7 @@ class FakeDynamoDB:
                               consistent=ConsistentRead and index is None, select=Select)
 
     def scan(self, *, TableName: str, IndexName: str | None = None, FilterExpression: str | None = None,
-             ExpressionAttributeValues=None, ExpressionAttributeNames=None, ProjectionExpression: str | None = None,
+             ExpressionAttributeValues: dict[str, Any] | None = None, ExpressionAttributeNames: dict[str, str] | None = None, ProjectionExpression: str | None = None,
              Limit: int | None = None, ExclusiveStartKey: dict[str, Any] | None = None, ConsistentRead: bool = False,
              Select: str | None = None, **unused: Any) -> dict[str, Any]:
         self._table(TableName, unused)
@@ -399,13 +403,13 @@ class FakeDynamoDB:
                               ProjectionExpression, ExpressionAttributeNames, Limit,
                               consistent=ConsistentRead and index is None, select=Select)
 
-    def _base_candidates(self, pk: str, start: dict[str, Any] | None, forward: bool):
+    def _base_candidates(self, pk: str, start: dict[str, Any] | None, forward: bool) -> Candidates:
         partition = self.base.get(pk)
         if partition is None:
             return
         keys = partition.keys
         if start:
-            after = _string(start[self.schema.range_key])
+            after = _string(start[self.schema.range_key]) if self.schema.range_key else ""
             position = bisect.bisect_right(keys, after) if forward else bisect.bisect_left(keys, after) - 1
         else:
             position = 0 if forward else len(keys) - 1
@@ -415,13 +419,14 @@ class FakeDynamoDB:
             yield sk, partition.records[sk], sk
             position += step
 
-    def _index_candidates(self, index: Index, hash_value: str, start: dict[str, Any] | None, forward: bool):
+    def _index_candidates(self, index: Index, hash_value: str, start: dict[str, Any] | None,
+                          forward: bool) -> Candidates:
         entries = self.indexes[index.name].get(hash_value)
         if not entries:
             return
         if start:
-            after = (_string(start.get(index.range_key)) if index.range_key else "",
-                     _string(start[self.schema.hash_key]), _string(start.get(self.schema.range_key)) or "")
+            after = (_string(start[index.range_key]) if index.range_key else "", _string(start[self.schema.hash_key]),
+                     _string(start[self.schema.range_key]) if self.schema.range_key else "")
             position = bisect.bisect_right(entries, after) if forward else bisect.bisect_left(entries, after) - 1
         else:
             position = 0 if forward else len(entries) - 1
@@ -431,7 +436,7 @@ class FakeDynamoDB:
             yield sort, self.base[pk].records[sk], sort
             position += step
 
-    def _scan_candidates(self, index: Index | None, start: dict[str, Any] | None):
+    def _scan_candidates(self, index: Index | None, start: dict[str, Any] | None) -> Candidates:
         if index is not None:
             for hash_value in sorted(self.indexes[index.name]):
                 for sort, pk, sk in list(self.indexes[index.name][hash_value]):
@@ -447,8 +452,9 @@ class FakeDynamoDB:
                     continue
                 yield sk, partition.records[sk], sk
 
-    def _page(self, operation: str, index: Index | None, candidates, in_range, context: ex.Context,
-              filter_expression: str | None, projection: str | None, names, limit: int | None, *,
+    def _page(self, operation: str, index: Index | None, candidates: Candidates, in_range: Callable[[str], bool],
+              context: ex.Context, filter_expression: str | None, projection: str | None,
+              names: dict[str, str] | None, limit: int | None, *,
               consistent: bool, select: str | None) -> dict[str, Any]:
         """One page: items evaluated until Limit or 1 MB read, then filtered and projected."""
         filter_tree = ex.parse_condition(filter_expression) if filter_expression else None
@@ -497,5 +503,5 @@ class FakeDynamoDB:
         if unknown:
             raise NotImplementedError(f"bench.scale.store does not keep {sorted(unknown)}")
 
-    def __getattr__(self, name: str):
+    def __getattr__(self, name: str) -> Any:
         raise NotImplementedError(f"bench.scale.store has no DynamoDB call {name}")
