@@ -6,7 +6,7 @@ MB DynamoDB reads (before filters), plus 60 ms per MB it returns (boto3 parses
 and deserialises about 16 MB/s on a 512 MB Lambda); every S3, SQS or SES call
 10 ms. Calls on one thread add up; threads working at the same time (the
 preview's readers) overlap: a measurement's latency is its own thread's time
-plus the longest other thread's.
+plus the other threads' time divided by the number of readers.
 """
 from __future__ import annotations
 
@@ -37,6 +37,7 @@ class Tally:
     bytes_returned: int = 0
     thread_ms: defaultdict[int, float] = field(default_factory=lambda: defaultdict(float))
     owner: int = field(default_factory=threading.get_ident)
+    readers: int = 1  # how many threads share the work done off the owner's thread
 
     @property
     def dynamodb_calls(self) -> int:
@@ -49,7 +50,8 @@ class Tally:
     @property
     def latency_ms(self) -> float:
         others = [ms for thread, ms in self.thread_ms.items() if thread != self.owner]
-        return float(self.thread_ms.get(self.owner, 0.0) + max(others, default=0.0))
+        # The readers share the work evenly (a pool takes the next task as it frees up).
+        return float(self.thread_ms.get(self.owner, 0.0) + sum(others) / self.readers)
 
 
 class Meter:

@@ -27,7 +27,7 @@ import tracemalloc
 from collections import Counter, defaultdict
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from datetime import date, timedelta
+from datetime import UTC, date, datetime, timedelta
 from typing import Any
 
 from . import shapes
@@ -38,6 +38,7 @@ MUNICIPALITY = "GM0632"
 PARTNERS = (("energie-noord", "energy", 35), ("woonstede", "housing", 30), ("vitens", "water", 20),
             ("zorg-zeker", "health_insurance", 15))
 DAYS = 365
+YEAR_START = datetime(2026, 1, 5, 9, 0, tzinfo=UTC)
 PREVIEW_DAYS = 90
 CATCH_UP_DAYS = 14
 TTL_SWEEP_DAYS = 7  # DynamoDB deletes expired items within days, not at the second
@@ -46,6 +47,39 @@ SURNAMES = ("Jansen", "de Vries", "van den Berg", "Bakker", "Visser", "Smit", "M
             "de Groot", "Bos", "Vos", "Peters", "Hendriks", "van Leeuwen", "Dekker", "Brouwer", "de Wit")
 OUTCOMES = ("(Budget)advies en/of quick fix", "Vervolghulp en/of verwijzing financieel",
             "Inwoner heeft zelf al betaald/betalingsregeling getroffen", "Geen reactie na eerder contact")
+
+
+class SimulatedClock:
+    """The year's time: 09:00 UTC on each day, one millisecond further at every
+    reading, so a run is the same whatever the machine's speed (the services read
+    vroegsignaal.clock, or are given this clock's now and today); new ids likewise."""
+
+    def __init__(self, start: datetime):
+        self.start = start
+        self.moment = start
+        self.issued = 0
+
+    def now(self) -> datetime:
+        self.moment += timedelta(milliseconds=1)
+        return self.moment
+
+    def today(self) -> date:
+        from vroegsignaal import clock
+
+        return clock.local_date(self.moment)
+
+    def advance(self, days: int) -> None:
+        day = (self.moment - self.start).days + days
+        self.moment = self.start + timedelta(days=day)
+
+    def epoch(self) -> int:
+        return int(self.moment.timestamp())
+
+    def new_id(self, prefix: str) -> str:
+        """ids.new_id's shape (time-ordered), from this clock and a counter instead of
+        the wall clock and random bytes."""
+        self.issued += 1
+        return f"{prefix}-{int(self.moment.timestamp() * 1000):012x}{self.issued:012x}"
 
 
 @dataclass
@@ -134,7 +168,7 @@ def signal_body(signal: Signal, today: date, rng: random.Random) -> dict[str, An
 class Year:
     """The system of one municipality on the bench's services, and the year's events."""
 
-    def __init__(self, households: int, meter: Meter, services: Services):
+    def __init__(self, households: int, meter: Meter, services: Services, sim: SimulatedClock):
         from vroegsignaal.adapters import letters, mail, queues, registry, tasks
         from vroegsignaal.adapters.cases import DynamoCaseStore
         from vroegsignaal.adapters.criteria_store import ActiveCriteriaCache, CriteriaRepository
@@ -148,6 +182,7 @@ class Year:
         from vroegsignaal.services.views import Views
 
         self.households = households
+        self.sim = sim
         self.meter = meter
         self.services = services
         self.rng = random.Random(households)
@@ -155,14 +190,15 @@ class Year:
         case_store, task_store, criteria = MunicipalityCaseStore(), MunicipalityTaskStore(), CriteriaRepository()
         views: Any = Views  # the services' constructors are not typed (yet)
         self.views = views(cases=case_store, tasks=task_store, criteria=criteria, letters=letters)
-        self.casework = Casework(cases=case_store, tasks=task_store, criteria=criteria, send_steps=queues.send_steps)
-        self.admin = CriteriaAdmin(repository=criteria, cases=case_store)
+        self.casework = Casework(cases=case_store, tasks=task_store, criteria=criteria, send_steps=queues.send_steps,
+                                 now=sim.now, today=sim.today)
+        self.admin = CriteriaAdmin(repository=criteria, cases=case_store, now=sim.now)
         self.intake = Intake(DynamoSignalStore(lambda: HOUSEHOLD_SECRET),
-                             is_known_municipality=registry.is_known_municipality)
+                             is_known_municipality=registry.is_known_municipality, now=sim.now, today=sim.today)
         self.classifier = SignalClassifier(DynamoCaseStore(), ActiveCriteriaCache().get, queues.send_steps,
                                            lambda: HOUSEHOLD_SECRET)
         self.runner = StepRunner(cases=DynamoCaseStore(), tasks=tasks, letter_store=letters.LetterStore(),
-                                 municipality=registry.municipality, send_email=self._send_email(mail))
+                                 municipality=registry.municipality, send_email=self._send_email(mail), now=sim.now)
         self.followup_store = DynamoCaseStore()
         self.run_followups = run_followups
         self.send_steps = queues.send_steps
@@ -245,15 +281,13 @@ class Year:
 
     def live(self, signals: list[Signal]) -> tuple[list[tuple[int, Tally]], int]:
         """The year, day by day; returns each day's follow-up run and the signals received."""
-        from vroegsignaal import clock
-
         by_day: dict[int, list[Signal]] = defaultdict(list)
         for signal in signals:
             by_day[signal.day].append(signal)
         runs, received = [], 0
         for day in range(DAYS):
             self.day = day
-            today = clock.today()
+            today = self.sim.today()
             with self.meter.counting(self.phases["intake"]):
                 for signal in by_day.get(day, []):
                     outcome = self.intake.receive(signal_body(signal, today, self.rng), self.partners[signal.partner])
@@ -263,30 +297,29 @@ class Year:
                 for what, args in self.agenda.pop(day, []):
                     self._consult(what, args)
             self._drain()
-            clock.advance(1)
+            self.sim.advance(1)
             if day % TTL_SWEEP_DAYS == TTL_SWEEP_DAYS - 1:
-                self.services.dynamodb.expire(int(clock.now().timestamp()))
+                self.services.dynamodb.expire(self.sim.epoch())
             runs.append((day, self.followups()))
         return runs, received
 
     def followups(self) -> Tally:
         """The schedule's daily run, then the steps it queued."""
-        from vroegsignaal import clock
-
         with self.meter.measure() as run, self.meter.counting(self.phases["follow-ups"]):
-            self.run_followups(self.followup_store, self.send_steps, clock.now())
+            self.run_followups(self.followup_store, self.send_steps, self.sim.now())
         self._drain()
         return run
 
     # ---- the request paths at the end of the year
 
-    def measure(self, name: str, call: Callable[[], Any], *, read_only: bool = True) -> Measured:
+    def measure(self, name: str, call: Callable[[], Any], *, read_only: bool = True, readers: int = 1) -> Measured:
         """Calls, units and seconds of one request; its peak memory (tracemalloc) from a
         second, unmetered run when it only reads, else from the same run."""
         started = time.perf_counter()
         if not read_only:
             tracemalloc.start()
         with self.meter.measure() as tally:
+            tally.readers = readers
             result = call()
         seconds = time.perf_counter() - started
         if read_only:
@@ -298,7 +331,6 @@ class Year:
         return Measured(tally, seconds, peak, note=_note(name, result))
 
     def paths(self) -> dict[str, Measured]:
-        from vroegsignaal import clock
         from vroegsignaal.domain.criteria import default_criteria
 
         code = MUNICIPALITY
@@ -310,17 +342,18 @@ class Year:
                 self.measure("tasks", lambda: self.views.task_list(code, {"assignee": self.consultants[0]})),
             f"POST criteria/preview?days={PREVIEW_DAYS}":
                 self.measure("preview", lambda: self.admin.preview(code, default_criteria().document,
-                                                                   {"days": str(PREVIEW_DAYS)})),
+                                                                   {"days": str(PREVIEW_DAYS)}),
+                             readers=self.admin.readers),
         }
-        clock.advance(1)
+        self.sim.advance(1)
         measured["follow-up schedule, the next day's run"] = self.measure(
-            "followups", lambda: self.run_followups(self.followup_store, self.send_steps, clock.now()),
+            "followups", lambda: self.run_followups(self.followup_store, self.send_steps, self.sim.now()),
             read_only=False)
         with self.meter.paused():
             self._drain()
-        clock.advance(CATCH_UP_DAYS)
+        self.sim.advance(CATCH_UP_DAYS)
         measured[f"follow-up schedule after {CATCH_UP_DAYS} days without a run"] = self.measure(
-            "followups", lambda: self.run_followups(self.followup_store, self.send_steps, clock.now()),
+            "followups", lambda: self.run_followups(self.followup_store, self.send_steps, self.sim.now()),
             read_only=False)
         return measured
 
@@ -341,17 +374,18 @@ def _note(name: str, result: Any) -> str:
 
 def run_year(households: int) -> YearResult:
     """One whole year at N households on fresh services; the clock is put back after."""
-    from vroegsignaal import clock
+    from vroegsignaal import clock, ids
     from vroegsignaal.domain import letters
 
     meter = Meter()
     services, uninstall = install(meter)
-    original_pdf = letters.render_pdf
+    sim = SimulatedClock(YEAR_START)
+    saved = letters.render_pdf, clock.now, clock.today, ids.new_id
     letters.render_pdf = lambda context, text: b"%PDF-1.4 bench"
-    clock.reset()
+    clock.now, clock.today, ids.new_id = sim.now, sim.today, sim.new_id
     started = time.perf_counter()
     try:
-        year = Year(households, meter, services)
+        year = Year(households, meter, services, sim)
         signals = plan_signals(households)
         runs, received = year.live(signals)
         paths = year.paths()
@@ -361,7 +395,6 @@ def run_year(households: int) -> YearResult:
                           case_item_bytes=shapes.average_size(services.dynamodb, "case"),
                           seconds=time.perf_counter() - started, errors=year.errors)
     finally:
-        letters.render_pdf = original_pdf
-        clock.reset()
+        letters.render_pdf, clock.now, clock.today, ids.new_id = saved
         uninstall()
 
