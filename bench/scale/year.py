@@ -31,6 +31,7 @@ from datetime import UTC, date, datetime, timedelta
 from typing import Any
 
 from . import shapes
+from .codec import faster_boto3_types
 from .meter import Meter, Tally
 from .services import HOUSEHOLD_SECRET, LETTERS_QUEUE_URL, TASKS_QUEUE_URL, Services, install
 
@@ -385,15 +386,16 @@ def run_year(households: int) -> YearResult:
     clock.now, clock.today, ids.new_id = sim.now, sim.today, sim.new_id
     started = time.perf_counter()
     try:
-        year = Year(households, meter, services, sim)
-        signals = plan_signals(households)
-        runs, received = year.live(signals)
-        paths = year.paths()
-        items = shapes.items_by_type(services.dynamodb)
-        return YearResult(households=households, signals=received, cases=year.opened, phases=year.phases,
-                          followup_runs=runs, paths=paths, items=items,
-                          case_item_bytes=shapes.average_size(services.dynamodb, "case"),
-                          seconds=time.perf_counter() - started, errors=year.errors)
+        with faster_boto3_types():
+            year = Year(households, meter, services, sim)
+            signals = plan_signals(households)
+            runs, received = year.live(signals)
+            paths = year.paths()
+            items = shapes.items_by_type(services.dynamodb)
+            return YearResult(households=households, signals=received, cases=year.opened, phases=year.phases,
+                              followup_runs=runs, paths=paths, items=items,
+                              case_item_bytes=shapes.average_size(services.dynamodb, "case"),
+                              seconds=time.perf_counter() - started, errors=year.errors)
     finally:
         letters.render_pdf, clock.now, clock.today, ids.new_id = saved
         uninstall()

@@ -182,3 +182,22 @@ def test_the_template_table_is_read_with_its_indexes() -> None:
     schema = table_schema()
     assert (schema.hash_key, schema.range_key) == ("pk", "sk")
     assert schema.indexes and all(index.projection in ("ALL", "KEYS_ONLY", "INCLUDE") for index in schema.indexes)
+
+
+def test_the_faster_boto3_types_answer_what_boto3_answers() -> None:
+    from decimal import Decimal
+
+    from boto3.dynamodb.types import TypeDeserializer, TypeSerializer
+
+    from bench.scale import codec
+    from bench.scale.codec import faster_boto3_types
+
+    value = {"s": "x", "n": 12, "d": Decimal("1.5"), "b": True, "z": None, "m": {"l": [1, "y", {"q": False}]},
+             "ss": {"a", "b"}, "ns": {1, 2}, "e": [], "em": {}}
+    serializer, deserializer = TypeSerializer(), TypeDeserializer()
+    wire = {k: serializer.serialize(v) for k, v in value.items()}
+    back = {k: deserializer.deserialize(v) for k, v in wire.items()}
+    with faster_boto3_types():
+        assert {k: serializer.serialize(v) for k, v in value.items()} == wire
+        assert {k: deserializer.deserialize(v) for k, v in wire.items()} == back
+    assert TypeSerializer.serialize is not codec.serialize  # boto3's own again after the block
