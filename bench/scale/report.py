@@ -4,7 +4,7 @@ from __future__ import annotations
 from collections.abc import Callable
 
 from .meter import LATENCY_MODEL, MB, Tally
-from .year import PHASES, Measured, YearResult
+from .year import PHASES, WORKLOAD, Measured, YearResult
 
 # eu-west-1 (Ireland), standard table class, on-demand, per million request units.
 PRICE_SOURCE = ("eu-west-1 on-demand, standard table class: $1.4135 per million write and $0.283 per million read "
@@ -87,7 +87,7 @@ def _error_count(key: str) -> Callable[[YearResult], str]:
 
 def render(results: list[YearResult]) -> str:
     lines = ["# bench-scale: a year of one municipality, the real adapters and services over bench.scale.store",
-             STORE_RULES, LATENCY_MODEL, ""]
+             STORE_RULES, LATENCY_MODEL, WORKLOAD, ""]
     lines.append(_row("households (N)", results, lambda r: _n(r.households)))
     lines.append(_row("signals received in the year", results, lambda r: _n(r.signals)))
     lines.append(_row("cases opened", results, lambda r: _n(r.cases)))

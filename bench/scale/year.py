@@ -44,6 +44,11 @@ PREVIEW_DAYS = 90
 CATCH_UP_DAYS = 14
 TTL_SWEEP_DAYS = 7  # DynamoDB deletes expired items within days, not at the second
 PHASES = ("intake", "classification", "steps", "follow-ups", "consultants")
+WORKLOAD = ("workload: every household a first signal on a day of the year, 1 in 4 a second partner within 25 days, "
+            "1 in 20 a third, 1 in 16 a new case 60-150 days later; 2 % crisis, 3 % supply ending, 15 % high amount; "
+            "one consultant per 1 250 households (at least 4) assigns 9 in 10 tasks the next day, finishes 4 in 5 with "
+            "a contact attempt, closes 3 in 4 of those cases; 2 % of cases moved by hand; default criteria; PDFs not "
+            "rendered")
 SURNAMES = ("Jansen", "de Vries", "van den Berg", "Bakker", "Visser", "Smit", "Meijer", "de Boer", "Mulder",
             "de Groot", "Bos", "Vos", "Peters", "Hendriks", "van Leeuwen", "Dekker", "Brouwer", "de Wit")
 OUTCOMES = ("(Budget)advies en/of quick fix", "Vervolghulp en/of verwijzing financieel",
