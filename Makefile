@@ -58,3 +58,8 @@ deploy: build
 
 clean:
 	rm -rf $(VENV) $(SAM_VENV) .aws-sam
+
+# A year of one municipality at 1k, 10k and 50k households over a store that keeps DynamoDB's paging and capacity rules.
+.PHONY: bench-scale
+bench-scale: $(VENV)/.installed
+	$(PY) -m bench.scale
