@@ -521,3 +521,19 @@ def test_the_bounds_leave_ordinary_templates_alone():
     validate_template(source)
     text = render_text(context(), source)
     assert "RIJNSTRAAT 12 BIS" in text and "Uw energieleverancier (1) 1-2" in text and "1024" in text
+
+
+def test_docs_state_the_limits_the_sandbox_applies():
+    from vroegsignaal.domain.letters import sandbox
+
+    documented = (Path(__file__).resolve().parents[2] / "docs" / "letters.md").read_text(encoding="utf-8")
+
+    def spelled(number: int) -> str:
+        return f"{number:,}".replace(",", " ")
+
+    assert f"{sandbox.RENDER_SECONDS} s per render" in documented
+    assert f"{spelled(sandbox.RENDERED_MAX_CHARS)} characters for the letter" in documented
+    assert f"{spelled(sandbox.VALUE_MAX_CHARS)} characters (or list items)" in documented
+    assert f"{spelled(sandbox.INT_MAX_BITS)} bits for a number" in documented
+    assert f"{spelled(sandbox.RANGE_MAX)} items for `range()`" in documented
+    assert all(f"`{name}`" in documented for name in sandbox._LEFT_OUT_FILTERS)
