@@ -521,6 +521,8 @@ def test_the_bounds_leave_ordinary_templates_alone():
     validate_template(source)
     text = render_text(context(), source)
     assert "RIJNSTRAAT 12 BIS" in text and "Uw energieleverancier (1) 1-2" in text and "1024" in text
+    ranges = "{{ range(3)|length }} {{ range(3)[1] }} {{ range(3)|list }} {% for i in range(3) %}{{ loop.revindex }}{% endfor %}"
+    assert render_text(context(), ranges) == "3 1 [0, 1, 2] 321\n"
 
 
 def test_docs_state_the_limits_the_sandbox_applies():

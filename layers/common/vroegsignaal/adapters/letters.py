@@ -80,6 +80,6 @@ class LetterStore:
                 self._templates.pop(code, None)
                 return None
             raise
-        source = answer["Body"].read().decode("utf-8")
-        self._templates[code] = (answer["ETag"], source)
+        source = str(answer["Body"].read().decode("utf-8"))
+        self._templates[code] = (str(answer["ETag"]), source)
         return source

@@ -15,6 +15,7 @@ from __future__ import annotations
 import hashlib
 import secrets
 import time
+from collections.abc import Callable
 from typing import Any
 
 from vroegsignaal.domain.partners import PARTNER_TYPES
@@ -57,7 +58,7 @@ def register_partner(partner_id: str, partner_type: str, name: str, api_key: str
     return api_key
 
 
-def register_municipality(code: str, name: str, api_key: str | None = None, contact: dict | None = None,
+def register_municipality(code: str, name: str, api_key: str | None = None, contact: dict[str, Any] | None = None,
                           usage_key: str | None = None) -> str:
     """Store a municipality and its key (hashed), with its usage plan key when given; return the key."""
     api_key = api_key or new_api_key()
@@ -74,7 +75,7 @@ def register_municipality(code: str, name: str, api_key: str | None = None, cont
     return api_key
 
 
-def _cached(cache_key: str, load) -> Any:
+def _cached(cache_key: str, load: Callable[[], Any]) -> Any:
     hit = _cache.get(cache_key)
     now = time.monotonic()
     if hit and hit[0] > now:
@@ -125,7 +126,9 @@ def usage_key_for(api_key: str) -> str | None:
 
 
 def municipality(code: str) -> dict[str, Any] | None:
-    return _cached(f"mun:{code}", lambda: table.get(*keys.municipality(code), consistent=False))
+    profile: dict[str, Any] | None = _cached(f"mun:{code}", lambda: table.get(*keys.municipality(code),
+                                                                               consistent=False))
+    return profile
 
 
 def is_known_municipality(code: str) -> bool:

@@ -124,11 +124,31 @@ def _percent_size(template: str, arguments: Any) -> int:
     return len(template) + len(widths) * (max(widths, default=0) + longest)
 
 
-def guarded_range(*args: int) -> Iterator[int]:
+class GuardedRange:
+    """What `range()` gives a template: a range (length, index, repr) whose
+    iteration checks the deadline per item."""
+
+    def __init__(self, values: range):
+        self._values = values
+
+    def __len__(self) -> int:
+        return len(self._values)
+
+    def __iter__(self) -> Iterator[int]:
+        return guarded_iter(self._values)
+
+    def __getitem__(self, index: int) -> int:
+        return self._values[index]
+
+    def __repr__(self) -> str:
+        return repr(self._values)
+
+
+def guarded_range(*args: int) -> GuardedRange:
     values = range(*args)
     if len(values) > RANGE_MAX:
         raise TemplateLimit(f"range() is limited to {RANGE_MAX} items")
-    return guarded_iter(values)
+    return GuardedRange(values)
 
 
 def guarded_iter(iterable: Iterable[Any]) -> Iterator[Any]:
