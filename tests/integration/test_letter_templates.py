@@ -82,3 +82,32 @@ def test_an_unchanged_template_is_not_read_again(templates, s3_answers):
     s3_answers.clear()
     assert [store.template(GM) for _ in range(3)] == [OWN] * 3
     assert s3_answers == [200, 304, 304]  # the body once; then S3 only confirms the ETag
+
+
+def test_a_letter_rendered_after_a_template_change_uses_it(tenants, templates):
+    """municipality-api.md "Changes take effect at once", through the letters handler,
+    whose container already holds the earlier template."""
+    import io
+    import os
+
+    import step_consumer
+    from pypdf import PdfReader
+    from vroegsignaal.adapters import aws
+
+    from tests.integration.events import LambdaContext, sqs_event
+    from tests.integration.test_actions import drain, letter_objects, open_case
+
+    templates.put(GM, "Beste {{ naam }},\n\nDe oude brief.\n\n{{ afzender }}\n")
+    assert "oude" in step_consumer.runner.letter_store.template(GM)  # the container holds it
+    templates.put(GM, "Beste {{ naam }},\n\nDe nieuwe brief.\n\n{{ afzender }}\n")
+
+    import classify_stream
+    import intake_api
+    import letters_queue
+    open_case((intake_api.lambda_handler, classify_stream.lambda_handler))
+    assert letters_queue.lambda_handler(sqs_event(drain("LETTERS_QUEUE_URL")), LambdaContext()) == {
+        "batchItemFailures": []}
+    (key,) = letter_objects()
+    pdf = aws.client("s3").get_object(Bucket=os.environ["BUCKET_NAME"], Key=key)["Body"].read()
+    text = "".join(page.extract_text() for page in PdfReader(io.BytesIO(pdf)).pages)
+    assert "De nieuwe brief." in text and "oude" not in text
