@@ -11,6 +11,9 @@ key is made.
     python -m infra.admin --stack vroegsignaal register-partner --id energie-noord --type energy --name "Energie Noord"
     python -m infra.admin --table vroegsignaal-Table-XYZ --usage-plan abc123 register-municipality --code GM0632 --name Woerden --contact contact.json
     python -m infra.admin --table ... load-tenants infra/tenants.demo.json   (keys from the file; local use)
+    python -m infra.admin --stack vroegsignaal attach-usage-keys
+        a usage plan key for every tenant registered without one (run it right after the
+        first deploy that requires usage plan keys; until then such tenants get 403)
     python -m infra.admin reclassify --since 2026-11-01
         classify every stored signal that no case holds yet (after the classify function's
         on-failure queue received records); needs the functions' environment: TABLE_NAME,
@@ -75,6 +78,8 @@ def main(argv: list[str] | None = None) -> int:
     municipality.add_argument("--contact", help="a JSON file with team, phone, email, address")
     tenants = commands.add_parser("load-tenants", help="register every tenant of a tenants file with its own keys")
     tenants.add_argument("file")
+    commands.add_parser("attach-usage-keys", help="give every registered tenant without one a key in the "
+                                                  "usage plan (after the first deploy with a usage plan)")
     repair = commands.add_parser("reclassify", help="classify stored signals that no case holds yet")
     repair.add_argument("--since", required=True, help="received on or after this date (YYYY-MM-DD)")
     args = parser.parse_args(argv)
@@ -95,6 +100,10 @@ def main(argv: list[str] | None = None) -> int:
         key = registry.register_municipality(args.code, args.name, contact=contact,
                                              usage_key=_usage_key(args.usage_plan, f"municipality-{args.code}"))
         print(f"municipality {args.code} registered. API key (shown once, store it safely):\n{key}")
+    elif args.command == "attach-usage-keys":
+        if not args.usage_plan:
+            parser.error("attach-usage-keys needs --stack or --usage-plan")
+        print(f"{registry.attach_usage_keys(args.usage_plan)} tenants got a usage plan key")
     elif args.command == "reclassify":
         counts = reclassify(args.since)
         print(f"checked {counts['checked']} signals; classified {counts['classified']} that no case held")

@@ -100,3 +100,14 @@ def test_admin_reads_the_usage_plan_from_the_stack_outputs(aws, usage_plan, monk
                        "--name", "Vitens"]) == 0
     key = capsys.readouterr().out.strip().splitlines()[-1]
     assert authorize({"Authorization": f"Bearer {key}"})["usageIdentifierKey"]
+
+
+def test_tenants_registered_before_the_usage_plan_get_their_keys_once(tenants, usage_plan, authorize):
+    from vroegsignaal.adapters import registry
+
+    from infra import admin
+
+    assert admin.main(["--usage-plan", usage_plan, "attach-usage-keys"]) == 0
+    identifiers = {authorize({"Authorization": f"Bearer {key}"})["usageIdentifierKey"] for key in tenants.values()}
+    assert len(identifiers) == len(tenants)
+    assert registry.attach_usage_keys(usage_plan) == 0  # run again: nothing to add

@@ -96,6 +96,36 @@ def create_usage_key(usage_plan_id: str, name: str) -> str:
     return str(created["value"])
 
 
+def attach_usage_keys(usage_plan_id: str) -> int:
+    """Give every key item without a usage plan key one (tenants registered before the
+    stack had a usage plan); returns how many. An operator's job, run again it adds none."""
+    from botocore.exceptions import ClientError
+
+    kwargs: dict[str, Any] = {
+        "TableName": table.table_name(), "FilterExpression": "#t = :api_key AND attribute_not_exists(usage_key)",
+        "ExpressionAttributeNames": {"#t": "type"}, "ExpressionAttributeValues": table.to_attrs({":api_key": "api_key"})}
+    attached = 0
+    while True:
+        page = table.dynamodb().scan(**kwargs)
+        for item in (table.from_attrs(raw) for raw in page.get("Items", [])):
+            tenant = item.get("partner_id") or item.get("municipality_code")
+            usage_key = create_usage_key(usage_plan_id, f"{item['kind']}-{tenant}")
+            try:
+                table.dynamodb().update_item(
+                    TableName=table.table_name(), Key=table.key(item["pk"], item["sk"]),
+                    UpdateExpression="SET usage_key = :usage_key", ConditionExpression="attribute_not_exists(usage_key)",
+                    ExpressionAttributeValues=table.to_attrs({":usage_key": usage_key}))
+                attached += 1
+            except ClientError as error:
+                if error.response["Error"]["Code"] != "ConditionalCheckFailedException":
+                    raise
+        if "LastEvaluatedKey" not in page:
+            break
+        kwargs["ExclusiveStartKey"] = page["LastEvaluatedKey"]
+    _cache.clear()
+    return attached
+
+
 def _key_record(api_key: str) -> dict[str, Any] | None:
     digest = hash_key(api_key)
 
