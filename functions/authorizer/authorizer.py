@@ -4,11 +4,15 @@ Missing or unknown key: raise "Unauthorized" (API Gateway answers 401). A known
 key is allowed on the whole API and its principal is passed on as context;
 each handler answers 403 to a key of the wrong kind for its route. Allowing
 the whole API keeps API Gateway's cached result valid for every route.
+
+The answer carries the tenant's usage plan key as `usageIdentifierKey` (the
+API's key source is AUTHORIZER), so the usage plan throttles and counts each
+partner and municipality on its own; a tenant without one (the local stack)
+gets none.
 """
 from __future__ import annotations
 
 from aws_lambda_powertools import Logger
-
 from vroegsignaal.adapters import registry
 
 logger = Logger()
@@ -39,7 +43,7 @@ def lambda_handler(event, context):
         raise Exception("Unauthorized")  # API Gateway's contract for a 401
     principal_id = principal.get("partner_id") or principal.get("municipality_code")
     logger.info("allowed", extra={"kind": principal["kind"], "principal": principal_id})
-    return {
+    answer = {
         "principalId": principal_id,
         "policyDocument": {
             "Version": "2012-10-17",
@@ -48,3 +52,7 @@ def lambda_handler(event, context):
         },
         "context": principal,
     }
+    usage_key = registry.usage_key_for(token)
+    if usage_key:
+        answer["usageIdentifierKey"] = usage_key
+    return answer

@@ -16,6 +16,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+
 from infra.local.cfn import load_template as read_template
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -396,6 +397,7 @@ def test_api_authorizer(resources):
     assert authorizer["Identity"]["Headers"] == ["Authorization"]
     assert 0 <= authorizer["Identity"]["ReauthorizeEvery"] <= 3600
     assert auth["UsagePlan"]["CreateUsagePlan"] == "PER_API"
+    assert auth["ApiKeyRequired"] is True  # every route is metered by the usage plan
     assert props["StageName"] == {"Ref": "Stage"}
     assert props["TracingEnabled"] is True
     # no route opts out of the authorizer
@@ -412,6 +414,9 @@ def test_api_authorizer(resources):
         ("ACCESS_DENIED", 403, "forbidden"),
         ("MISSING_AUTHENTICATION_TOKEN", 404, "not_found"),
         ("RESOURCE_NOT_FOUND", 404, "not_found"),
+        ("INVALID_API_KEY", 403, "forbidden"),
+        ("QUOTA_EXCEEDED", 429, "throttled"),
+        ("THROTTLED", 429, "throttled"),
         ("DEFAULT_4XX", None, None),
         ("DEFAULT_5XX", None, None),
     ],
@@ -433,6 +438,58 @@ def test_api_url_output(template):
     }
     for name in ["TableName", "BucketName", "LettersQueueUrl", "TasksQueueUrl"]:
         assert name in template["Outputs"]
+
+
+# --------------------------------------------------------------------------- throttling (issue 8, item 4)
+
+def test_the_usage_plan_meters_each_tenant_by_the_key_the_authorizer_names(resources, template):
+    """API key source AUTHORIZER: the authorizer returns the tenant's usage plan key
+    (usageIdentifierKey), so the plan's throttle and quota hold per partner and
+    municipality, not for the whole stage."""
+    props = resources["Api"]["Properties"]
+    assert props["ApiKeySourceType"] == "AUTHORIZER"
+    plan = props["Auth"]["UsagePlan"]
+    stage = props["MethodSettings"][0]
+    # one tenant cannot take the whole stage: its limits are a fraction of the stage's
+    assert 0 < plan["Throttle"]["RateLimit"] < stage["ThrottlingRateLimit"]
+    assert 0 < plan["Throttle"]["BurstLimit"] < stage["ThrottlingBurstLimit"]
+    assert plan["Quota"]["Period"] in ("DAY", "WEEK", "MONTH") and plan["Quota"]["Limit"] > 0
+    # registration (infra/admin.py --stack) finds the plan in the outputs
+    assert template["Outputs"]["UsagePlanId"]["Value"] == {"Ref": "ApiUsagePlan"}
+
+
+def test_the_web_acl_is_optional_and_off_by_default(template, resources):
+    assert template["Parameters"]["EnableWaf"]["Default"] == "false"
+    assert template["Conditions"]["WafEnabled"] == {"Fn::Equals": [{"Ref": "EnableWaf"}, "true"]}
+    wafs = {name: r for name, r in resources.items() if r["Type"].startswith("AWS::WAFv2::")}
+    assert set(wafs) == {"WebAcl", "WebAclAssociation"}
+    assert all(r["Condition"] == "WafEnabled" for r in wafs.values())
+
+
+def test_the_web_acl_guards_the_api_stage(resources):
+    association = resources["WebAclAssociation"]["Properties"]
+    assert association["WebACLArn"] == {"Fn::GetAtt": ["WebAcl", "Arn"]}
+    parts = association["ResourceArn"]["Fn::Join"][1]
+    assert {"Ref": "Api"} in parts and {"Ref": "Api.Stage"} in parts
+    acl = resources["WebAcl"]["Properties"]
+    assert acl["Scope"] == "REGIONAL" and acl["DefaultAction"] == {"Allow": {}}
+    rules = {rule["Name"]: rule for rule in acl["Rules"]}
+    assert len({rule["Priority"] for rule in acl["Rules"]}) == len(acl["Rules"])
+    rate = rules["RatePerIp"]["Statement"]["RateBasedStatement"]
+    assert rate["AggregateKeyType"] == "IP" and rules["RatePerIp"]["Action"] == {"Block": {}}
+    managed = rules["AwsCommonRules"]["Statement"]["ManagedRuleGroupStatement"]
+    assert (managed["VendorName"], managed["Name"]) == ("AWS", "AWSManagedRulesCommonRuleSet")
+    # its 8 KB body rule would refuse every batch of signals: counted, replaced by BodySize
+    assert {"Name": "SizeRestrictions_BODY", "ActionToUse": {"Count": {}}} in managed["RuleActionOverrides"]
+    size, exempt = rules["BodySize"]["Statement"]["AndStatement"]["Statements"]
+    assert size["SizeConstraintStatement"]["FieldToMatch"] == {"Body": {"OversizeHandling": "MATCH"}}
+    inspected = {"KB_16": 16, "KB_32": 32, "KB_48": 48, "KB_64": 64}[
+        acl["AssociationConfig"]["RequestBody"]["API_GATEWAY"]["DefaultSizeInspectionLimit"]]
+    assert size["SizeConstraintStatement"]["Size"] <= inspected * 1024
+    assert exempt["NotStatement"]["Statement"]["ByteMatchStatement"]["SearchString"] == "/signals/batch"
+    # sampled requests would keep request headers: the API keys
+    assert not acl["VisibilityConfig"]["SampledRequestsEnabled"]
+    assert not any(rule["VisibilityConfig"]["SampledRequestsEnabled"] for rule in acl["Rules"])
 
 
 # --------------------------------------------------------------------------- policies
@@ -503,6 +560,59 @@ def test_each_function_may_make_the_calls_its_code_makes(resources, function, ac
         assert _allowed(resources[function], action), f"{function} may not {action}"
 
 
+# What each function's code calls on the table, traced through the integration tests
+# (botocore calls per handler). TransactWriteItems needs the actions of its items
+# (the municipality writes a case and a task together with two Puts). A function
+# that calls something new must say so here and in the template, nothing more.
+DYNAMODB_CALLS = {
+    "AuthorizerFunction": {"GetItem"},                          # the key item
+    "IntakeFunction": {"GetItem", "PutItem", "Query"},          # signals, their cases, municipalities
+    "MunicipalityFunction": {"GetItem", "Query", "PutItem", "UpdateItem"},  # cases, tasks, criteria counter
+    "ClassifyFunction": {"Query", "PutItem", "UpdateItem"},     # households, cases, the household head
+    "LettersFunction": {"GetItem", "PutItem", "UpdateItem"},    # the case, the e-mail's send-once marker
+    "TasksFunction": {"GetItem", "PutItem"},                    # the case, the task
+    "FollowUpsFunction": {"Query", "PutItem"},                  # due steps (gsi4), the case
+}
+
+
+def _dynamodb_actions(fn: dict[str, Any], effect: str) -> set[str]:
+    return {a.split(":", 1)[1] for s in _statements(fn) if s["Effect"] == effect
+            for a in _as_list(s["Action"]) if a.startswith("dynamodb:")}
+
+
+def test_every_function_may_call_on_the_table_exactly_what_its_code_calls(resources):
+    assert set(functions(resources)) == set(DYNAMODB_CALLS)  # a new function lists its calls above
+    for name, fn in functions(resources).items():
+        assert _dynamodb_actions(fn, "Allow") == DYNAMODB_CALLS[name], name
+
+
+def test_only_functions_that_query_an_index_may_read_indexes(resources):
+    for name, fn in functions(resources).items():
+        may_read_indexes = any(
+            isinstance(r, dict) and "/index/" in str(r.get("Fn::Sub", ""))
+            for s in _statements(fn) if s["Effect"] == "Allow" for r in _as_list(s["Resource"]))
+        assert may_read_indexes == (name in ("MunicipalityFunction", "ClassifyFunction", "FollowUpsFunction")), name
+
+
+def test_no_function_may_write_key_items(resources):
+    """Only the administration (infra/admin.py) writes KEY# items: an explicit Deny in
+    every function's role, so a flaw in any function cannot mint or remove API keys."""
+    writes = {"dynamodb:PutItem", "dynamodb:UpdateItem", "dynamodb:DeleteItem", "dynamodb:BatchWriteItem"}
+    for name, fn in functions(resources).items():
+        denies = [s for s in _statements(fn) if s["Effect"] == "Deny"
+                  and s.get("Condition", {}).get("ForAnyValue:StringLike", {}).get("dynamodb:LeadingKeys") == ["KEY#*"]]
+        assert len(denies) == 1, name
+        assert writes <= set(_as_list(denies[0]["Action"])), name
+        assert denies[0]["Resource"] == {"Fn::GetAtt": ["Table", "Arn"]}, name
+
+
+def test_the_municipality_function_may_delete_the_letter_template_only(resources):
+    deletes = [r for s in _statements(resources["MunicipalityFunction"])
+               if "s3:DeleteObject" in _as_list(s["Action"]) for r in _as_list(s["Resource"])]
+    assert {"Fn::Sub": "${DataBucket.Arn}/templates/*/letter.j2"} in deletes
+    assert not any(r.get("Fn::Sub", "").endswith(("/letters/*", "/templates/*")) for r in deletes)
+
+
 def test_intake_cannot_update_or_delete(resources):
     fn = resources["IntakeFunction"]
     assert _allowed(fn, "dynamodb:PutItem")
@@ -538,7 +648,8 @@ def test_municipality_function_may_remove_the_active_criteria_pointer(template):
 def test_the_authorizer_reads_key_items_only(resources):
     """A key lookup is all it does: it must not be able to read signals or cases."""
     statements = _statements(resources["AuthorizerFunction"])
-    dynamodb = [s for s in statements if any(a.startswith("dynamodb:") for a in _as_list(s["Action"]))]
+    dynamodb = [s for s in statements if s["Effect"] == "Allow"
+                and any(a.startswith("dynamodb:") for a in _as_list(s["Action"]))]
     assert [_as_list(s["Action"]) for s in dynamodb] == [["dynamodb:GetItem"]]
     assert dynamodb[0]["Condition"]["ForAllValues:StringLike"]["dynamodb:LeadingKeys"] == ["KEY#*"]
     assert not any(isinstance(p, dict) and "DynamoDBReadPolicy" in p for p in resources["AuthorizerFunction"]["Properties"]["Policies"])

@@ -11,9 +11,8 @@ from pathlib import Path
 
 import pytest
 from pypdf import PdfReader
-
 from vroegsignaal.domain import letters
-from vroegsignaal.domain.errors import ValidationFailed
+from vroegsignaal.domain.errors import LetterFailed, ValidationFailed
 from vroegsignaal.domain.letters import (
     SAMPLE_CONTEXT,
     TEMPLATE_VARIABLES,
@@ -216,9 +215,9 @@ def test_email_text_is_the_letter_text_and_subject_names_the_municipality():
 
 
 def test_render_text_errors_do_not_quote_debtor_data():
-    with pytest.raises(ValidationFailed) as caught:
+    with pytest.raises(LetterFailed) as caught:
         render_text(context(), "Hallo\n{{ [].index(naam) }}")
-    msg = caught.value.details[0]["msg"]
+    msg = caught.value.reason
     assert "line 2" in msg
     assert "Dijk" not in msg and "Dijk" not in str(caught.value)
 
@@ -352,7 +351,7 @@ def test_pdf_safe_never_raises_and_keeps_windows_1252():
 
 def test_long_text_flows_onto_more_pages():
     ctx = context()
-    text = "\n\n".join("Dit is alinea {0}. ".format(i) * 12 for i in range(40))
+    text = "\n\n".join(f"Dit is alinea {i}. " * 12 for i in range(40))
     data = render_pdf(ctx, text)
     reader = PdfReader(io.BytesIO(data))
     assert len(reader.pages) > 1
@@ -376,7 +375,7 @@ def test_sample_context_renders_to_pdf():
 
 
 def test_importing_the_module_does_not_import_jinja2_or_fpdf():
-    layer = Path(letters.__file__).resolve().parents[2]
+    layer = Path(letters.__file__).resolve().parents[3]
     code = (
         "import sys; import vroegsignaal.domain.letters; "
         "print(sorted(m for m in sys.modules if re.match(r'(jinja2|fpdf|markupsafe)\\b', m)))"
@@ -399,3 +398,144 @@ def test_docs_show_the_default_template_and_a_valid_example():
     assert letters.default_template() in blocks
     for block in blocks:
         validate_template(block)
+
+
+# --------------------------------------------------------------------------- bounds (issue 8, item 3)
+
+# Conditions the two sample contexts never meet: such a template passes the upload
+# and shows what it does only on a real letter.
+ONLY_REAL = "{% if naam not in ['J. de Voorbeeld', 'De bewoner(s)'] %}"
+REAL = dict(debtor={"initials": "P.", "last_name": "Jansen", "gender": "M"})
+
+
+def failed_letter(source) -> str:
+    with pytest.raises(LetterFailed) as caught:
+        render_text(context(**REAL), source)
+    return caught.value.reason
+
+
+def test_nothing_of_an_upload_is_compiled_outside_the_sandbox(monkeypatch):
+    """meta.find_undeclared_variables on a plain Environment() folded constants
+    outside the sandbox: {{ 9 ** 30000000 }} cost a minute of CPU at upload."""
+    from jinja2 import environment as jinja_environment
+    from jinja2.sandbox import SandboxedEnvironment
+    from vroegsignaal.services.letter_templates import used_variables
+
+    made = []
+    original = jinja_environment.Environment.__init__
+
+    def recording_init(self, *args, **kwargs):
+        made.append(type(self))
+        original(self, *args, **kwargs)
+
+    monkeypatch.setattr(jinja_environment.Environment, "__init__", recording_init)
+    source = "{% if false %}{{ 9 ** 30000000 }}{% endif %}Beste {{ naam }},\n"
+    validate_template(source)
+    assert used_variables(source) == ["naam"]
+    assert all(issubclass(kind, SandboxedEnvironment) for kind in made), made
+
+
+@pytest.mark.parametrize("expression", ["2 ** 64", "'x' * 70", "'x'|center(70)", "'%70s'|format(1)",
+                                        "'ab' ~ 'cd'", "[1, 2]|join('-')"])
+def test_the_sandbox_folds_nothing_while_compiling(expression):
+    """Every operator and filter runs at render time, within the bounds: Jinja2's
+    constant folding would otherwise compute it while compiling, unchecked."""
+    from vroegsignaal.domain.letters import sandbox
+
+    code = sandbox.environment().compile("{% if false %}{{ " + expression + " }}{% endif %}", raw=True)
+    folded = sandbox.environment().from_string("{{ " + expression + " }}").render()
+    assert repr(folded) not in code and folded not in code
+
+
+@pytest.mark.parametrize("source, bound", [
+    ("{% for a in range(1000) %}{% for b in range(1000) %}{% for c in range(1000) %}"
+     "{% endfor %}{% endfor %}{% endfor %}x", "longer than 0.5 s"),
+    ("{% set s = 'abcdefgh' %}" + "{% set s = s ~ s %}" * 40 + "{{ s|length }}", "~ is too long"),
+    ("{% set ns = namespace(s='ab') %}{% for i in range(100) %}{% set ns.s = ns.s ~ ns.s %}{% endfor %}x",
+     "~ is too long"),
+    ("{{ 'x' * 100000000 }}", "* is too long"),
+    ("{{ ['x'] * 100000000 }}", "* is too long"),
+    ("{% set s = 'x' * 30000 %}{{ s + s }}", "+ is too long"),
+    ("{{ 10 ** 100000 }}", "** is too large"),
+    ("{{ ((10 ** 100) ** 100) ** 100 }}", "** is too large"),
+    ("{{ 'x'|center(100000000) }}", "|center is too long"),
+    ("{% set s = 'a\n' * 20000 %}{{ s|indent(10000) }}", "|indent is too long"),
+    ("{% set s = 'a' * 30000 %}{{ s|replace('a', s) }}", "|replace is too long"),
+    ("{% set s = 'a ' * 20000 %}{{ s|wordwrap(1, wrapstring='x' * 1000) }}", "|wordwrap is too long"),
+    ("{{ '%999999999s'|format(1) }}", "|format is too long"),
+    ("{{ '%(a)s%(a)s%(a)s' % {'a': 'x' * 20000} }}", "% is too long"),
+    ("{% set s = 'x' * 30000 %}{{ (adresregels * 100)|join(s) }}", "|join is too long"),
+    ("{% set s = 'x' * 30000 %}{% set l = [s, s] %}{{ l|length }}", "a list or dict is too long"),
+    ("{% set s %}{% for a in range(100) %}{% for b in range(100) %}xxxxxxxxxxxxxxxxxxxxxx"
+     "{% endfor %}{% endfor %}{% endset %}{{ s|length }}", "a block of the template is too long"),
+    ("{% for i in range(100000) %}{% endfor %}x", "range() is limited to 1000 items"),
+])
+def test_a_bound_refuses_the_upload_and_fails_a_real_letter(source, bound):
+    assert bound in problem(source)
+    reason = failed_letter(source)
+    assert bound in reason and "Jansen" not in reason
+
+
+@pytest.mark.parametrize("source", [
+    "{{ 'x'.center(100000000) }}", "{{ 'x'.ljust(100000000) }}", "{{ 'x'.zfill(100000000) }}",
+    "{{ 'x'.replace('x', 'xx') }}", "{{ ''.join(['a']) }}", "{{ '{:>99999999}'.format(1) }}",
+    "{% set l = [] %}{% for i in range(10) %}{% set _ = l.append(i) %}{% endfor %}x",
+])
+def test_methods_that_grow_a_text_or_change_a_list_are_blocked(source):
+    assert "unsafe" in problem(source)
+
+
+@pytest.mark.parametrize("filter_name", ["pprint", "tojson", "xmlattr", "urlize", "filesizeformat"])
+def test_filters_that_multiply_a_value_are_not_offered(filter_name):
+    assert "filter" in problem("{{ naam|" + filter_name + " }}")
+
+
+@pytest.mark.parametrize("explosion", [
+    "{% for a in range(1000) %}{% for b in range(1000) %}{% for c in range(1000) %}{% endfor %}{% endfor %}{% endfor %}",
+    "{% set s = 'abcdefgh' %}" + "{% set s = s ~ s %}" * 40 + "{{ s|length }}",
+    "{{ naam|center(100000000) }}",
+])
+def test_a_template_that_explodes_only_on_real_data_fails_that_letter_with_a_reason(explosion):
+    source = ONLY_REAL + explosion + "{% endif %}Beste {{ naam }},\n"
+    validate_template(source)  # the samples never meet the condition
+    reason = failed_letter(source)
+    assert reason.startswith("line 1: ") and "Jansen" not in reason
+
+
+def test_the_deadline_is_checked_while_rendering(monkeypatch):
+    """A render that passes its deadline stops at the next loop item, call or
+    piece of output, whatever the template does (the clock is moved by hand)."""
+    from vroegsignaal.domain.letters import sandbox
+
+    ticks = iter(range(10_000))
+    monkeypatch.setattr(sandbox, "_clock", lambda: next(ticks) * sandbox.RENDER_SECONDS / 10)
+    for slow in ["{% for x in adresregels * 50 %}{% endfor %}", "{{ naam|upper }}" * 20,
+                 "{% macro m() %}x{% endmacro %}" + "{{ m() }}" * 20]:
+        assert "longer than" in failed_letter(slow)
+
+
+def test_the_bounds_leave_ordinary_templates_alone():
+    source = ("{{ aanhef }},\n\n{% for regel in adresregels %}{{ regel|upper }}\n{% endfor %}"
+              "{{ melders|join(', ')|capitalize }} ({{ soorten|length }}) {{ '%s-%s'|format(1, 2) }} "
+              "{{ (naam ~ ' ') * 3 }}{{ 'ab'|center(6) }}{{ kenmerk|replace('-', '') }}{{ 2 ** 10 }}\n")
+    validate_template(source)
+    text = render_text(context(), source)
+    assert "RIJNSTRAAT 12 BIS" in text and "Uw energieleverancier (1) 1-2" in text and "1024" in text
+    ranges = "{{ range(3)|length }} {{ range(3)[1] }} {{ range(3)|list }} {% for i in range(3) %}{{ loop.revindex }}{% endfor %}"
+    assert render_text(context(), ranges) == "3 1 [0, 1, 2] 321\n"
+
+
+def test_docs_state_the_limits_the_sandbox_applies():
+    from vroegsignaal.domain.letters import sandbox
+
+    documented = (Path(__file__).resolve().parents[2] / "docs" / "letters.md").read_text(encoding="utf-8")
+
+    def spelled(number: int) -> str:
+        return f"{number:,}".replace(",", " ")
+
+    assert f"{sandbox.RENDER_SECONDS} s per render" in documented
+    assert f"{spelled(sandbox.RENDERED_MAX_CHARS)} characters for the letter" in documented
+    assert f"{spelled(sandbox.VALUE_MAX_CHARS)} characters (or list items)" in documented
+    assert f"{spelled(sandbox.INT_MAX_BITS)} bits for a number" in documented
+    assert f"{spelled(sandbox.RANGE_MAX)} items for `range()`" in documented
+    assert all(f"`{name}`" in documented for name in sandbox._LEFT_OUT_FILTERS)

@@ -6,11 +6,12 @@ overwrites the same object instead of making a second letter.
 """
 from __future__ import annotations
 
-import time
+from botocore.exceptions import ClientError
 
 from vroegsignaal import ids
 
 from . import bucket
+from .aws import client
 
 
 def letter_id_for(case_id: str, step_id: str) -> str:
@@ -45,21 +46,40 @@ def put_template(code: str, source: str) -> None:
     bucket.write(_template_key(code), source.encode("utf-8"), "text/plain; charset=utf-8")
 
 
-class LetterStore:
-    """The letter port of services.actions: templates cached per container."""
+def delete_template(code: str) -> None:
+    """Back to the default template (deleting a missing object is no error)."""
+    client("s3").delete_object(Bucket=bucket.name(), Key=_template_key(code))
 
-    def __init__(self, template_ttl_seconds: float = 60.0):
-        self._monotonic = time.monotonic
-        self._ttl = template_ttl_seconds
-        self._templates: dict[str, tuple[float, str | None]] = {}
+
+class LetterStore:
+    """The letter port of services.actions.
+
+    A template change takes effect at once (municipality-api.md): each letter
+    asks S3 whether the template changed, with a conditional GET on the ETag
+    of the copy this container holds. Unchanged, S3 answers 304 without a body
+    and the compiled template is reused; changed or deleted, the letter uses
+    the new one. (A cache with a lifetime, per container or per batch, would
+    let a letter rendered after the 200 of a PUT still use the old template.)
+    """
+
+    def __init__(self) -> None:
+        self._templates: dict[str, tuple[str, str]] = {}  # code -> (ETag, source)
 
     letter_id_for = staticmethod(letter_id_for)
     put_letter = staticmethod(put_letter)
 
     def template(self, code: str) -> str | None:
-        hit = self._templates.get(code)
-        if hit and hit[0] > self._monotonic():
-            return hit[1]
-        source = get_template(code)
-        self._templates[code] = (self._monotonic() + self._ttl, source)
+        held = self._templates.get(code)
+        condition = {"IfNoneMatch": held[0]} if held else {}
+        try:
+            answer = client("s3").get_object(Bucket=bucket.name(), Key=_template_key(code), **condition)
+        except ClientError as error:
+            if held and error.response["Error"]["Code"] in ("304", "NotModified"):
+                return held[1]
+            if bucket.is_missing(error):
+                self._templates.pop(code, None)
+                return None
+            raise
+        source = str(answer["Body"].read().decode("utf-8"))
+        self._templates[code] = (str(answer["ETag"]), source)
         return source
