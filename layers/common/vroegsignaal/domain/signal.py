@@ -17,11 +17,13 @@ import hashlib
 import json
 import re
 import unicodedata
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date
-from typing import Any, Callable
+from typing import Any
 
 from .errors import ValidationFailed
+from .json_numbers import NumberLiteral, OversizedInteger
 from .money import parse_euros
 from .normalise import (
     CONTROL_CHARS,
@@ -71,6 +73,9 @@ _ADDRESS_FIELDS = frozenset({
     "street", "house_number", "house_number_suffix", "postcode", "city",
 })
 _GENDERS = ("M", "F", "X")
+# A lone UTF-16 surrogate (JSON "\ud800") is a str in Python but no UTF-8 text:
+# it could be neither hashed nor stored.
+_SURROGATE = re.compile("[\ud800-\udfff]")
 
 
 # --------------------------------------------------------------------- model
@@ -258,6 +263,9 @@ def _field(
             problems.add(loc + (name,), "field required")
             return _BAD
         return None
+    if isinstance(value, str) and _SURROGATE.search(value):
+        problems.add(loc + (name,), "must be valid Unicode text (it holds an unpaired surrogate)")
+        return _BAD
     try:
         return parse(value)
     except ValueError as exc:  # our parsers' messages never carry the value
@@ -328,6 +336,12 @@ def _amount(value: Any) -> int:
         if not _AMOUNT_TEXT.fullmatch(text):
             raise ValueError('must be an amount in euros such as "412.50"')
         value = text
+    elif isinstance(value, OversizedInteger):
+        raise ValueError("must be at most 1000000")
+    elif isinstance(value, NumberLiteral):
+        if value.has_exponent:
+            raise ValueError("must be a plain decimal number such as 412.50 (no exponent)")
+        value = value.text  # as written: 412.50 has two decimals, whatever the float's repr
     elif isinstance(value, int) and not isinstance(value, bool) and abs(value) > 10**15:
         # decided before parse_euros makes a string of a huge integer
         raise ValueError("must be greater than 0" if value < 0 else "must be at most 1000000")
