@@ -1,29 +1,16 @@
 """Request bodies in the order signals-api.md fixes: size (413), JSON (400),
-then the caller validates (422).
-
-JSON is decoded strictly: UTF-8 (json.loads would guess UTF-16/32 from bytes),
-no NaN or Infinity, nesting at most MAX_DEPTH deep (checked by a linear scan
-before decoding, so neither the decoder nor a checker recurses into a
-10 KB body of brackets), numbers through domain/json_numbers.py (integers
-without fraction or exponent; huge integers become a value the validators
-reject with 422 instead of a 4 300-digit conversion error).
-"""
+then the caller validates (422). JSON is read by domain/json_text.py: UTF-8
+(json.loads would guess UTF-16/32 from bytes), bounded depth, the spec's numbers."""
 from __future__ import annotations
 
 import base64
-import json
-import re
 from typing import Any
 
-from vroegsignaal.domain.json_numbers import parse_float, parse_int
+from vroegsignaal.domain.json_text import MAX_DEPTH, NotJson, loads, nesting_depth
 
 from .errors import ApiError
 
-MAX_DEPTH = 32  # the deepest valid body (a criteria document at its condition limit) needs 21
-
-# A string (skipped whole, escapes included) or one bracket.
-_STRING_OR_BRACKET = re.compile(r'"(?:[^"\\]|\\.)*"|[\[\]{}]', re.DOTALL)
-_OPENING = frozenset("[{")
+__all__ = ["MAX_DEPTH", "decode_json", "nesting_depth", "raw_body", "read_bytes", "read_json"]
 
 
 def raw_body(event: Any) -> bytes:
@@ -48,37 +35,13 @@ def read_json(event: Any, *, max_bytes: int) -> Any:
     try:
         text = raw.decode("utf-8")
     except UnicodeDecodeError:
-        raise ApiError(400, "bad_request", "body is not valid UTF-8") from None
+        raise ApiError(400, "bad_request", "body is not valid UTF-8 JSON") from None
     return decode_json(text)
 
 
-def nesting_depth(text: str, *, limit: int) -> int:
-    """The deepest nesting of arrays and objects outside strings, counted up to limit + 1."""
-    depth = deepest = 0
-    for match in _STRING_OR_BRACKET.finditer(text):
-        token = match.group()
-        if token[0] == '"':
-            continue
-        if token in _OPENING:
-            depth += 1
-            if depth > deepest:
-                deepest = depth
-                if deepest > limit:
-                    break
-        else:
-            depth -= 1
-    return deepest
-
-
-def decode_json(text: str, *, max_depth: int = MAX_DEPTH) -> Any:
-    """JSON text -> value; ApiError 400 when it is not JSON or nested deeper than max_depth."""
-    if nesting_depth(text, limit=max_depth) > max_depth:
-        raise ApiError(400, "bad_request", f"body is nested deeper than {max_depth} levels")
+def decode_json(text: str) -> Any:
+    """JSON text -> value; ApiError 400 when it is not JSON or nested too deep."""
     try:
-        return json.loads(text, parse_constant=_not_json, parse_float=parse_float, parse_int=parse_int)
-    except (ValueError, RecursionError):
-        raise ApiError(400, "bad_request", "body is not valid JSON") from None
-
-
-def _not_json(name: str) -> Any:
-    raise ValueError(f"{name} is not JSON")
+        return loads(text)
+    except NotJson as exc:
+        raise ApiError(400, "bad_request", f"body is {exc}") from None

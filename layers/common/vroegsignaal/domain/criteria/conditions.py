@@ -81,10 +81,12 @@ class ConditionChecker:
     def problem(self, pointer: str, msg: str) -> None:
         self.problems.append({"pointer": pointer, "msg": msg})
 
-    def check(self, node: object, pointer: str, depth: int = 1, too_deep: bool = False) -> None:
-        if depth > MAX_DEPTH and not too_deep:
+    def check(self, node: object, pointer: str, depth: int = 1) -> None:
+        if depth > MAX_DEPTH:
+            # Reported at the first member over the limit, and not walked further: a
+            # document of a thousand nested conditions is checked in constant depth.
             self.problem(pointer, f"conditions are nested deeper than {MAX_DEPTH} levels (a 'when' is level 1)")
-            too_deep = True
+            return
         if not isinstance(node, dict):
             self.problem(pointer, "a condition must be an object: all, any, not or a leaf with 'fact'")
             return
@@ -108,14 +110,14 @@ class ConditionChecker:
         inner = node[kind]
         inner_pointer = f"{pointer}/{kind}"
         if kind == "not":
-            self.check(inner, inner_pointer, depth + 1, too_deep)
+            self.check(inner, inner_pointer, depth + 1)
             return
         if not isinstance(inner, list) or not 1 <= len(inner) <= MAX_ITEMS:
             self.problem(inner_pointer, f"must be a list of 1 to {MAX_ITEMS} conditions")
             if not isinstance(inner, list):
                 return
         for index, item in enumerate(inner):
-            self.check(item, f"{inner_pointer}/{index}", depth + 1, too_deep)
+            self.check(item, f"{inner_pointer}/{index}", depth + 1)
 
     def _check_leaf(self, node: dict, pointer: str) -> None:
         self.leaves += 1
