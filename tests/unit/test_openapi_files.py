@@ -1,0 +1,48 @@
+"""docs/api/openapi.json and docs/api/index.html are what their generators make
+from the code today, and the page stands on its own."""
+import json
+import re
+from pathlib import Path
+
+from infra import openapi_docs, openapi_document
+
+ROOT = Path(__file__).resolve().parents[2]
+
+
+def test_the_committed_document_is_current():
+    assert (ROOT / "docs/api/openapi.json").read_text(encoding="utf-8") == openapi_document.rendered(), \
+        "run python -m infra.openapi_document"
+
+
+def test_the_committed_page_is_current():
+    assert (ROOT / "docs/api/index.html").read_text(encoding="utf-8") == openapi_docs.rendered(), \
+        "run python -m infra.openapi_docs"
+
+
+def test_the_document_is_a_valid_openapi_3_1_document():
+    from jsonschema import Draft202012Validator
+    document = json.loads((ROOT / "docs/api/openapi.json").read_text(encoding="utf-8"))
+    assert document["openapi"].startswith("3.1")
+    for schema in document["components"]["schemas"].values():
+        Draft202012Validator.check_schema(schema)
+    for path, item in document["paths"].items():
+        for method, operation in item.items():
+            assert operation["responses"] and operation["security"], f"{method} {path}"
+            assert all(status.isdigit() for status in operation["responses"])
+
+
+def test_the_page_loads_nothing_from_another_host():
+    page = (ROOT / "docs/api/index.html").read_text(encoding="utf-8")
+    assert not re.search(r"<(script|link|img|iframe)\b", page)
+    assert set(re.findall(r"https?://[^\"'<> ]+", page)) <= {"http://127.0.0.1:3000"}
+
+
+def test_the_page_shows_every_route_and_status():
+    document = json.loads((ROOT / "docs/api/openapi.json").read_text(encoding="utf-8"))
+    page = (ROOT / "docs/api/index.html").read_text(encoding="utf-8")
+    for path, item in document["paths"].items():
+        for method, operation in item.items():
+            assert f'{method.upper()}</span>{path}' in page
+            section = page.split(f'{method.upper()}</span>{path}</h3>', 1)[1].split('<div class="op"', 1)[0]
+            for status in operation["responses"]:
+                assert f"<strong>{status}</strong>" in section, (method, path, status)
