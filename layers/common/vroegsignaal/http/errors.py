@@ -6,6 +6,7 @@ import logging
 from typing import Any
 
 from aws_lambda_powertools.event_handler import Response
+from aws_lambda_powertools.event_handler.api_gateway import ApiGatewayResolver
 
 from vroegsignaal.domain.errors import (
     ConcurrentChange,
@@ -53,17 +54,18 @@ def status_and_body(exc: Exception) -> tuple[int, dict[str, Any]]:
     return 500, {"error": "internal", "message": "something went wrong; it has been logged"}
 
 
-def install(app: Any) -> None:
+def install(app: ApiGatewayResolver) -> None:
     """Answer every error, and unknown routes, with the spec's JSON bodies."""
-
-    @app.exception_handler(Exception)
-    def _any_error(exc: Exception) -> Response:
-        status, body = status_and_body(exc)
-        if status == 500:
-            # Its type only: a message may hold debtor data. The caller gets JSON, not a bare 502.
-            _log.error("unexpected error", extra={"error_type": type(exc).__name__})
-        return json_response(status, body)
+    app.exception_handler(Exception)(answer_error)
 
     @app.not_found
-    def _not_found(_exc: Exception) -> Response:
+    def _not_found(_exc: Exception) -> Response[str]:
         return json_response(404, {"error": "not_found", "message": "no such route"})
+
+
+def answer_error(exc: Exception) -> Response[str]:
+    status, body = status_and_body(exc)
+    if status == 500:
+        # Its type only: a message may hold debtor data. The caller gets JSON, not a bare 502.
+        _log.error("unexpected error", extra={"error_type": type(exc).__name__})
+    return json_response(status, body)

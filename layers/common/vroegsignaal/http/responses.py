@@ -22,11 +22,11 @@ def json_text(body: Any) -> str:
     return text
 
 
-def json_response(status: int, body: Any, headers: dict[str, str] | None = None) -> Response:
+def json_response(status: int, body: Any, headers: dict[str, str] | None = None) -> Response[str]:
     return Response(status_code=status, content_type=JSON, body=json_text(body), headers=headers)
 
 
-def pdf_response(pdf: bytes, filename: str) -> Response:
+def pdf_response(pdf: bytes, filename: str) -> Response[bytes]:
     """Bytes: Powertools answers them base64 with isBase64Encoded, and API Gateway
     (binary media types */*) hands the caller the bytes whatever its Accept."""
     return Response(status_code=200, content_type=PDF, body=pdf, compress=False,
