@@ -46,3 +46,24 @@ def test_the_page_shows_every_route_and_status():
             section = page.split(f'{method.upper()}</span>{path}</h3>', 1)[1].split('<div class="op"', 1)[0]
             for status in operation["responses"]:
                 assert f"<strong>{status}</strong>" in section, (method, path, status)
+
+
+def curl_pattern(path: str) -> re.Pattern:
+    """A curl line's URL for this route: $M for /municipalities/{code}, $API before the rest,
+    each parameter filled in with anything but / ? or a space."""
+    prefix, rest = (r"\$M", path[len("/municipalities/{code}"):]) if path.startswith("/municipalities/") \
+        else (r"\$API", path)
+    parts = [r"[^/ ?\"]+" if part.startswith("{") else re.escape(part) for part in rest.split("/")]
+    return re.compile(prefix + "/".join(parts) + r"(?=[\s\"?]|$)")
+
+
+def test_docs_api_md_names_every_route_and_gives_it_a_curl_line():
+    document = json.loads((ROOT / "docs/api/openapi.json").read_text(encoding="utf-8"))
+    page = (ROOT / "docs/api.md").read_text(encoding="utf-8")
+    curl_lines = [line for line in page.splitlines() if line.startswith("curl ")]
+    for path, item in document["paths"].items():
+        for method in item:
+            assert f"`{method.upper()} {path}" in page, f"{method.upper()} {path} is not in docs/api.md"
+            pattern = curl_pattern(path)
+            assert any(pattern.search(line) and ((f"-X {method.upper()} " in line) == (method != "get"))
+                       for line in curl_lines), f"no curl line for {method.upper()} {path}"
