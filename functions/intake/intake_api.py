@@ -4,6 +4,8 @@ GET /signals/{reference}. Thin: HTTP in, services.intake, HTTP out.
 Every route is a partner's: the key is checked once per request (api.install)."""
 from __future__ import annotations
 
+from dataclasses import asdict
+
 from aws_lambda_powertools import Logger, Metrics
 from aws_lambda_powertools.event_handler import APIGatewayRestResolver
 from aws_lambda_powertools.logging import correlation_paths
@@ -11,7 +13,6 @@ from aws_lambda_powertools.metrics import MetricUnit
 from vroegsignaal import api, observability
 from vroegsignaal.adapters import registry, secrets
 from vroegsignaal.adapters.signals import DynamoSignalStore
-from vroegsignaal.domain.signal import is_reference
 from vroegsignaal.http.intake import batch_answer, signal_answer
 from vroegsignaal.services.intake import Intake, ResultKind
 
@@ -68,13 +69,7 @@ def post_batch():
 @app.get("/signals/<reference>")
 @tracer.capture_method
 def get_signal(reference: str):
-    partner = _partner()
-    # Not a well-formed reference: no signal can have it (and DynamoDB refuses over-long keys).
-    item = store.get_signal(partner["partner_id"], reference) if is_reference(reference) else None
-    if not item:
-        raise api.ApiError(404, "not_found", "no signal with that reference from this partner")
-    return api.json_response(200, {"reference": item["reference"], "signal_id": item["signal_id"],
-                                   "received_at": item["received_at"], "status": store.signal_status(item)})
+    return api.json_response(200, asdict(intake.status_of(reference, _partner())))
 
 
 @logger.inject_lambda_context(correlation_id_path=correlation_paths.API_GATEWAY_REST)

@@ -13,13 +13,13 @@ from __future__ import annotations
 from aws_lambda_powertools import Logger
 from aws_lambda_powertools.event_handler import APIGatewayRestResolver
 from aws_lambda_powertools.logging import correlation_paths
-from municipality_routes import cases, criteria, exports, letters, requests, tasks
+from municipality_routes import cases, criteria, exports, letters, route_io, tasks
 from vroegsignaal import api, observability
 
 PREFIX = "/municipalities/<code>"
 
 logger = Logger()
-metrics = requests.metrics
+metrics = route_io.metrics
 tracer = observability.tracer()
 app = APIGatewayRestResolver()
 api.install(app, callers_of="municipality")

@@ -3,7 +3,7 @@ conflicts, batches in which every signal stands on its own."""
 from datetime import UTC, date, datetime
 
 import pytest
-from vroegsignaal.domain.errors import ValidationFailed
+from vroegsignaal.domain.errors import NotFound, ValidationFailed
 from vroegsignaal.services.intake import Intake, ResultKind
 
 from tests.factories import DELETE, PARTNER, signal_body
@@ -127,3 +127,27 @@ def test_receive_each_handles_any_number_without_an_envelope():
     intake, store = make_intake()
     batch = intake.receive_each((signal_body(reference=f"EN-{i}") for i in range(600)), PARTNER)
     assert batch.received == len(store.items) == 600
+
+
+class StoreWithLookUp(InMemorySignalStore):
+    def get_signal(self, partner_id, reference):
+        return self.items.get(f"SIGNAL#{partner_id}#{reference}")
+
+
+def test_a_partner_sees_the_status_of_its_own_signal():
+    intake, store = make_intake(store=StoreWithLookUp())
+    received = intake.receive(signal_body(reference="EN:1"), PARTNER)
+    store.statuses[received.signal_id] = "in_progress"
+    status = intake.status_of("EN:1", PARTNER)
+    assert (status.reference, status.signal_id, status.status) == ("EN:1", received.signal_id, "in_progress")
+    assert status.received_at.startswith("2026-11-27T09:00:00") and status.received_at.endswith("Z")
+
+
+@pytest.mark.parametrize("reference, partner", [("EN:1", {**PARTNER, "partner_id": "woonstede"}),
+                                                ("EN:2", PARTNER), ("x" * 65, PARTNER), ("a/b", PARTNER)],
+                         ids=["another-partner", "unknown", "too-long", "malformed"])
+def test_anything_but_the_partners_own_signal_is_not_found(reference, partner):
+    intake, _ = make_intake(store=StoreWithLookUp())
+    intake.receive(signal_body(reference="EN:1"), PARTNER)
+    with pytest.raises(NotFound):
+        intake.status_of(reference, partner)

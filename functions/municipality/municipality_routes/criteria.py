@@ -4,7 +4,7 @@ from __future__ import annotations
 from aws_lambda_powertools.event_handler.router import APIGatewayRouter
 from vroegsignaal import api
 
-from .requests import count, json_body, log, query
+from .route_io import count, json_body, log, query
 from .services import criteria_admin
 
 CRITERIA_MAX_BYTES = 64 * 1024

@@ -15,8 +15,15 @@ from enum import Enum
 from typing import Any, Protocol
 
 from vroegsignaal import clock, ids
-from vroegsignaal.domain.errors import ValidationFailed
-from vroegsignaal.domain.signal import Signal, content_hash, reference_of, validate_batch_envelope, validate_signal
+from vroegsignaal.domain.errors import NotFound, ValidationFailed
+from vroegsignaal.domain.signal import (
+    Signal,
+    content_hash,
+    is_reference,
+    reference_of,
+    validate_batch_envelope,
+    validate_signal,
+)
 
 _log = logging.getLogger(__name__)
 
@@ -30,6 +37,9 @@ class SignalStore(Protocol):
 
     def signal_status(self, item: dict[str, Any]) -> str:
         """received / in_progress / closed: the status of the signal's case."""
+
+    def get_signal(self, partner_id: str, reference: str) -> dict[str, Any] | None:
+        """The stored item of (partner, reference), or None."""
 
 
 class ResultKind(Enum):
@@ -58,6 +68,16 @@ class IntakeResult:
     status: str | None = None
     details: tuple[dict[str, Any], ...] = ()
     message: str | None = None
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class SignalStatus:
+    """What a partner may know of its own signal (never why a case was closed)."""
+
+    reference: str
+    signal_id: str
+    received_at: str  # ISO 8601 UTC, ...Z
+    status: str       # received / in_progress / closed
 
 
 @dataclass(frozen=True, slots=True)
@@ -126,6 +146,15 @@ class Intake:
                                 signal_id=existing["signal_id"], status=self.store.signal_status(existing))
         return IntakeResult(kind=ResultKind.CONFLICT, reference=signal.reference,
                             signal_id=existing["signal_id"], message=CONFLICT_MESSAGE)
+
+    def status_of(self, reference: str, partner: dict[str, Any]) -> SignalStatus:
+        """GET /signals/{reference}: the partner's own signal; NotFound for any other."""
+        # Not a well-formed reference: no signal can have it (and DynamoDB refuses over-long keys).
+        item = self.store.get_signal(partner["partner_id"], reference) if is_reference(reference) else None
+        if not item:
+            raise NotFound("no signal with that reference from this partner")
+        return SignalStatus(reference=item["reference"], signal_id=item["signal_id"],
+                            received_at=item["received_at"], status=self.store.signal_status(item))
 
     def receive_each(self, raws: Iterable[Any], partner: dict[str, Any]) -> BatchResult:
         """Many signals, each handled as receive() would and on its own: one that fails
