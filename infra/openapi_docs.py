@@ -30,6 +30,7 @@ margin:18px 0;padding:14px 18px}.op h3{margin:0;font-size:16px;font-family:ui-mo
 font-size:13px}.get{background:#2f7d32}.post{background:#1f5fa8}.put{background:#a86a1f}.patch{background:#6a3fa8}
 .delete{background:#a8321f}table{border-collapse:collapse;margin:8px 0;width:100%}th,td{text-align:left;
 vertical-align:top;border-bottom:1px solid #e6e9ee;padding:4px 8px;font-size:14px}th{background:#f3f5f8}
+pre{background:#f1f3f6;padding:8px;border-radius:4px;overflow:auto}
 code{font-family:ui-monospace,Menlo,Consolas,monospace;font-size:13px;background:#f1f3f6;padding:0 3px;border-radius:3px}
 .s2{color:#2f7d32}.s4{color:#a8321f}.s5{color:#6a3fa8}.muted{color:#5b6675}.schema{background:#fff;
 border:1px solid #d9dee5;border-radius:6px;margin:14px 0;padding:10px 18px}
@@ -118,6 +119,10 @@ def operation_html(path: str, method: str, op: dict[str, Any]) -> str:
         kinds = "; ".join(f"<code>{_e(kind)}</code>: {type_text(media.get('schema', {}))}"
                           for kind, media in body.get("content", {}).items())
         parts.append(f"<p>Body: {kinds}</p>")
+        for media in body.get("content", {}).values():
+            if "example" in media:
+                example = json.dumps(media["example"], indent=2, ensure_ascii=False)
+                parts.append(f"<details><summary>Example</summary><pre><code>{_e(example)}</code></pre></details>")
     rows = []
     for status, answer in op.get("responses", {}).items():
         kinds = "; ".join(f"<code>{_e(kind)}</code> {type_text(media.get('schema', {}))}"

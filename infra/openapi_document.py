@@ -297,11 +297,30 @@ def responses(answers: dict[int, dict[str, Any]], *errors: int) -> dict[str, Any
     return dict(sorted(result.items()))
 
 
-def json_body(schema_name: str, description: str | None = None) -> dict[str, Any]:
-    body: dict[str, Any] = {"required": True, "content": json_content(ref(schema_name))}
-    if description:
-        body["description"] = description
-    return body
+def json_body(schema_name: str, example: Any = None) -> dict[str, Any]:
+    """A required JSON body; its example is a valid request (the fuzz run sends it too)."""
+    content = json_content(ref(schema_name))
+    if example is not None:
+        content["application/json"]["example"] = example
+    return {"required": True, "content": content}
+
+
+SIGNAL_EXAMPLE = {
+    "reference": "EN-2026-000123", "municipality_code": "GM0632", "signal_date": "2026-11-20",
+    "arrears_since": "2026-10-01", "amount": "412.50", "customer_number": "880012345", "crisis": False,
+    "warm_transfer": False, "supply_ending": False,
+    "debtor": {"initials": "A.B.", "prefix": "van", "last_name": "Dijk", "date_of_birth": "2001-04-02",
+               "gender": "F", "bsn": "111222333", "phone": "+31612345678", "email": "a.vandijk@example.nl",
+               "address": {"street": "Rijnstraat", "house_number": 12, "house_number_suffix": "bis",
+                           "postcode": "3441 AB", "city": "Woerden"}},
+}
+CRITERIA_EXAMPLE = {
+    "schema_version": 1, "label": "Woerden 2027",
+    "baskets": [{"id": "crisis", "name": "Crisis", "action": "home_visit",
+                 "when": {"fact": "crisis", "equals": True}},
+                {"id": "overig", "name": "Overige signalen",
+                 "path": [{"action": "letter"}, {"action": "phone_call", "after_days": 14}]}],
+}
 
 
 def path_parameter(name: str, description: str, schema: dict[str, Any] | None = None) -> dict[str, Any]:
@@ -344,7 +363,7 @@ def partner_paths() -> dict[str, Any]:
         "/signals": {"post": operation(
             "postSignal", "Signals", "Send one signal", security=partner,
             description="Stored durably once per reference: 201 new, 200 the same content again, 409 other content.",
-            body=json_body("Signal"),
+            body=json_body("Signal", SIGNAL_EXAMPLE),
             answers=responses({
                 201: ok("stored", ref("SignalReceipt")),
                 200: ok("the same reference with the same content was stored before", ref("SignalReceipt")),
@@ -355,7 +374,8 @@ def partner_paths() -> dict[str, Any]:
             "postSignalBatch", "Signals", "Send 1 to 500 signals", security=partner,
             description="Each signal is handled on its own, exactly as POST /signals would; one bad signal never "
                         "rejects the others. 422 (nothing stored) when the body is not {\"signals\": [1-500]}.",
-            body=json_body("Batch"),
+            body=json_body("Batch", {"signals": [
+                SIGNAL_EXAMPLE, {**SIGNAL_EXAMPLE, "reference": "EN-2026-000124", "amount": 80}]}),
             answers=responses({200: ok("every signal handled; results in input order", ref("BatchResult"))},
                               400, 413, 422))},
         "/signals/{reference}": {"get": operation(
@@ -370,7 +390,7 @@ def municipality_paths() -> dict[str, Any]:
     base = "/municipalities/{code}"
     case_id = path_parameter("case_id", "a case of this municipality")
     task_id = path_parameter("task_id", "a task of this municipality")
-    criteria_upload = json_body("CriteriaDocument")
+    criteria_upload = json_body("CriteriaDocument", CRITERIA_EXAMPLE)
     return {
         f"{base}/criteria": {
             "get": operation("getCriteria", "Criteria", "The active criteria", security=key, parameters=[CODE],
@@ -406,15 +426,16 @@ def municipality_paths() -> dict[str, Any]:
             answers=responses({200: ok("the case", ref("Case"))}, 404))},
         f"{base}/cases/{{case_id}}/move": {"post": operation(
             "moveCase", "Baskets and cases", "Move a case to another basket by hand", security=key,
-            parameters=[CODE, case_id], body=json_body("Move"),
+            parameters=[CODE, case_id], body=json_body("Move", {"basket_id": "crisis", "reason": "na het huisbezoek"}),
             answers=responses({200: ok("the case", ref("Case"))}, 400, 404, 409, 413, 422))},
         f"{base}/cases/{{case_id}}/contact-attempts": {"post": operation(
             "addContactAttempt", "Baskets and cases", "Register a contact attempt", security=key,
-            parameters=[CODE, case_id], body=json_body("NewContactAttempt"),
+            parameters=[CODE, case_id], body=json_body("NewContactAttempt",
+                                                {"type": "Telefoon", "reached": True, "part_of_day": "Ochtend"}),
             answers=responses({201: ok("the attempt", ref("ContactAttempt"))}, 400, 404, 409, 413, 422))},
         f"{base}/cases/{{case_id}}/close": {"post": operation(
             "closeCase", "Baskets and cases", "Close a case with its outcome", security=key,
-            parameters=[CODE, case_id], body=json_body("Close"),
+            parameters=[CODE, case_id], body=json_body("Close", {"outcome": "(Budget)advies en/of quick fix"}),
             answers=responses({200: ok("the case", ref("Case"))}, 400, 404, 409, 413, 422))},
         f"{base}/cases/{{case_id}}/letters/{{letter_id}}": {"get": operation(
             "getLetter", "Letters", "A letter of the case, as PDF", security=key,
@@ -435,7 +456,7 @@ def municipality_paths() -> dict[str, Any]:
             answers=responses({200: ok("a page of tasks", ref("TaskList"))}, 422))},
         f"{base}/tasks/{{task_id}}": {"patch": operation(
             "updateTask", "Tasks", "Assign a task or mark it done", security=key, parameters=[CODE, task_id],
-            body=json_body("TaskChange"),
+            body=json_body("TaskChange", {"status": "done"}),
             answers=responses({200: ok("the task", ref("Task"))}, 400, 404, 409, 413, 422))},
         f"{base}/letter-template": {"put": operation(
             "putLetterTemplate", "Letters", "Replace the letter template", security=key, parameters=[CODE],

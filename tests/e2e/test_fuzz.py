@@ -80,8 +80,9 @@ def real_ids(stack, keys):
     return ids
 
 
-def check_batch_counts(session: requests.Session, base_url: str, partner_key: str, answer: dict) -> None:
-    """received/duplicates/rejected count the results, and every 201 and 200 is stored under its id."""
+def check_batch_counts(session: requests.Session, base_url: str, partner_key: str, answer: dict) -> int:
+    """received/duplicates/rejected count the results, and every 201 and 200 is stored under its id;
+    the number of stored signals checked."""
     statuses = Counter(result["status"] for result in answer["results"])
     assert answer["received"] == statuses[201]
     assert answer["duplicates"] == statuses[200]
@@ -91,6 +92,7 @@ def check_batch_counts(session: requests.Session, base_url: str, partner_key: st
             stored = session.get(f"{base_url}/signals/{result['reference']}",
                                  headers={"Authorization": f"Bearer {partner_key}"}, timeout=30)
             assert stored.status_code == 200 and stored.json()["signal_id"] == result["signal_id"]
+    return statuses[201] + statuses[200]
 
 
 def fuzz(operation, mode, *, examples: int, run_seed: int, send_one) -> None:
@@ -133,12 +135,16 @@ def test_generated_requests_to_every_route_get_documented_answers(stack, keys, r
             else:
                 case.validate_response(response, checks=CHECKS)
             if label == "POST /signals/batch" and response.status_code == 200:
-                check_batch_counts(session, stack.base_url, keys["partner"], response.json())
+                sent["stored signals of batches checked"] += check_batch_counts(
+                    session, stack.base_url, keys["partner"], response.json())
 
         for mode, examples in EXAMPLES_PER_OPERATION.items():
             fuzz(operation, mode, examples=examples, run_seed=run_seed, send_one=send_one)
+    checked_stored = sent.pop("stored signals of batches checked", 0)
     total = sum(sent.values())
     with capsys.disabled():
-        print(f"\nfuzz requests: {total} over {len(sent)} routes, seed {run_seed}")
+        print(f"\nfuzz requests: {total} over {len(sent)} routes, seed {run_seed}; "
+              f"{checked_stored} stored batch signals checked")
     assert len(sent) == len(operations)
     assert total >= MIN_REQUESTS
+    assert checked_stored > 0  # the document's example batch at least: the counts check was not vacuous

@@ -67,3 +67,23 @@ def test_docs_api_md_names_every_route_and_gives_it_a_curl_line():
             pattern = curl_pattern(path)
             assert any(pattern.search(line) and ((f"-X {method.upper()} " in line) == (method != "get"))
                        for line in curl_lines), f"no curl line for {method.upper()} {path}"
+
+
+def test_every_example_in_the_document_is_valid_for_its_schema():
+    from jsonschema import Draft202012Validator
+    from referencing import Registry, Resource
+    from referencing.jsonschema import DRAFT202012
+    document = json.loads((ROOT / "docs/api/openapi.json").read_text(encoding="utf-8"))
+    registry = Registry().with_resource("urn:openapi", Resource.from_contents(document,
+                                                                              default_specification=DRAFT202012))
+    examples = 0
+    for path, item in document["paths"].items():
+        for method, operation in item.items():
+            for kind, media in operation.get("requestBody", {}).get("content", {}).items():
+                if "example" in media:
+                    where = "/".join(part.replace("~", "~0").replace("/", "~1")
+                                     for part in ("paths", path, method, "requestBody", "content", kind, "schema"))
+                    validator = Draft202012Validator({"$ref": f"urn:openapi#/{where}"}, registry=registry)
+                    assert [e.message for e in validator.iter_errors(media["example"])] == [], (method, path)
+                    examples += 1
+    assert examples >= 8
