@@ -1,29 +1,37 @@
 """Partner intake API (signals-api.md): POST /signals, POST /signals/batch,
-GET /signals/{reference}. Thin: HTTP in, services.intake, HTTP out."""
+GET /signals/{reference}. Thin: HTTP in, services.intake, HTTP out.
+
+Every route is a partner's: the key is checked once per request (api.install)."""
 from __future__ import annotations
+
+from dataclasses import asdict
 
 from aws_lambda_powertools import Logger, Metrics
 from aws_lambda_powertools.event_handler import APIGatewayRestResolver
 from aws_lambda_powertools.logging import correlation_paths
 from aws_lambda_powertools.metrics import MetricUnit
-
 from vroegsignaal import api, observability
 from vroegsignaal.adapters import registry, secrets
 from vroegsignaal.adapters.signals import DynamoSignalStore
-from vroegsignaal.domain.signal import is_reference
-from vroegsignaal.services.intake import Intake
+from vroegsignaal.http.intake import batch_answer, signal_answer
+from vroegsignaal.services.intake import Intake, ResultKind
 
 ONE_SIGNAL_MAX_BYTES = 1024 * 1024
 BATCH_MAX_BYTES = 6 * 1024 * 1024
+_METRIC = {ResultKind.RECEIVED: "SignalsReceived", ResultKind.DUPLICATE: "SignalsDuplicate"}
 
 logger = Logger()
 metrics = Metrics()
 tracer = observability.tracer()
 app = APIGatewayRestResolver()
-api.install(app)
+api.install(app, callers_of="partner")
 
 store = DynamoSignalStore(secrets.household_secret)
 intake = Intake(store, is_known_municipality=registry.is_known_municipality)
+
+
+def _partner() -> dict:
+    return app.context["caller"]
 
 
 def _count(partner: dict, **counts: int) -> None:
@@ -35,40 +43,33 @@ def _count(partner: dict, **counts: int) -> None:
 @app.post("/signals")
 @tracer.capture_method
 def post_signal():
-    partner = api.require_partner(app.current_event)
+    partner = _partner()
     raw = api.read_json(app.current_event, max_bytes=ONE_SIGNAL_MAX_BYTES)
-    outcome = intake.receive(raw, partner)
-    logger.info("signal handled", extra={"status": outcome.status, "partner_id": partner["partner_id"],
-                                         "signal_id": outcome.body.get("signal_id")})
-    _count(partner, **{{201: "SignalsReceived", 200: "SignalsDuplicate"}.get(outcome.status, "SignalsRejected"): 1})
-    return api.json_response(outcome.status, outcome.body)
+    result = intake.receive(raw, partner)
+    status, body = signal_answer(result)
+    logger.info("signal handled", extra={"status": status, "partner_id": partner["partner_id"],
+                                         "signal_id": result.signal_id})
+    _count(partner, **{_METRIC.get(result.kind, "SignalsRejected"): 1})
+    return api.json_response(status, body)
 
 
 @app.post("/signals/batch")
 @tracer.capture_method
 def post_batch():
-    partner = api.require_partner(app.current_event)
+    partner = _partner()
     raw = api.read_json(app.current_event, max_bytes=BATCH_MAX_BYTES)
-    outcome = intake.receive_batch(raw, partner)
-    if outcome.status == 200:
-        body = outcome.body
-        logger.info("batch handled", extra={"partner_id": partner["partner_id"], "received": body["received"],
-                                            "duplicates": body["duplicates"], "rejected": body["rejected"]})
-        _count(partner, SignalsReceived=body["received"], SignalsDuplicate=body["duplicates"],
-               SignalsRejected=body["rejected"])
-    return api.json_response(outcome.status, outcome.body)
+    batch = intake.receive_batch(raw, partner)  # ValidationFailed (the envelope): 422, nothing stored
+    logger.info("batch handled", extra={"partner_id": partner["partner_id"], "received": batch.received,
+                                        "duplicates": batch.duplicates, "rejected": batch.rejected})
+    _count(partner, SignalsReceived=batch.received, SignalsDuplicate=batch.duplicates,
+           SignalsRejected=batch.rejected)
+    return api.json_response(200, batch_answer(batch))
 
 
 @app.get("/signals/<reference>")
 @tracer.capture_method
 def get_signal(reference: str):
-    partner = api.require_partner(app.current_event)
-    # Not a well-formed reference: no signal can have it (and DynamoDB refuses over-long keys).
-    item = store.get_signal(partner["partner_id"], reference) if is_reference(reference) else None
-    if not item:
-        raise api.ApiError(404, "not_found", "no signal with that reference from this partner")
-    return api.json_response(200, {"reference": item["reference"], "signal_id": item["signal_id"],
-                                   "received_at": item["received_at"], "status": store.signal_status(item)})
+    return api.json_response(200, asdict(intake.status_of(reference, _partner())))
 
 
 @logger.inject_lambda_context(correlation_id_path=correlation_paths.API_GATEWAY_REST)

@@ -7,14 +7,14 @@ import base64
 import json
 import os
 import re
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from types import SimpleNamespace
 
 import pytest
+from vroegsignaal.domain.retention import add_months
 
 from tests.factories import DEBTOR_SECRETS, signal_body
 from tests.integration.events import PARTNERS, LambdaContext, api_event, call, municipality, stream_event
-from vroegsignaal.domain.retention import add_months
 
 pytestmark = pytest.mark.usefixtures("tenants")
 GM = "GM0632"
@@ -163,7 +163,7 @@ def test_default_criteria_put_a_low_single_signal_in_enkelvoudig_and_the_baskets
     status, listed = request(h, "GET", "/baskets/{basket_id}/cases", {"basket_id": "enkelvoudig"})
     assert status == 200 and listed["next_cursor"] is None
     (summary,) = listed["cases"]
-    today = datetime.now(timezone.utc).date().isoformat()
+    today = datetime.now(UTC).date().isoformat()
     assert summary == {
         "case_id": case_id, "basket_id": "enkelvoudig", "status": "open", "opened_at": opened_at,
         "postcode": "3441AB", "house_number": 12, "house_number_suffix": "BIS", "names": ["A.B. van Dijk"],

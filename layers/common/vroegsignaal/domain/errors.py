@@ -2,6 +2,8 @@
 the HTTP edge maps each to a status once (api.py). Messages never hold debtor data."""
 from __future__ import annotations
 
+from typing import Any
+
 
 class ValidationFailed(Exception):
     """Input failed validation.
@@ -12,7 +14,7 @@ class ValidationFailed(Exception):
     Messages name the field, never the rejected value: values may be debtor data.
     """
 
-    def __init__(self, details: list[dict]):
+    def __init__(self, details: list[dict[str, Any]]):
         super().__init__(f"{len(details)} validation problem(s)")
         self.details = details
 

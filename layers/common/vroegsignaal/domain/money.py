@@ -20,7 +20,8 @@ def parse_euros(value: object) -> int:
         raise ValueError("must be an amount in euros such as \"412.50\"") from None
     if not amount.is_finite():
         raise ValueError("must be a finite amount")
-    if amount.as_tuple().exponent < -2 and amount != amount.quantize(Decimal("0.01")):
+    exponent = amount.as_tuple().exponent  # an int: the amount is finite
+    if isinstance(exponent, int) and exponent < -2 and amount != amount.quantize(Decimal("0.01")):
         raise ValueError("must have at most 2 decimals")
     return int((amount * 100).to_integral_value())
 

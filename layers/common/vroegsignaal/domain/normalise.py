@@ -104,7 +104,7 @@ def bsn_is_valid(value: object) -> bool:
         return False
     if value == "000000000":
         return False
-    total = sum(int(digit) * weight for digit, weight in zip(value, _BSN_WEIGHTS))
+    total = sum(int(digit) * weight for digit, weight in zip(value, _BSN_WEIGHTS, strict=True))
     return total % 11 == 0
 
 

@@ -9,26 +9,15 @@ conditions (nothing of the document is read again).
 """
 from __future__ import annotations
 
-import re
+from typing import Any
 
 from vroegsignaal.domain.errors import ValidationFailed
-from vroegsignaal.domain.partners import PARTNER_TYPES
 
-from .conditions import ConditionChecker, compile_condition, escape
-from .numbers import is_integer, is_number
+from .compiled import Facts, Node, compile_condition
+from .document_check import ACTIONS, validate_criteria
 from .settings import Settings
 
-SCHEMA_VERSION = 1
-MAX_BASKETS = 50
-MAX_LEAVES = 200
-MAX_PATH_STEPS = 5
-ACTIONS = ("letter", "email", "phone_call", "home_visit", "none")
-BASKET_ID = re.compile(r"[a-z0-9][a-z0-9-]{0,39}")
-
-_TOP_KEYS = ("schema_version", "municipality_code", "label", "settings", "baskets")
-_SETTINGS_KEYS = ("matching_window_days", "repeat_lookback_days", "high_amount")
-_BASKET_KEYS = ("id", "name", "description", "action", "path", "when")
-_STEP_KEYS = ("action", "after_days")
+__all__ = ["ACTIONS", "Basket", "Classification", "Criteria", "parse_criteria", "validate_criteria"]
 
 
 class Basket:
@@ -39,7 +28,8 @@ class Basket:
 
     __slots__ = ("id", "name", "description", "path", "when", "condition", "position")
 
-    def __init__(self, id, name, description, path, when, condition, position):
+    def __init__(self, id: str, name: str, description: str | None, path: list[dict[str, Any]],
+                 when: dict[str, Any] | None, condition: Node | None, position: int):
         self.id = id
         self.name = name
         self.description = description
@@ -48,7 +38,7 @@ class Basket:
         self.condition = condition
         self.position = position
 
-    def to_json(self) -> dict:
+    def to_json(self) -> dict[str, Any]:
         return {"id": self.id, "name": self.name, "description": self.description,
                 "path": [dict(step) for step in self.path]}
 
@@ -62,27 +52,28 @@ class Classification:
 
     __slots__ = ("basket", "_criteria", "_facts", "_explanation")
 
-    def __init__(self, criteria: "Criteria", facts, basket: Basket):
+    def __init__(self, criteria: Criteria, facts: Facts, basket: Basket):
         self._criteria = criteria
         self._facts = facts
         self.basket = basket
-        self._explanation = None
+        self._explanation: dict[str, Any] | None = None
 
     @property
     def basket_id(self) -> str:
         return self.basket.id
 
     @property
-    def facts(self) -> dict:
-        return self.explanation["facts"]
+    def facts(self) -> dict[str, Any]:
+        facts: dict[str, Any] = self.explanation["facts"]
+        return facts
 
     @property
-    def explanation(self) -> dict:
+    def explanation(self) -> dict[str, Any]:
         if self._explanation is None:
             self._explanation = self._criteria.explain(self._facts, self.basket)
         return self._explanation
 
-    def to_json(self) -> dict:
+    def to_json(self) -> dict[str, Any]:
         return {"basket_id": self.basket.id, "facts": self.facts, "explanation": self.explanation}
 
     def __repr__(self) -> str:
@@ -99,7 +90,7 @@ class Criteria:
 
     __slots__ = ("document", "settings", "baskets", "label", "municipality_code", "_by_id", "_tests", "_catch_all")
 
-    def __init__(self, document: dict):
+    def __init__(self, document: dict[str, Any]):
         self.document = document
         self.settings = Settings.from_document(document.get("settings"))
         self.label = document.get("label")
@@ -113,21 +104,21 @@ class Criteria:
             ))
         self.baskets = tuple(baskets)
         self._by_id = {basket.id: basket for basket in baskets}
-        self._tests = tuple((basket.condition.test, basket) for basket in baskets[:-1])
+        self._tests = tuple((basket.condition.test, basket) for basket in baskets[:-1] if basket.condition)
         self._catch_all = baskets[-1]
 
     def basket(self, basket_id: str) -> Basket | None:
         """The basket with that id, or None."""
         return self._by_id.get(basket_id)
 
-    def classify(self, facts) -> Classification:
+    def classify(self, facts: Facts) -> Classification:
         """The first basket whose condition holds for these `Facts`."""
         for test, basket in self._tests:
             if test(facts):
                 return Classification(self, facts, basket)
         return Classification(self, facts, self._catch_all)
 
-    def explain(self, facts, chosen: Basket) -> dict:
+    def explain(self, facts: Facts, chosen: Basket) -> dict[str, Any]:
         """Why `facts` land in `chosen`: every basket before it with the
         statements that make its condition fail, then `chosen` with those that
         make it hold. JSON: only str, int, bool, None, list and dict."""
@@ -135,6 +126,7 @@ class Criteria:
         lines = []
         for basket in self.baskets[:chosen.position]:
             # (it failed: classify stopped at the first that held)
+            assert basket.condition is not None  # only the last basket has none
             texts = basket.condition.explain(facts)[1]
             text = texts[0] if len(texts) == 1 else ", ".join(dict.fromkeys(texts))
             failed.append({"basket_id": basket.id, "condition": text})
@@ -157,17 +149,13 @@ class Criteria:
         return f"Criteria({self.label!r}, baskets={[b.id for b in self.baskets]!r})"
 
 
-def _normalise_path(raw: dict) -> list[dict]:
+def _normalise_path(raw: dict[str, Any]) -> list[dict[str, Any]]:
     if "action" in raw:
         return [{"action": raw["action"], "after_days": 0}]
     return [
         {"action": step["action"], "after_days": int(step.get("after_days", 0))}
         for step in raw["path"]
     ]
-
-
-# --------------------------------------------------------------------------
-# validation
 
 
 def parse_criteria(doc: object, *, municipality_code: str | None = None) -> Criteria:
@@ -180,165 +168,5 @@ def parse_criteria(doc: object, *, municipality_code: str | None = None) -> Crit
     problems = validate_criteria(doc, municipality_code=municipality_code)
     if problems:
         raise ValidationFailed(problems)
+    assert isinstance(doc, dict)  # valid: an object
     return Criteria(doc)
-
-
-def validate_criteria(doc: object, *, municipality_code: str | None = None) -> list[dict]:
-    """Every problem of a criteria document, `[]` when it is valid."""
-    problems: list[dict] = []
-
-    def problem(pointer: str, msg: str) -> None:
-        problems.append({"pointer": pointer, "msg": msg})
-
-    if not isinstance(doc, dict):
-        problem("", "the criteria must be a JSON object")
-        return problems
-    for key in doc:
-        if key not in _TOP_KEYS:
-            problem("/" + escape(str(key)), f"unknown key '{key}'")
-
-    if "schema_version" not in doc:
-        problem("/schema_version", "required")
-    else:
-        version = doc["schema_version"]
-        if not is_integer(version) or version != SCHEMA_VERSION:
-            problem("/schema_version", f"must be {SCHEMA_VERSION}")
-
-    if "municipality_code" in doc:
-        code = doc["municipality_code"]
-        if not isinstance(code, str):
-            problem("/municipality_code", "must be a string")
-        elif municipality_code is not None and code != municipality_code:
-            problem("/municipality_code", f"must be the municipality of the request ({municipality_code})")
-
-    if "label" in doc:
-        label = doc["label"]
-        if not isinstance(label, str):
-            problem("/label", "must be a string")
-        elif len(label) > 200:
-            problem("/label", "must be at most 200 characters")
-
-    if "settings" in doc:
-        _check_settings(doc["settings"], problem)
-
-    if "baskets" not in doc:
-        problem("/baskets", "required")
-        return problems
-    baskets = doc["baskets"]
-    if not isinstance(baskets, list):
-        problem("/baskets", f"must be a list of 1 to {MAX_BASKETS} baskets")
-        return problems
-    if not 1 <= len(baskets) <= MAX_BASKETS:
-        problem("/baskets", f"must be a list of 1 to {MAX_BASKETS} baskets")
-    conditions = ConditionChecker(problems)
-    seen: dict[str, int] = {}
-    last = len(baskets) - 1
-    for index, basket in enumerate(baskets):
-        _check_basket(basket, index, index == last, seen, conditions, problem)
-    if conditions.leaves > MAX_LEAVES:
-        problem(conditions.leaf_pointers[MAX_LEAVES],
-                f"a document has at most {MAX_LEAVES} leaf conditions, this one has {conditions.leaves}")
-    return problems
-
-
-def _check_settings(settings: object, problem) -> None:
-    if not isinstance(settings, dict):
-        problem("/settings", "must be an object")
-        return
-    for key in settings:
-        if key not in _SETTINGS_KEYS:
-            problem("/settings/" + escape(str(key)), f"unknown key '{key}'")
-    for key, low, high in (("matching_window_days", 1, 366), ("repeat_lookback_days", 0, 730)):
-        if key in settings:
-            value = settings[key]
-            if not is_integer(value) or not low <= value <= high:
-                problem(f"/settings/{key}", f"must be a whole number from {low} to {high}")
-    if "high_amount" in settings:
-        amounts = settings["high_amount"]
-        if not isinstance(amounts, dict):
-            problem("/settings/high_amount", "must be an object of 'default' and partner types to euros")
-            return
-        for key, value in amounts.items():
-            pointer = "/settings/high_amount/" + escape(str(key))
-            if key != "default" and key not in PARTNER_TYPES:
-                problem(pointer, f"unknown partner type '{key}'")
-            elif not is_number(value) or value <= 0:
-                problem(pointer, "must be a number of euros above 0")
-
-
-def _check_basket(basket: object, index: int, is_last: bool, seen: dict, conditions, problem) -> None:
-    pointer = f"/baskets/{index}"
-    if not isinstance(basket, dict):
-        problem(pointer, "a basket must be an object")
-        return
-    for key in basket:
-        if key not in _BASKET_KEYS:
-            problem(f"{pointer}/{escape(str(key))}", f"unknown key '{key}'")
-
-    if "id" not in basket:
-        problem(pointer + "/id", "required")
-    else:
-        basket_id = basket["id"]
-        if not isinstance(basket_id, str) or not BASKET_ID.fullmatch(basket_id):
-            problem(pointer + "/id", "must be 1 to 40 of a-z, 0-9 and '-', starting with a letter or digit")
-        elif basket_id in seen:
-            problem(pointer + "/id", f"basket id '{basket_id}' is used twice (also /baskets/{seen[basket_id]})")
-        else:
-            seen[basket_id] = index
-
-    if "name" not in basket:
-        problem(pointer + "/name", "required")
-    elif not isinstance(basket["name"], str) or not 1 <= len(basket["name"]) <= 80:
-        problem(pointer + "/name", "must be a string of 1 to 80 characters")
-
-    if "description" in basket:
-        description = basket["description"]
-        if not isinstance(description, str) or len(description) > 500:
-            problem(pointer + "/description", "must be a string of at most 500 characters")
-
-    has_action, has_path = "action" in basket, "path" in basket
-    if has_action == has_path:
-        problem(pointer, "a basket has exactly one of 'action' and 'path'")
-    if has_action:
-        _check_action(basket["action"], pointer + "/action", problem)
-    if has_path:
-        _check_path(basket["path"], pointer + "/path", problem)
-
-    if is_last:
-        if "when" in basket:
-            problem(pointer + "/when", "the last basket has no 'when': it catches every other case")
-    elif "when" not in basket:
-        problem(pointer + "/when", "required: only the last basket has no 'when'")
-    if "when" in basket:
-        conditions.check(basket["when"], pointer + "/when")
-
-
-def _check_action(action: object, pointer: str, problem) -> None:
-    if not isinstance(action, str) or action not in ACTIONS:
-        problem(pointer, "must be one of " + ", ".join(ACTIONS))
-
-
-def _check_path(path: object, pointer: str, problem) -> None:
-    if not isinstance(path, list) or not 1 <= len(path) <= MAX_PATH_STEPS:
-        problem(pointer, f"must be a list of 1 to {MAX_PATH_STEPS} steps")
-        if not isinstance(path, list):
-            return
-    for index, step in enumerate(path):
-        step_pointer = f"{pointer}/{index}"
-        if not isinstance(step, dict):
-            problem(step_pointer, "a step must be an object with 'action' and 'after_days'")
-            continue
-        for key in step:
-            if key not in _STEP_KEYS:
-                problem(f"{step_pointer}/{escape(str(key))}", f"unknown key '{key}'")
-        if "action" not in step:
-            problem(step_pointer + "/action", "required")
-        else:
-            _check_action(step["action"], step_pointer + "/action", problem)
-        if index == 0:
-            if "after_days" in step and (not is_integer(step["after_days"]) or step["after_days"] != 0):
-                problem(step_pointer + "/after_days", "the first step has no 'after_days' (or 0)")
-        elif "after_days" not in step:
-            problem(step_pointer + "/after_days", "required: days (1 to 90) after the previous step")
-        elif not is_integer(step["after_days"]) or not 1 <= step["after_days"] <= 90:
-            problem(step_pointer + "/after_days", "must be a whole number from 1 to 90")

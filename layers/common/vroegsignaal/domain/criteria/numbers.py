@@ -10,23 +10,23 @@ from __future__ import annotations
 import math
 from decimal import ROUND_CEILING, ROUND_FLOOR, Decimal
 
+from vroegsignaal.domain.json_numbers import MAX_INTEGER_DIGITS, is_plain_integer
+
+_INTEGER_BOUND = 10**MAX_INTEGER_DIGITS
+
 
 def is_number(value: object) -> bool:
-    """A JSON number: int or finite float, not a bool."""
-    if isinstance(value, bool):
-        return False
-    if isinstance(value, int):
+    """A JSON number of ours: an integer (is_integer) or a finite float, not a bool."""
+    if is_integer(value):
         return True
     return isinstance(value, float) and math.isfinite(value)
 
 
 def is_integer(value: object) -> bool:
-    """A whole JSON number (30 or 30.0), not a bool."""
-    if isinstance(value, bool):
-        return False
-    if isinstance(value, int):
-        return True
-    return isinstance(value, float) and math.isfinite(value) and value.is_integer()
+    """An integer as criteria.md has it: a JSON number without fraction or exponent
+    (`14`, not `14.0`: the decoder gives a float for those) and of at most
+    MAX_INTEGER_DIGITS digits (a 4 000-digit value is no setting or amount)."""
+    return is_plain_integer(value) and abs(value) < _INTEGER_BOUND  # type: ignore[arg-type]
 
 
 def to_decimal(value: int | float) -> Decimal:

@@ -1,6 +1,8 @@
 """The `settings` of a criteria document, with the defaults of criteria.md."""
 from __future__ import annotations
 
+from typing import Any
+
 from .numbers import ceil_int, number_text, scaled
 
 DEFAULT_MATCHING_WINDOW_DAYS = 30
@@ -19,7 +21,7 @@ class Settings:
         self,
         matching_window_days: int = DEFAULT_MATCHING_WINDOW_DAYS,
         repeat_lookback_days: int = DEFAULT_REPEAT_LOOKBACK_DAYS,
-        high_amount: dict | None = None,
+        high_amount: dict[str, int | float] | None = None,
     ):
         self.matching_window_days = int(matching_window_days)
         self.repeat_lookback_days = int(repeat_lookback_days)
@@ -34,7 +36,7 @@ class Settings:
         self._default = self._thresholds["default"]
 
     @classmethod
-    def from_document(cls, settings: dict | None) -> "Settings":
+    def from_document(cls, settings: dict[str, Any] | None) -> Settings:
         """From a validated document's `settings` (or None)."""
         settings = settings or {}
         return cls(
@@ -47,7 +49,7 @@ class Settings:
         """(threshold in whole cents to compare `>=` with, the threshold as written)."""
         return self._thresholds.get(partner_type, self._default)
 
-    def to_json(self) -> dict:
+    def to_json(self) -> dict[str, Any]:
         return {
             "matching_window_days": self.matching_window_days,
             "repeat_lookback_days": self.repeat_lookback_days,

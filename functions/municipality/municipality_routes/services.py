@@ -1,0 +1,23 @@
+"""The services behind the municipality routes, wired once per container."""
+from __future__ import annotations
+
+from vroegsignaal.adapters import letters as letter_store
+from vroegsignaal.adapters import queues
+from vroegsignaal.adapters.criteria_store import CriteriaRepository
+from vroegsignaal.adapters.workbaskets import MunicipalityCaseStore, MunicipalityTaskStore
+from vroegsignaal.services.casework import Casework
+from vroegsignaal.services.criteria_admin import CriteriaAdmin
+from vroegsignaal.services.views import Views
+
+try:  # its own module from the letters split on; before that it lived with CriteriaAdmin
+    from vroegsignaal.services.letter_templates import LetterTemplates
+except ImportError:
+    from vroegsignaal.services.criteria_admin import LetterTemplates  # type: ignore[no-redef]
+
+_cases = MunicipalityCaseStore()
+_tasks = MunicipalityTaskStore()
+_criteria = CriteriaRepository()
+views = Views(cases=_cases, tasks=_tasks, criteria=_criteria, letters=letter_store)
+casework = Casework(cases=_cases, tasks=_tasks, criteria=_criteria, send_steps=queues.send_steps)
+criteria_admin = CriteriaAdmin(repository=_criteria, cases=_cases)
+templates = LetterTemplates(store=letter_store)

@@ -1,0 +1,537 @@
+"""The OpenAPI 3.1 document of the partner API and the municipality API
+(signals-api.md, municipality-api.md), written to docs/api/openapi.json.
+
+    python -m infra.openapi_document            # write docs/api/openapi.json
+    python -m infra.openapi_document --check    # exit 1 when the committed file is not current
+
+Every route the template serves, every status its handler answers, request and
+response schemas (error bodies too) and the security scheme. The conformance
+tests (tests/integration/test_openapi_conformance.py) hold the handlers to it,
+the fuzz run (tests/e2e/test_fuzz.py) generates requests from it.
+"""
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from pathlib import Path
+from typing import Any
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path[:0] = [str(ROOT / "layers" / "common")]
+
+from vroegsignaal.domain.partners import PARTNER_TYPES  # noqa: E402
+
+DOCUMENT_PATH = ROOT / "docs" / "api" / "openapi.json"
+
+CONTACT_TYPES = ["Mail", "Brief", "SMS/Whatsapp", "Telefoon", "Huisbezoek", "Kaartje", "Overige", "Administratief"]
+PARTS_OF_DAY = ["Ochtend", "Middag", "Avond"]
+OUTCOMES = [
+    "Niet opgepakt: herhaalde melding", "Niet opgepakt: onterecht signaal",
+    "Inwoner is overleden", "Persoon is geen inwoner (meer) in de gemeente",
+    "Niet opgepakt: andere reden", "Inwoner al bekend bij schuldhulpverlening",
+    "Inwoner heeft al een ander lopend traject", "Definitief geen contact kunnen krijgen",
+    "Geen reactie na eerder contact", "Inwoner hoeft geen hulp vanuit vroegsignalering",
+    "Inwoner heeft zelf al betaald/betalingsregeling getroffen",
+    "(Budget)advies en/of quick fix", "Vervolghulp en/of verwijzing financieel",
+    "Verwijzing zonder contact", "Vervolghulp en/of verwijzing niet financieel",
+]
+ACTIONS = ["letter", "email", "phone_call", "home_visit", "none"]
+
+
+def ref(name: str) -> dict[str, str]:
+    return {"$ref": f"#/components/schemas/{name}"}
+
+
+def nullable(schema: dict[str, Any]) -> dict[str, Any]:
+    return {"anyOf": [schema, {"type": "null"}]}
+
+
+def obj(properties: dict[str, Any], required: list[str] | tuple[str, ...] = (), *, closed: bool = False,
+        description: str | None = None) -> dict[str, Any]:
+    schema: dict[str, Any] = {"type": "object", "properties": properties}
+    if required:
+        schema["required"] = list(required)
+    if closed:
+        schema["additionalProperties"] = False
+    if description:
+        schema["description"] = description
+    return schema
+
+
+STRING = {"type": "string"}
+BOOLEAN = {"type": "boolean"}
+INTEGER = {"type": "integer"}
+DATE = {"type": "string", "format": "date", "description": "YYYY-MM-DD"}
+TIMESTAMP = {"type": "string", "format": "date-time", "description": "ISO 8601 in UTC, ending in Z"}
+MONEY = {"type": "string", "pattern": r"^-?[0-9]+\.[0-9]{2}$", "description": 'euros with two decimals, "1912.50"'}
+ID = {"type": "string", "minLength": 1, "maxLength": 100}
+
+
+def text(max_length: int, min_length: int = 0) -> dict[str, Any]:
+    return {"type": "string", "minLength": min_length, "maxLength": max_length}
+
+
+# --------------------------------------------------------------------------- schemas
+
+def schemas() -> dict[str, Any]:
+    address = obj({
+        "street": nullable(text(100)),
+        "house_number": {"type": "integer", "minimum": 1, "maximum": 99999,
+                         "description": "a JSON integer: 12, not 12.0"},
+        "house_number_suffix": nullable(text(10)),
+        "postcode": {"type": "string", "description": "Dutch postcode, spaces and case ignored: 3441 AB"},
+        "city": nullable(text(100)),
+    }, ["house_number", "postcode"], closed=True)
+    debtor = obj({
+        "initials": nullable(text(20)),
+        "prefix": nullable(text(20)),
+        "last_name": text(100, 1),
+        "date_of_birth": nullable(DATE),
+        "gender": nullable({"type": "string", "enum": ["M", "F", "X"]}),
+        "bsn": nullable({"type": "string", "pattern": "^[0-9]{9}$", "description": "9 digits passing the elfproef"}),
+        "phone": nullable({"type": "string", "description": "Dutch or international; stored as E.164"}),
+        "email": nullable({"type": "string", "format": "email"}),
+        "address": ref("Address"),
+    }, ["last_name", "address"], closed=True)
+    signal = obj({
+        "reference": {"type": "string", "pattern": r"^[A-Za-z0-9._:\-]{1,64}$",
+                      "description": "unique per partner; the idempotency key"},
+        "municipality_code": {"type": "string", "pattern": "^GM[0-9]{4}$",
+                              "description": "a municipality registered in the system"},
+        "signal_date": nullable({**DATE, "description": "default: today (Europe/Amsterdam); not in the future"}),
+        "arrears_since": {**DATE, "description": "not after signal_date"},
+        "amount": {"description": 'euros > 0, at most 1 000 000, at most 2 decimals: "412.50" or 412.5 '
+                                  "(a plain decimal, no exponent)",
+                   "anyOf": [{"type": "string", "pattern": r"^\s*-?[0-9]{1,12}(\.[0-9]{1,12})?\s*$"},
+                             {"type": "number", "exclusiveMinimum": 0, "maximum": 1000000}]},
+        "customer_number": nullable(text(40)),
+        "crisis": nullable(BOOLEAN),
+        "warm_transfer": nullable(BOOLEAN),
+        "supply_ending": nullable({**BOOLEAN, "description": "true only from energy and water partners"}),
+        "debtor": ref("Debtor"),
+    }, ["reference", "municipality_code", "arrears_since", "amount", "debtor"], closed=True,
+        description="One signal (signals-api.md). Unknown fields are rejected; null means absent.")
+    problem = obj({
+        "loc": {"type": "array", "items": STRING, "description": "where, in a request body or query"},
+        "pointer": {"type": "string", "description": "where, as a JSON Pointer (criteria documents)"},
+        "msg": STRING,
+    }, ["msg"])
+    status = {"type": "string", "enum": ["received", "in_progress", "closed"]}
+    step = obj({"action": {"type": "string", "enum": ACTIONS},
+                "after_days": {"type": "integer", "minimum": 0, "maximum": 90}}, ["action"])
+    case_summary = obj({
+        "case_id": STRING, "kenmerk": STRING, "basket_id": STRING,
+        "status": {"type": "string", "enum": ["open", "closed"]},
+        "opened_at": TIMESTAMP, "street": nullable(STRING), "postcode": STRING, "house_number": INTEGER,
+        "house_number_suffix": nullable(STRING), "city": nullable(STRING),
+        "names": {"type": "array", "items": STRING}, "signal_count": INTEGER,
+        "partner_types": {"type": "array", "items": {"type": "string", "enum": sorted(PARTNER_TYPES)}},
+        "total_amount": MONEY,
+        "next_step": nullable(obj({"action": STRING, "due": nullable(DATE)}, ["action", "due"])),
+    }, ["case_id", "basket_id", "status", "opened_at", "postcode", "house_number", "names", "signal_count",
+        "partner_types", "total_amount", "next_step"])
+    task = obj({
+        "task_id": STRING, "case_id": STRING, "kenmerk": STRING, "basket_id": STRING, "basket_name": STRING,
+        "type": {"type": "string", "enum": ["phone_call", "home_visit"]},
+        "status": {"type": "string", "enum": ["open", "done", "cancelled"]},
+        "assignee": nullable(STRING), "due": nullable(DATE), "overdue": BOOLEAN, "created_at": TIMESTAMP,
+        "done_at": nullable(TIMESTAMP), "names": {"type": "array", "items": STRING},
+        "address": obj({}), "phone": nullable(STRING),
+    }, ["task_id", "case_id", "basket_id", "type", "status", "assignee", "due", "created_at", "done_at"])
+    attempt = obj({
+        "attempt_id": STRING, "type": {"type": "string", "enum": CONTACT_TYPES}, "reached": BOOLEAN,
+        "date": DATE, "part_of_day": nullable({"type": "string", "enum": PARTS_OF_DAY}), "note": nullable(STRING),
+        "registered_at": TIMESTAMP,
+    }, ["attempt_id", "type", "reached", "date"])
+    case = {"allOf": [ref("CaseSummary"), obj({
+        "signals": {"type": "array", "items": obj({
+            "signal_id": STRING, "reference": STRING, "partner_id": STRING,
+            "partner_type": {"type": "string", "enum": sorted(PARTNER_TYPES)}, "signal_date": DATE,
+            "arrears_since": DATE, "amount": MONEY, "debtor": obj({})},
+            ["signal_id", "reference", "partner_id", "partner_type", "signal_date", "arrears_since", "amount"])},
+        "classifications": {"type": "array", "items": obj({
+            "at": TIMESTAMP, "criteria_version": STRING, "basket_id": STRING, "facts": obj({}),
+            "explanation": obj({})}, ["at", "criteria_version", "basket_id"])},
+        "steps": {"type": "array", "items": obj({
+            "action": {"type": "string", "enum": ACTIONS},
+            "status": {"type": "string", "enum": ["pending", "done", "skipped", "cancelled", "failed"]},
+            "due": nullable(DATE), "done_at": nullable(TIMESTAMP)}, ["action", "status"])},
+        "letters": {"type": "array", "items": obj({
+            "letter_id": STRING, "created_at": TIMESTAMP, "step": STRING,
+            "channel": {"type": "string", "enum": ["letter", "email"]}}, ["letter_id", "created_at"])},
+        "tasks": {"type": "array", "items": ref("Task")},
+        "contact_attempts": {"type": "array", "items": ref("ContactAttempt")},
+        "picked_up_at": nullable(TIMESTAMP), "closed_at": nullable(TIMESTAMP),
+        "outcome": nullable({"type": "string", "enum": OUTCOMES}),
+    }, ["signals", "classifications", "steps", "letters", "tasks", "contact_attempts", "picked_up_at",
+        "closed_at", "outcome"])]}
+    active_criteria = obj({
+        "version": STRING, "label": nullable(STRING), "activated_at": nullable(TIMESTAMP), "default": BOOLEAN,
+        "document": ref("CriteriaDocument"),
+    }, ["version", "label", "activated_at", "default", "document"])
+    criteria_document = obj({
+        "schema_version": {"type": "integer", "const": 1},
+        "municipality_code": {"type": "string", "description": "optional; the {code} of the URL"},
+        "label": text(200),
+        "settings": obj({
+            "matching_window_days": {"type": "integer", "minimum": 1, "maximum": 366},
+            "repeat_lookback_days": {"type": "integer", "minimum": 0, "maximum": 730},
+            "high_amount": {"type": "object", "additionalProperties": {"type": "number", "exclusiveMinimum": 0}},
+        }, closed=True),
+        "baskets": {"type": "array", "minItems": 1, "maxItems": 50, "items": obj({
+            "id": {"type": "string", "pattern": "^[a-z0-9][a-z0-9-]{0,39}$"}, "name": text(80, 1),
+            "description": text(500), "action": {"type": "string", "enum": ACTIONS},
+            "path": {"type": "array", "minItems": 1, "maxItems": 5, "items": ref("Step")},
+            "when": {"type": "object", "description": "a condition (criteria.md): all, any, not or a leaf"},
+        }, ["id", "name"], closed=True)},
+    }, ["schema_version", "baskets"], description="An afwegingskader (criteria.md); every problem is a 422.")
+    return {
+        "Error": obj({"error": STRING, "message": STRING}, ["error"],
+                     description="Every error answer: a code (unauthorized, forbidden, not_found, bad_request, "
+                                 "too_large, conflict, not_implemented) and a message"),
+        "ValidationError": obj({"error": {"type": "string", "const": "validation"},
+                                "details": {"type": "array", "minItems": 1, "items": ref("Problem")}},
+                               ["error", "details"], description="Every problem at once; never the values sent"),
+        "Problem": problem,
+        "Conflict": obj({"error": {"type": "string", "const": "conflict"}, "message": STRING, "signal_id": STRING},
+                        ["error", "message"]),
+        "TooLarge": obj({"error": {"type": "string", "const": "too_large"}, "message": STRING,
+                         "limit_bytes": INTEGER}, ["error", "message"]),
+        "Address": address,
+        "Debtor": debtor,
+        "Signal": signal,
+        "SignalReceipt": obj({"signal_id": STRING, "reference": STRING, "status": status},
+                             ["signal_id", "reference", "status"]),
+        "Batch": obj({"signals": {"type": "array", "minItems": 1, "maxItems": 500, "items": ref("Signal")}},
+                     ["signals"], closed=True),
+        "BatchResult": obj({
+            "received": {"type": "integer", "minimum": 0, "description": "the 201s"},
+            "duplicates": {"type": "integer", "minimum": 0, "description": "the 200s"},
+            "rejected": {"type": "integer", "minimum": 0, "description": "everything else"},
+            "results": {"type": "array", "items": obj({
+                "index": INTEGER, "reference": nullable(STRING),
+                "status": {"type": "integer", "enum": [200, 201, 409, 422, 500],
+                           "description": "as POST /signals would answer it; 500: this signal failed "
+                                          "unexpectedly and was not stored (send it again)"},
+                "signal_id": STRING, "details": {"type": "array", "items": ref("Problem")}, "message": STRING,
+            }, ["index", "reference", "status"])},
+        }, ["received", "duplicates", "rejected", "results"]),
+        "SignalStatus": obj({"reference": STRING, "signal_id": STRING, "received_at": TIMESTAMP, "status": status},
+                            ["reference", "signal_id", "received_at", "status"]),
+        "CriteriaDocument": criteria_document,
+        "Step": step,
+        "ActiveCriteria": active_criteria,
+        "CriteriaVersions": obj({"versions": {"type": "array", "items": obj({
+            "version": STRING, "label": nullable(STRING), "uploaded_at": nullable(TIMESTAMP), "active": BOOLEAN},
+            ["version", "label", "uploaded_at", "active"])}}, ["versions"]),
+        "Preview": obj({
+            "days": INTEGER, "cases": INTEGER, "active_version": STRING,
+            "baskets": {"type": "array", "items": obj({
+                "basket_id": STRING, "name": STRING, "active": INTEGER, "preview": INTEGER},
+                ["basket_id", "name", "active", "preview"])},
+            "moved": INTEGER,
+            "moved_sample": {"type": "array", "maxItems": 20, "items": obj({
+                "case_id": STRING, "from": STRING, "to": STRING}, ["case_id", "from", "to"])},
+        }, ["days", "cases", "active_version", "baskets", "moved", "moved_sample"]),
+        "Baskets": obj({"baskets": {"type": "array", "items": obj({
+            "id": STRING, "name": STRING, "path": {"type": "array", "items": ref("Step")},
+            "open_cases": INTEGER, "open_signals": INTEGER, "oldest_open_case_at": nullable(TIMESTAMP),
+            "active": BOOLEAN}, ["id", "name", "path", "open_cases", "open_signals", "oldest_open_case_at",
+                                 "active"])}}, ["baskets"]),
+        "CaseSummary": case_summary,
+        "CaseList": obj({"cases": {"type": "array", "items": ref("CaseSummary")}, "next_cursor": nullable(STRING)},
+                        ["cases", "next_cursor"]),
+        "Case": case,
+        "Move": obj({"basket_id": STRING, "reason": text(500, 1)}, ["basket_id", "reason"], closed=True),
+        "NewContactAttempt": obj({
+            "type": {"type": "string", "enum": CONTACT_TYPES}, "reached": BOOLEAN,
+            "date": nullable({**DATE, "description": "default today; not in the future"}),
+            "part_of_day": nullable({"type": "string", "enum": PARTS_OF_DAY}), "note": nullable(text(2000)),
+        }, ["type", "reached"], closed=True),
+        "ContactAttempt": attempt,
+        "Close": obj({"outcome": {"type": "string", "enum": OUTCOMES,
+                                  "description": "DDAS v0.9 EnumEindresultaat"}}, ["outcome"], closed=True),
+        "Task": task,
+        "TaskList": obj({"tasks": {"type": "array", "items": ref("Task")}, "next_cursor": nullable(STRING)},
+                        ["tasks", "next_cursor"]),
+        "TaskChange": obj({"assignee": nullable(text(100, 1)),
+                           "status": {"type": "string", "enum": ["open", "done"]}}, closed=True,
+                          description="assignee, status or both"),
+        "LetterTemplateStored": obj({"template": {"type": "string", "enum": ["custom", "default"]},
+                                     "variables": {"type": "array", "items": STRING}}, ["template", "variables"]),
+    }
+
+
+# --------------------------------------------------------------------------- answers
+
+ERROR_MEANING = {
+    400: "the body is not JSON (or nested deeper than 32 levels)",
+    401: "no key, or an unknown one",
+    403: "a key of the wrong kind for this route, or of another municipality",
+    404: "no such resource for this caller",
+    409: "the state does not allow it",
+    413: "the body is too large",
+    422: "validation failed: every problem is listed",
+    501: "not available yet",
+}
+
+
+def json_content(schema: dict[str, Any]) -> dict[str, Any]:
+    return {"application/json": {"schema": schema}}
+
+
+def error(status: int, description: str | None = None) -> dict[str, Any]:
+    schema = {422: ref("ValidationError"), 413: ref("TooLarge")}.get(status, ref("Error"))
+    return {"description": description or ERROR_MEANING[status], "content": json_content(schema)}
+
+
+def ok(description: str, schema: dict[str, Any]) -> dict[str, Any]:
+    return {"description": description, "content": json_content(schema)}
+
+
+def responses(answers: dict[int, dict[str, Any]], *errors: int) -> dict[str, Any]:
+    result = {str(status): answer for status, answer in answers.items()}
+    for status in sorted({401, 403, *errors}):
+        result[str(status)] = error(status)
+    return dict(sorted(result.items()))
+
+
+def json_body(schema_name: str, example: Any = None) -> dict[str, Any]:
+    """A required JSON body; its example is a valid request (the fuzz run sends it too)."""
+    content = json_content(ref(schema_name))
+    if example is not None:
+        content["application/json"]["example"] = example
+    return {"required": True, "content": content}
+
+
+SIGNAL_EXAMPLE = {
+    "reference": "EN-2026-000123", "municipality_code": "GM0632", "signal_date": "2026-11-20",
+    "arrears_since": "2026-10-01", "amount": "412.50", "customer_number": "880012345", "crisis": False,
+    "warm_transfer": False, "supply_ending": False,
+    "debtor": {"initials": "A.B.", "prefix": "van", "last_name": "Dijk", "date_of_birth": "2001-04-02",
+               "gender": "F", "bsn": "111222333", "phone": "+31612345678", "email": "a.vandijk@example.nl",
+               "address": {"street": "Rijnstraat", "house_number": 12, "house_number_suffix": "bis",
+                           "postcode": "3441 AB", "city": "Woerden"}},
+}
+CRITERIA_EXAMPLE = {
+    "schema_version": 1, "label": "Woerden 2027",
+    "baskets": [{"id": "crisis", "name": "Crisis", "action": "home_visit",
+                 "when": {"fact": "crisis", "equals": True}},
+                {"id": "overig", "name": "Overige signalen",
+                 "path": [{"action": "letter"}, {"action": "phone_call", "after_days": 14}]}],
+}
+
+
+def path_parameter(name: str, description: str, schema: dict[str, Any] | None = None) -> dict[str, Any]:
+    return {"name": name, "in": "path", "required": True, "description": description,
+            "schema": schema or {"type": "string", "minLength": 1, "maxLength": 100, "pattern": r"^[A-Za-z0-9._:\-]+$"}}
+
+
+def query_parameter(name: str, description: str, schema: dict[str, Any]) -> dict[str, Any]:
+    return {"name": name, "in": "query", "required": False, "description": description, "schema": schema}
+
+
+PAGINATION = [
+    query_parameter("limit", "page size", {"type": "integer", "minimum": 1, "maximum": 200, "default": 50}),
+    query_parameter("cursor", "the next_cursor of the previous page", {"type": "string", "minLength": 1,
+                                                                        "maxLength": 2000}),
+]
+CODE = path_parameter("code", "the municipality: GM and 4 digits", {"type": "string", "pattern": "^GM[0-9]{4}$"})
+
+
+def operation(operation_id: str, tag: str, summary: str, answers: dict[str, Any], *, security: str,
+              parameters: list[dict[str, Any]] | None = None, body: dict[str, Any] | None = None,
+              description: str | None = None) -> dict[str, Any]:
+    op: dict[str, Any] = {"operationId": operation_id, "tags": [tag], "summary": summary}
+    if description:
+        op["description"] = description
+    if parameters:
+        op["parameters"] = parameters
+    if body:
+        op["requestBody"] = body
+    op["responses"] = answers
+    op["security"] = [{security: []}]
+    return op
+
+
+def partner_paths() -> dict[str, Any]:
+    partner = "partnerKey"
+    reference = path_parameter("reference", "the partner's reference of the signal (`:` may be sent as %3A)",
+                               {"type": "string", "pattern": r"^[A-Za-z0-9._:\-]{1,64}$"})
+    return {
+        "/signals": {"post": operation(
+            "postSignal", "Signals", "Send one signal", security=partner,
+            description="Stored durably once per reference: 201 new, 200 the same content again, 409 other content.",
+            body=json_body("Signal", SIGNAL_EXAMPLE),
+            answers=responses({
+                201: ok("stored", ref("SignalReceipt")),
+                200: ok("the same reference with the same content was stored before", ref("SignalReceipt")),
+                409: {"description": "the same reference with different content was stored before; nothing stored",
+                      "content": json_content(ref("Conflict"))},
+            }, 400, 413, 422))},
+        "/signals/batch": {"post": operation(
+            "postSignalBatch", "Signals", "Send 1 to 500 signals", security=partner,
+            description="Each signal is handled on its own, exactly as POST /signals would; one bad signal never "
+                        "rejects the others. 422 (nothing stored) when the body is not {\"signals\": [1-500]}.",
+            body=json_body("Batch", {"signals": [
+                SIGNAL_EXAMPLE, {**SIGNAL_EXAMPLE, "reference": "EN-2026-000124", "amount": 80}]}),
+            answers=responses({200: ok("every signal handled; results in input order", ref("BatchResult"))},
+                              400, 413, 422))},
+        "/signals/{reference}": {"get": operation(
+            "getSignal", "Signals", "The status of one of your signals", security=partner,
+            parameters=[reference],
+            answers=responses({200: ok("its current status", ref("SignalStatus"))}, 404))},
+    }
+
+
+def municipality_paths() -> dict[str, Any]:
+    key = "municipalityKey"
+    base = "/municipalities/{code}"
+    case_id = path_parameter("case_id", "a case of this municipality")
+    task_id = path_parameter("task_id", "a task of this municipality")
+    criteria_upload = json_body("CriteriaDocument", CRITERIA_EXAMPLE)
+    return {
+        f"{base}/criteria": {
+            "get": operation("getCriteria", "Criteria", "The active criteria", security=key, parameters=[CODE],
+                             answers=responses({200: ok("the active version", ref("ActiveCriteria"))})),
+            "put": operation("putCriteria", "Criteria", "Upload criteria and make them active", security=key,
+                             parameters=[CODE], body=criteria_upload,
+                             answers=responses({201: ok("stored and active", ref("ActiveCriteria"))}, 400, 413, 422)),
+        },
+        f"{base}/criteria/versions": {"get": operation(
+            "listCriteriaVersions", "Criteria", "Every version, newest first, the default last", security=key,
+            parameters=[CODE], answers=responses({200: ok("the versions", ref("CriteriaVersions"))}))},
+        f"{base}/criteria/versions/{{version}}/activate": {"post": operation(
+            "activateCriteriaVersion", "Criteria", "Make an earlier version (or `default`) active again",
+            security=key, parameters=[CODE, path_parameter("version", "a version, or default")],
+            answers=responses({200: ok("now active", ref("ActiveCriteria"))}, 404))},
+        f"{base}/criteria/preview": {"post": operation(
+            "previewCriteria", "Criteria", "What a document would change, changing nothing", security=key,
+            parameters=[CODE, query_parameter("days", "cases opened in the last days", {
+                "type": "integer", "minimum": 1, "maximum": 366, "default": 90})],
+            body=criteria_upload, answers=responses({200: ok("counts per basket", ref("Preview"))}, 400, 413, 422))},
+        f"{base}/baskets": {"get": operation(
+            "listBaskets", "Baskets and cases", "The baskets (werkbakjes) with their counts", security=key,
+            parameters=[CODE], answers=responses({200: ok("the baskets", ref("Baskets"))}))},
+        f"{base}/baskets/{{basket_id}}/cases": {"get": operation(
+            "listBasketCases", "Baskets and cases", "The cases in a basket, oldest first", security=key,
+            parameters=[CODE, path_parameter("basket_id", "a basket of any version"),
+                        query_parameter("status", "default open", {"type": "string",
+                                                                   "enum": ["open", "closed", "all"]}),
+                        *PAGINATION],
+            answers=responses({200: ok("a page of cases", ref("CaseList"))}, 404, 422))},
+        f"{base}/cases/{{case_id}}": {"get": operation(
+            "getCase", "Baskets and cases", "One case, whole", security=key, parameters=[CODE, case_id],
+            answers=responses({200: ok("the case", ref("Case"))}, 404))},
+        f"{base}/cases/{{case_id}}/move": {"post": operation(
+            "moveCase", "Baskets and cases", "Move a case to another basket by hand", security=key,
+            parameters=[CODE, case_id], body=json_body("Move", {"basket_id": "crisis", "reason": "na het huisbezoek"}),
+            answers=responses({200: ok("the case", ref("Case"))}, 400, 404, 409, 413, 422))},
+        f"{base}/cases/{{case_id}}/contact-attempts": {"post": operation(
+            "addContactAttempt", "Baskets and cases", "Register a contact attempt", security=key,
+            parameters=[CODE, case_id], body=json_body("NewContactAttempt",
+                                                {"type": "Telefoon", "reached": True, "part_of_day": "Ochtend"}),
+            answers=responses({201: ok("the attempt", ref("ContactAttempt"))}, 400, 404, 409, 413, 422))},
+        f"{base}/cases/{{case_id}}/close": {"post": operation(
+            "closeCase", "Baskets and cases", "Close a case with its outcome", security=key,
+            parameters=[CODE, case_id], body=json_body("Close", {"outcome": "(Budget)advies en/of quick fix"}),
+            answers=responses({200: ok("the case", ref("Case"))}, 400, 404, 409, 413, 422))},
+        f"{base}/cases/{{case_id}}/letters/{{letter_id}}": {"get": operation(
+            "getLetter", "Letters", "A letter of the case, as PDF", security=key,
+            description="The PDF bytes whatever the request's Accept header.",
+            parameters=[CODE, case_id, path_parameter("letter_id", "a letter listed on the case")],
+            answers=responses({200: {"description": "the letter", "content": {
+                "application/pdf": {"schema": {"type": "string", "format": "binary"}}}}}, 404))},
+        f"{base}/tasks": {"get": operation(
+            "listTasks", "Tasks", "The municipality's tasks", security=key,
+            parameters=[CODE,
+                        query_parameter("status", "default all", {"type": "string",
+                                                                  "enum": ["open", "done", "cancelled"]}),
+                        query_parameter("assignee", "a user id", text(100, 1)),
+                        query_parameter("basket_id", "the basket whose path made it", text(40, 1)),
+                        query_parameter("type", "the kind of task", {"type": "string",
+                                                                     "enum": ["phone_call", "home_visit"]}),
+                        *PAGINATION],
+            answers=responses({200: ok("a page of tasks", ref("TaskList"))}, 422))},
+        f"{base}/tasks/{{task_id}}": {"patch": operation(
+            "updateTask", "Tasks", "Assign a task or mark it done", security=key, parameters=[CODE, task_id],
+            body=json_body("TaskChange", {"status": "done"}),
+            answers=responses({200: ok("the task", ref("Task"))}, 400, 404, 409, 413, 422))},
+        f"{base}/letter-template": {"put": operation(
+            "putLetterTemplate", "Letters", "Replace the letter template", security=key, parameters=[CODE],
+            description="The body is the Jinja2 text (text/plain), or {\"template\": \"...\"} as JSON. A template "
+                        "that does not render with sample data is 422; nothing is stored then.",
+            body={"required": True, "content": {
+                "text/plain": {"schema": {"type": "string", "maxLength": 65536}},
+                "application/json": {"schema": obj({"template": STRING}, ["template"], closed=True)}}},
+            answers=responses({200: ok("stored; used by every letter from now on", ref("LetterTemplateStored"))},
+                              400, 413, 422))},
+        f"{base}/exports/ddas": {"get": operation(
+            "exportDdas", "Exports", "The DDAS delivery to CBS for a period", security=key,
+            parameters=[CODE, query_parameter("from", "first day", DATE), query_parameter("to", "last day", DATE)],
+            answers=responses({}, 501))},
+    }
+
+
+def document() -> dict[str, Any]:
+    return {
+        "openapi": "3.1.0",
+        "info": {
+            "title": "Vroegsignaal",
+            "version": "1.0.0",
+            "summary": "Early signals of payment arrears, sorted into werkbakjes for Dutch municipalities",
+            "description": "Two APIs behind one gateway. Partners (housing corporations, energy and water "
+                           "companies, health insurers) send signals with a partner key; municipalities follow "
+                           "them up with a municipality key. All bodies are UTF-8 JSON unless a route says "
+                           "otherwise; every error body is JSON. Checks run in this order: authentication "
+                           "(401/403), size (413), JSON (400), validation (422). Lists are paginated with "
+                           "`limit` and the opaque `next_cursor`. Integers are JSON numbers without fraction or "
+                           "exponent; money in answers is a string with two decimals.",
+        },
+        "servers": [{"url": "http://127.0.0.1:3000", "description": "the local stack (make serve)"}],
+        "tags": [
+            {"name": "Signals", "description": "The partner API (partner key)"},
+            {"name": "Criteria", "description": "The afwegingskader (municipality key)"},
+            {"name": "Baskets and cases", "description": "Werkbakjes and the cases in them (municipality key)"},
+            {"name": "Tasks", "description": "Phone calls and home visits (municipality key)"},
+            {"name": "Letters", "description": "Letters and the letter template (municipality key)"},
+            {"name": "Exports", "description": "Deliveries to CBS (municipality key)"},
+        ],
+        "paths": {**partner_paths(), **municipality_paths()},
+        "components": {
+            "schemas": schemas(),
+            "securitySchemes": {
+                "partnerKey": {"type": "http", "scheme": "bearer",
+                               "description": "A partner's API key: `Authorization: Bearer <key>`"},
+                "municipalityKey": {"type": "http", "scheme": "bearer",
+                                    "description": "A municipality's API key (acts as its coordinator), or, "
+                                                   "once sign-in is there, a person's ID token (JWT)"},
+                "personToken": {"type": "http", "scheme": "bearer", "bearerFormat": "JWT",
+                                "description": "A person's Cognito ID token (identity.md; not yet accepted)"},
+            },
+        },
+    }
+
+
+def rendered() -> str:
+    return json.dumps(document(), indent=2, ensure_ascii=False) + "\n"
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(prog="python -m infra.openapi_document", description=__doc__.splitlines()[0])
+    parser.add_argument("--check", action="store_true", help="exit 1 when the committed document is not current")
+    args = parser.parse_args(argv)
+    text = rendered()
+    if args.check:
+        current = DOCUMENT_PATH.exists() and DOCUMENT_PATH.read_text(encoding="utf-8") == text
+        print(f"{DOCUMENT_PATH.relative_to(ROOT)} is {'current' if current else 'NOT current: run python -m infra.openapi_document'}")
+        return 0 if current else 1
+    DOCUMENT_PATH.parent.mkdir(parents=True, exist_ok=True)
+    DOCUMENT_PATH.write_text(text, encoding="utf-8")
+    print(f"wrote {DOCUMENT_PATH.relative_to(ROOT)}")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
