@@ -48,7 +48,7 @@ def make(known=("GM0632",)):
 
 
 def run(intake, uploads, file, upload_id="upl-1", **kwargs):
-    return Imports(intake, uploads, **kwargs).run(upload_id, file, size=len(file.getvalue()), object_tag=TAG)
+    return Imports(intake, uploads, **kwargs).run(upload_id, lambda: file, size=len(file.getvalue()), object_tag=TAG)
 
 
 def all_results(uploads, upload_id="upl-1"):
@@ -119,7 +119,8 @@ def test_a_bad_byte_in_a_late_row_fails_the_file_and_stores_nothing():
 def test_a_file_over_20_mib_fails_without_being_read():
     intake, signals, uploads = make()
     new_upload(uploads)
-    upload = Imports(intake, uploads).run("upl-1", csv_file([row(1)]), size=MAX_FILE_BYTES + 1, object_tag=TAG)
+    upload = Imports(intake, uploads).run("upl-1", lambda: pytest.fail("opened"), size=MAX_FILE_BYTES + 1,
+                                           object_tag=TAG)
     assert upload.status == "failed" and "20 MiB" in upload.message and signals.items == {}
 
 
@@ -193,13 +194,13 @@ def test_another_object_under_the_same_address_is_not_imported():
     intake, signals, uploads = make()
     new_upload(uploads)
     uploads.start("upl-1", TAG)
-    other = Imports(intake, uploads).run("upl-1", csv_file([row(1)]), size=10, object_tag='"etag-2"')
+    other = Imports(intake, uploads).run("upl-1", lambda: csv_file([row(1)]), size=10, object_tag='"etag-2"')
     assert other.object_tag == TAG and signals.items == {}
 
 
 def test_an_unknown_upload_is_none():
     intake, _, uploads = make()
-    assert Imports(intake, uploads).run("upl-x", csv_file([row(1)]), size=10, object_tag=TAG) is None
+    assert Imports(intake, uploads).run("upl-x", lambda: csv_file([row(1)]), size=10, object_tag=TAG) is None
 
 
 # ----------------------------------------------------------------------------- batch_result

@@ -12,7 +12,7 @@ handled again, and its rows stored the first time come back as duplicates (200)
 from __future__ import annotations
 
 import logging
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from typing import Any, BinaryIO, Protocol
 
 from vroegsignaal.domain.signal import reference_of
@@ -90,15 +90,21 @@ class Imports:
         self.progress = progress
         self.chunk_rows = chunk_rows
 
-    def run(self, upload_id: str, file: BinaryIO, *, size: int, object_tag: str) -> Upload | None:
-        """Import the upload's file (seekable: it is read twice). Returns the upload at the end;
-        None when there is no such upload. Raises what the intake or the store raise (the
-        caller retries; the retry resumes)."""
+    def run(self, upload_id: str, open_file: Callable[[], BinaryIO], *, size: int,
+            object_tag: str) -> Upload | None:
+        """Import the upload's file (`open_file()`: a seekable copy, read twice; opened only when
+        there is something to import). Returns the upload at the end; None when there is no such
+        upload. Raises what the intake or the store raise (the caller retries; the retry resumes)."""
         upload = self.progress.start(upload_id, object_tag)
         if upload is None or upload.status != PROCESSING or upload.object_tag != object_tag:
             return upload  # no such upload, finished already, or a later object under its address
         if size > MAX_FILE_BYTES:
             return self.progress.fail(upload_id, f"the file is over {MAX_FILE_BYTES // (1024 * 1024)} MiB")
+        with open_file() as file:
+            return self._import(upload, file)
+
+    def _import(self, upload: Upload, file: BinaryIO) -> Upload:
+        upload_id = upload.upload_id
         try:
             # The whole file is read once before any row is handed on: a file that cannot be
             # read (encoding, syntax, header, too many rows) stores nothing.
