@@ -9,8 +9,11 @@ from __future__ import annotations
 import os
 import tempfile
 from datetime import timedelta
+from functools import lru_cache
 from typing import IO, Any
 
+import boto3
+from botocore.config import Config
 from botocore.exceptions import ClientError
 
 from vroegsignaal import clock
@@ -74,12 +77,14 @@ class DynamoUploads:
     def _update(self, upload_id: str, expression: str, values: dict[str, Any], *, condition: str,
                 names: dict[str, str] | None = None) -> dict[str, Any] | None:
         """The item after a conditional update; None when the condition failed."""
+        used = expression + " " + condition  # DynamoDB refuses names and values an expression does not use
+        names = {name: field for name, field in {"#status": "status", **(names or {})}.items() if name in used}
+        kwargs: dict[str, Any] = {"ExpressionAttributeNames": names} if names else {}
         try:
             response = table.dynamodb().update_item(
                 TableName=table.table_name(), Key=table.key(*keys.upload(upload_id)),
                 UpdateExpression=expression, ConditionExpression=condition,
-                ExpressionAttributeValues=table.to_attrs(values),
-                ExpressionAttributeNames={"#status": "status", **(names or {})}, ReturnValues="ALL_NEW")
+                ExpressionAttributeValues=table.to_attrs(values), ReturnValues="ALL_NEW", **kwargs)
         except ClientError as error:
             if not _condition_failed(error):
                 raise
@@ -167,11 +172,21 @@ def _no_household_key() -> str:
     raise RuntimeError("the import does not hash addresses")
 
 
+@lru_cache(maxsize=4)
+def _presigning_client(region: str, endpoint_url: str | None) -> Any:
+    """Signature version 4 (botocore presigns with version 2 unless told, and S3 takes only
+    version 4 for KMS-encrypted objects), at the bucket's regional virtual-host address."""
+    return boto3.client("s3", region_name=region, endpoint_url=endpoint_url,
+                        config=Config(signature_version="s3v4", s3={"addressing_style": "virtual"}))
+
+
 class UploadsBucket:
     """The bucket partners PUT their files into (UPLOADS_BUCKET_NAME)."""
 
     def presign_put(self, key: str, *, content_type: str, expires_in: timedelta) -> str:
-        return str(client("s3").generate_presigned_url(
+        signer = _presigning_client(os.environ.get("AWS_REGION", "eu-west-1"),
+                                    os.environ.get("AWS_ENDPOINT_URL_S3") or os.environ.get("AWS_ENDPOINT_URL"))
+        return str(signer.generate_presigned_url(
             "put_object", Params={"Bucket": os.environ["UPLOADS_BUCKET_NAME"], "Key": key,
                                   "ContentType": content_type},
             ExpiresIn=int(expires_in.total_seconds()), HttpMethod="PUT"))
