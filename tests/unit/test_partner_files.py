@@ -244,3 +244,17 @@ def test_xlsx_blank_rows_are_skipped_and_a_bad_header_fails():
     with pytest.raises(UnreadableFile) as failed:
         count_rows(io.BytesIO(xlsx_bytes([HEADER[1:], ROW[1:]])))
     assert "'reference'" in failed.value.message
+
+
+def test_the_template_file_of_the_docs_is_read_into_valid_signals():
+    from pathlib import Path
+    template = Path(__file__).resolve().parents[2] / "examples" / "signals-template.csv"
+    with template.open("rb") as file:
+        rows = list(read_rows(file))
+    assert [row.number for row in rows] == [1, 2] and all(row.problems == [] for row in rows)
+    first, second = (signal(row.body) for row in rows)
+    assert (first.amount_cents, first.debtor.phone, first.debtor.address.postcode) == (41250, "+31612345678", "3441AB")
+    assert (second.amount_cents, second.crisis, second.signal_date) == (8995, True, date(2026, 11, 20))
+    with template.open("rb") as file:
+        header = file.readline().decode().strip().split(";")
+    assert tuple(header) == COLUMNS  # every column, in the order of signals-api.md
