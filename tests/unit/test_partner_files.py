@@ -138,6 +138,12 @@ def test_a_bad_header_fails_the_whole_file_naming_the_problem(header, named):
     assert named in failed.value.message
 
 
+def test_a_file_without_header_row_fails_without_quoting_its_first_row():
+    with pytest.raises(UnreadableFile) as failed:
+        count_rows(io.BytesIO(csv_bytes([ROW, ROW])))
+    assert "header row is missing" in failed.value.message and "Dijk" not in failed.value.message
+
+
 def test_every_header_problem_is_named_at_once():
     header = [name for name in HEADER if name not in ("reference", "amount")] + ["colour"]
     with pytest.raises(UnreadableFile) as failed:

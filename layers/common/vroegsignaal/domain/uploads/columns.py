@@ -41,6 +41,10 @@ class Header:
     def read(cls, cells: Sequence[object]) -> Header:
         """The header row, or UnreadableFile naming every unknown, repeated or missing column."""
         fields = tuple(_column_name(cell) for cell in cells)
+        if not set(fields) & set(REQUIRED_COLUMNS):
+            # Most likely a data row: its cells are not quoted back (they may be debtor data).
+            raise UnreadableFile("the first row names none of the required columns " +
+                                 ", ".join(map(repr, REQUIRED_COLUMNS)) + ": the header row is missing")
         problems = []
         unknown = [name for name in fields if name is not None and name not in COLUMNS]
         if unknown:
