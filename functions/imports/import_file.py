@@ -21,7 +21,10 @@ metrics = Metrics()
 tracer = observability.tracer()
 
 bucket = UploadsBucket()
-imports = Imports(Intake(ImportSignalStore(), is_known_municipality=registry.is_known_municipality), DynamoUploads())
+# Rows are writes that wait on DynamoDB: eight at a time (the boto3 pool holds 32 connections).
+WORKERS = 8
+imports = Imports(Intake(ImportSignalStore(), is_known_municipality=registry.is_known_municipality), DynamoUploads(),
+                  workers=WORKERS)
 
 
 def import_object(record: dict) -> None:

@@ -6,6 +6,8 @@ The larger of the upload tests (3 000 rows, 30 chunks: about 6 s of CPU); the
 `python -m bench.bench_import`."""
 from __future__ import annotations
 
+import threading
+
 import pytest
 
 from tests.integration.events import PARTNERS, LambdaContext, api_event, call
@@ -22,13 +24,17 @@ class Killed(Exception):
 
 
 class DiesAfter:
+    """The intake until `rows` rows were handled; then every call fails (the function is gone).
+    Counted under a lock: the import function handles rows side by side."""
+
     def __init__(self, intake, rows: int):
-        self.intake, self.rows_left = intake, rows
+        self.intake, self.rows_left, self.lock = intake, rows, threading.Lock()
 
     def receive(self, raw, partner):
-        if self.rows_left == 0:
-            raise Killed()
-        self.rows_left -= 1
+        with self.lock:
+            if self.rows_left == 0:
+                raise Killed()
+            self.rows_left -= 1
         return self.intake.receive(raw, partner)
 
 

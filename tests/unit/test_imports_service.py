@@ -86,6 +86,17 @@ def test_same_reference_twice_in_a_file_is_handled_in_order():
     assert (upload.received, upload.duplicates, upload.rejected) == (1, 1, 1)
 
 
+def test_rows_handled_side_by_side_give_the_results_of_one_after_the_other():
+    rows = [row(n % 7 + 1, amount="9,99" if n % 5 == 0 else "412,50") for n in range(1, 61)] + [row(0, amount="x")]
+    outcomes = []
+    for workers in (1, 4):
+        intake, signals, uploads = make()
+        new_upload(uploads)
+        run(intake, uploads, csv_file(rows), chunk_rows=25, workers=workers)
+        outcomes.append([(r["index"], r["reference"], r["status"]) for r in all_results(uploads)])
+    assert outcomes[0] == outcomes[1] and {status for _, _, status in outcomes[0]} == {200, 201, 409, 422}
+
+
 def test_the_same_file_twice_gives_duplicates_never_a_second_signal():
     intake, signals, uploads = make()
     new_upload(uploads, "upl-1")

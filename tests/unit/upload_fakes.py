@@ -38,8 +38,9 @@ class InMemoryUploads:
     def counted(self, upload_id: str, rows: int) -> None:
         self._set(upload_id, rows=rows)
 
-    def recorded_chunk(self, upload_id: str, first: int) -> Chunk | None:
-        return self.chunks.get((upload_id, first))
+    def recorded_chunk(self, upload_id: str, first: int, last: int) -> Chunk | None:
+        chunk = self.chunks.get((upload_id, first))
+        return chunk if chunk is not None and chunk.last == last else None
 
     def record_chunk(self, upload_id: str, chunk: Chunk) -> Chunk:
         return self.chunks.setdefault((upload_id, chunk.first), copy.deepcopy(chunk))

@@ -102,17 +102,10 @@ class DynamoUploads:
         self._update(upload_id, "SET #rows = :rows", {":rows": rows, ":processing": PROCESSING},
                      condition="#status = :processing", names={"#rows": "rows"})
 
-    def recorded_chunk(self, upload_id: str, first: int) -> Chunk | None:
+    def recorded_chunk(self, upload_id: str, first: int, last: int) -> Chunk | None:
         pk, _ = keys.upload(upload_id)
-        for items, _last in table.query_pages(
-                key_condition="pk = :pk AND sk BETWEEN :from AND :to", consistent=True, limit=1,
-                values={":pk": pk, ":from": keys.upload_chunk_sort_key(first),
-                        ":to": keys.upload_chunk_sort_key(999_999)}):
-            for item in items:
-                chunk = _chunk_of(item)
-                return chunk if chunk.first == first else None
-            break
-        return None
+        item = table.get(pk, keys.upload_chunk_sort_key(last))
+        return _chunk_of(item) if item and item["first_row"] == first else None
 
     def record_chunk(self, upload_id: str, chunk: Chunk) -> Chunk:
         pk, _ = keys.upload(upload_id)
