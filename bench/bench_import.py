@@ -9,7 +9,8 @@ import adds to a Lambda container. tracemalloc sees Python objects only (not
 python-calamine's Rust memory), so RSS is the figure that counts. Goal: the
 import's own peak under 256 MB.
 
-Run: python -m bench.bench_import  (BENCH_IMPORT_ROWS=5000 for a quick look)
+Run: python -m bench.bench_import  (BENCH_IMPORT_ROWS=5000 for a quick look;
+BENCH_IMPORT_CASES=read-csv,read-xlsx for some of the cases)
 """
 from __future__ import annotations
 
@@ -24,9 +25,10 @@ from pathlib import Path
 from bench.common import LAMBDA_ENV, PYTHONPATH, ROOT, heading, verdict
 
 ROWS = int(os.environ.get("BENCH_IMPORT_ROWS", "50000"))
+ALL_CASES = ("read-csv", "read-xlsx", "import-csv", "import-xlsx", "batch-api")
+CASES = tuple(os.environ.get("BENCH_IMPORT_CASES", ",".join(ALL_CASES)).split(","))
 TARGET_MB = 256
 BATCH = 500
-CASES = ("read-csv", "read-xlsx", "import-csv", "import-xlsx", "batch-api")
 FUNCTION_PATHS = [str(ROOT / "functions" / "uploads"), str(ROOT / "functions" / "imports")]
 
 
@@ -187,15 +189,19 @@ def main() -> None:
               "import-csv": "import CSV: S3 event -> import function",
               "import-xlsx": "import XLSX: S3 event -> import function",
               "batch-api": f"POST /signals/batch, {ROWS // BATCH} x {BATCH} (intake handler)"}
-    for case in CASES:
+    for case in results:
         r = results[case]
         print(f"{labels[case]:48} {r['rows'] / r['seconds']:8.0f} {r['seconds']:7.1f} {r['cpu']:7.1f} "
               f"{r['peak_mb']:12.0f} {r['baseline_mb']:10.0f}")
     for kind in ("csv", "xlsx"):
-        read = results[f"read-{kind}"]
+        read = results.get(f"read-{kind}")
+        if read is None:
+            continue
         traced = f"; Python objects at most {read['traced_peak_mb']:.1f} MB" if "traced_peak_mb" in read else ""
         print(f"reading {kind.upper()} peaks at {read['peak_mb']:.0f} MB RSS{traced} "
               f"(goal < {TARGET_MB} MB: {verdict(read['peak_mb'], TARGET_MB)})")
+    if "import-csv" not in results or "batch-api" not in results:
+        return
     ratio = results["import-csv"]["seconds"] / results["batch-api"]["seconds"]
     print(f"import CSV / POST /signals/batch time: {ratio:.2f}x (the import adds reading the file twice and "
           "recording results per 100 rows)")

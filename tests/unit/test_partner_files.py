@@ -264,3 +264,8 @@ def test_the_template_file_of_the_docs_is_read_into_valid_signals():
     with template.open("rb") as file:
         header = file.readline().decode().strip().split(";")
     assert tuple(header) == COLUMNS  # every column, in the order of signals-api.md
+
+
+def test_a_row_never_shows_its_debtor_data_in_a_repr():
+    (row,) = read_rows(io.BytesIO(csv_bytes([HEADER, ROW])))
+    assert "Dijk" not in repr(row) and "111222333" not in repr(row) and "number=1" in repr(row)

@@ -16,7 +16,7 @@ _OLE = b"\xd0\xcf\x11\xe0"  # the old binary Excel (.xls) and Word formats
 _PDF = b"%PDF"
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(frozen=True, slots=True, repr=False)
 class FileRow:
     """Data row `number` (1 = the first after the header; blank rows are not counted):
     the JSON body for POST /signals, or `problems` that keep it from being one."""
@@ -24,6 +24,9 @@ class FileRow:
     number: int
     body: dict[str, Any]
     problems: list[dict[str, Any]]
+
+    def __repr__(self) -> str:  # the body is debtor data: never in logs or tracebacks
+        return f"FileRow(number={self.number}, <personal data>)"
 
 
 def file_format(start: bytes) -> str:
