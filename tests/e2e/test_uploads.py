@@ -19,6 +19,7 @@ from tests.integration.uploads_helpers import CSV, csv_file, data_row
 pytestmark = pytest.mark.e2e
 LARGE_ROWS = 50_000
 DEADLINE_SECONDS = 1200
+NOTIFICATION_SECONDS = 60
 
 
 def put(url: str, data: bytes, content_type: str) -> int:
@@ -36,13 +37,17 @@ def upload_file(stack, key: str, data: bytes) -> str:
 
 
 def wait_until_finished(stack, key: str, upload_id: str) -> dict:
-    deadline = time.monotonic() + DEADLINE_SECONDS
+    started = time.monotonic()
     while True:
         status, view = request(stack, "GET", f"/signals/uploads/{upload_id}?limit=1", key=key)
         assert status == 200, view
         if view["status"] in ("done", "failed"):
             return view
-        assert time.monotonic() < deadline, f"still {view['status']} after {DEADLINE_SECONDS} s: {view}"
+        waited = time.monotonic() - started
+        assert view["status"] != "waiting" or waited < NOTIFICATION_SECONDS, (
+            f"no import started {NOTIFICATION_SECONDS} s after the PUT: the local stack did not deliver "
+            f"the S3 notification to ImportFunction\n{stack.log_tail()}")
+        assert waited < DEADLINE_SECONDS, f"still {view['status']} after {DEADLINE_SECONDS} s: {view}"
         time.sleep(1)
 
 
