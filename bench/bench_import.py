@@ -4,8 +4,9 @@ function against moto, next to the same signals through POST /signals/batch
 
 Peak memory: the process's maximum resident set (ru_maxrss), which with moto in
 process includes moto's copy of every stored item; the "reading" cases read the
-file alone (two passes, as the import does) without storing: that is what the
-import adds to a Lambda container. tracemalloc sees Python objects only (not
+file alone (two passes, as the import does), and the "own" cases run the whole
+import service (validation, chunks, results) against stores that keep nothing:
+that is what the import itself needs in a Lambda container. tracemalloc sees Python objects only (not
 python-calamine's Rust memory), so RSS is the figure that counts. Goal: the
 import's own peak under 256 MB.
 
@@ -25,7 +26,7 @@ from pathlib import Path
 from bench.common import LAMBDA_ENV, PYTHONPATH, ROOT, heading, verdict
 
 ROWS = int(os.environ.get("BENCH_IMPORT_ROWS", "50000"))
-ALL_CASES = ("read-csv", "read-xlsx", "import-csv", "import-xlsx", "batch-api")
+ALL_CASES = ("read-csv", "read-xlsx", "own-csv", "own-xlsx", "import-csv", "import-xlsx", "batch-api")
 CASES = tuple(os.environ.get("BENCH_IMPORT_CASES", ",".join(ALL_CASES)).split(","))
 TARGET_MB = 256
 BATCH = 500
@@ -81,6 +82,63 @@ def _read(path: Path) -> dict:
     assert rows == handled == ROWS, (rows, handled)
     return {"rows": rows, "seconds": seconds, "cpu": cpu, "baseline_mb": baseline, "peak_mb": peak,
             "traced_peak_mb": traced_peak / 2**20}
+
+
+class _Discarding:
+    """Stores that keep nothing (the signal store and the upload progress): the import's own
+    memory and CPU, without moto's copy of what it stores."""
+
+    def __init__(self) -> None:
+        from vroegsignaal.domain.uploads.progress import Upload
+        self.upload = Upload(upload_id="upl-bench", partner_id="energie-noord", partner_type="energy",
+                             filename="f", content_type="text/csv", status="processing",
+                             created_at="2026-11-27T09:00:00.000000Z", url_expires_at="2026-11-27T09:15:00.000000Z",
+                             object_tag="tag")
+        self.counts = {"received": 0, "duplicates": 0, "rejected": 0}
+
+    def insert_signal(self, item):
+        return None
+
+    def signal_status(self, item):
+        return "received"
+
+    def start(self, upload_id, object_tag):
+        return self.upload
+
+    def counted(self, upload_id, rows):
+        import dataclasses
+        self.upload = dataclasses.replace(self.upload, rows=rows)
+
+    def recorded_chunk(self, upload_id, first, last):
+        return None
+
+    def record_chunk(self, upload_id, chunk):
+        return chunk
+
+    def advance(self, upload_id, chunk):
+        for name, count in chunk.counts().items():
+            self.counts[name] += count
+        return chunk.last
+
+    def finish(self, upload_id):
+        import dataclasses
+        return dataclasses.replace(self.upload, status="done", **self.counts)
+
+    fail = finish
+
+
+def _own(path: Path) -> dict:
+    from vroegsignaal.services.imports import Imports
+    from vroegsignaal.services.intake import Intake
+    stores = _Discarding()
+    imports = Imports(Intake(stores, is_known_municipality=lambda code: True), stores)
+    baseline = _rss_mb()
+    started, cpu = time.perf_counter(), time.process_time()
+    with path.open("rb") as file:
+        upload = imports.run("upl-bench", lambda: file, size=path.stat().st_size, object_tag="tag")
+    seconds, cpu = time.perf_counter() - started, time.process_time() - cpu
+    assert upload is not None and upload.received == upload.rows == ROWS, upload
+    return {"rows": upload.rows, "seconds": seconds, "cpu": cpu, "baseline_mb": baseline, "peak_mb": _rss_mb()}
 
 
 def _provision() -> None:
@@ -152,6 +210,9 @@ def child(case: str, folder: Path) -> None:
     if case.startswith("read-"):
         print(json.dumps(_read(folder / f"signals.{case[5:]}")))
         return
+    if case.startswith("own-"):
+        print(json.dumps(_own(folder / f"signals.{case[4:]}")))
+        return
     from moto import mock_aws
     with mock_aws():
         if case == "batch-api":
@@ -186,6 +247,8 @@ def main() -> None:
     print(f"{'case':48} {'rows/s':>8} {'wall s':>7} {'cpu s':>7} {'peak RSS MB':>12} {'before MB':>10}")
     labels = {"read-csv": "read CSV (both passes, nothing stored)",
               "read-xlsx": "read XLSX (both passes, nothing stored)",
+              "own-csv": "import CSV, stores keeping nothing (own memory)",
+              "own-xlsx": "import XLSX, stores keeping nothing (own memory)",
               "import-csv": "import CSV: S3 event -> import function",
               "import-xlsx": "import XLSX: S3 event -> import function",
               "batch-api": f"POST /signals/batch, {ROWS // BATCH} x {BATCH} (intake handler)"}
@@ -194,12 +257,13 @@ def main() -> None:
         print(f"{labels[case]:48} {r['rows'] / r['seconds']:8.0f} {r['seconds']:7.1f} {r['cpu']:7.1f} "
               f"{r['peak_mb']:12.0f} {r['baseline_mb']:10.0f}")
     for kind in ("csv", "xlsx"):
-        read = results.get(f"read-{kind}")
-        if read is None:
-            continue
-        traced = f"; Python objects at most {read['traced_peak_mb']:.1f} MB" if "traced_peak_mb" in read else ""
-        print(f"reading {kind.upper()} peaks at {read['peak_mb']:.0f} MB RSS{traced} "
-              f"(goal < {TARGET_MB} MB: {verdict(read['peak_mb'], TARGET_MB)})")
+        read, own = results.get(f"read-{kind}"), results.get(f"own-{kind}")
+        if read is not None:
+            print(f"reading {kind.upper()} peaks at {read['peak_mb']:.0f} MB RSS; Python objects at most "
+                  f"{read['traced_peak_mb']:.1f} MB")
+        if own is not None:
+            print(f"the import of {kind.upper()} itself (validation, chunks; no moto) peaks at {own['peak_mb']:.0f} MB "
+                  f"RSS (goal < {TARGET_MB} MB: {verdict(own['peak_mb'], TARGET_MB)})")
     if "import-csv" not in results or "batch-api" not in results:
         return
     ratio = results["import-csv"]["seconds"] / results["batch-api"]["seconds"]
