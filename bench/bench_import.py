@@ -267,8 +267,8 @@ def main() -> None:
     if "import-csv" not in results or "batch-api" not in results:
         return
     ratio = results["import-csv"]["seconds"] / results["batch-api"]["seconds"]
-    print(f"import CSV / POST /signals/batch time: {ratio:.2f}x (the import adds reading the file twice and "
-          "recording results per 100 rows)")
+    print(f"import CSV / POST /signals/batch time: {ratio:.2f}x (one conditional write per row either way; the "
+          "import also reads the file twice and records results per 100 rows, 8 rows at a time)")
 
 
 if __name__ == "__main__":
