@@ -22,3 +22,18 @@ def partner(partner_id: str) -> tuple[str, str]:
 
 def municipality(code: str) -> tuple[str, str]:
     return f"MUN#{code}", PROFILE
+
+
+# ---------------------------------------------------------------- uploads (files)
+# An upload and its row results under one partition; a chunk of results is keyed by its
+# last row, so the chunk holding row n is the first with a key >= CHUNK#n.
+
+def upload(upload_id: str) -> tuple[str, str]:
+    return f"UPLOAD#{upload_id}", "UPLOAD"
+
+
+UPLOAD_CHUNK_PREFIX = "CHUNK#"
+
+
+def upload_chunk_sort_key(last_row: int) -> str:
+    return f"{UPLOAD_CHUNK_PREFIX}{last_row:06d}"
