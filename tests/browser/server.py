@@ -1,0 +1,167 @@
+"""The web app on loopback for browser tests, until the local stack serves it itself:
+web/ at `/`, `/config.json`, the API paths proxied to the stack (same origin, so no CORS),
+and a stand-in for Cognito's InitiateAuth whose ID tokens the proxy swaps for the
+municipality's key (the API accepts keys today; real Cognito sign-in lands with identity.md).
+
+The pages get the CloudFront response headers policy's CSP, so an inline script or
+handler would be refused here as there.
+"""
+from __future__ import annotations
+
+import base64
+import http.client
+import json
+import mimetypes
+import threading
+import time
+from dataclasses import dataclass, field
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from pathlib import Path
+from urllib.parse import urlsplit
+
+WEB = Path(__file__).resolve().parents[2] / "web"
+CSP = ("default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data: blob:; connect-src 'self' blob:; "
+       "frame-ancestors 'none'; base-uri 'self'; form-action 'self'; object-src 'none'")
+API_PREFIXES = ("/municipalities/", "/signals", "/_local/")
+COGNITO_PATH = "/_cognito/"
+HOP_HEADERS = {"connection", "keep-alive", "transfer-encoding", "content-length", "server", "date"}
+
+
+@dataclass
+class Person:
+    username: str
+    password: str
+    name: str
+    memberships: list[dict]
+    key: str          # the municipality key the proxy sends for this person's token
+
+
+def _b64(document: dict) -> str:
+    return base64.urlsafe_b64encode(json.dumps(document).encode()).rstrip(b"=").decode()
+
+
+def id_token(person: Person, lifetime_seconds: int = 3600) -> str:
+    """A token shaped like Cognito's ID token (not signed: only this proxy reads it)."""
+    claims = {"sub": f"sub-{person.username}", "cognito:username": person.username, "name": person.name,
+              "token_use": "id", "exp": int(time.time()) + lifetime_seconds,
+              "custom:memberships": json.dumps(person.memberships)}
+    return f"{_b64({'alg': 'none', 'typ': 'JWT'})}.{_b64(claims)}.c2ln"
+
+
+@dataclass
+class WebServer:
+    api_base: str
+    people: list[Person] = field(default_factory=list)
+    port: int = 0
+    tokens: dict[str, str] = field(default_factory=dict)   # issued token -> key
+    sign_ins: list[dict] = field(default_factory=list)     # InitiateAuth requests seen (without passwords)
+
+    def start(self) -> "WebServer":
+        server = self
+
+        class Handler(BaseHTTPRequestHandler):
+            protocol_version = "HTTP/1.1"
+
+            def log_message(self, *args):  # quiet: the test output is for failures
+                pass
+
+            def do_GET(self):
+                server.handle(self)
+
+            do_POST = do_PUT = do_PATCH = do_DELETE = do_GET
+
+        self._httpd = ThreadingHTTPServer(("127.0.0.1", self.port), Handler)
+        self._httpd.daemon_threads = True
+        self.port = self._httpd.server_address[1]
+        self._thread = threading.Thread(target=self._httpd.serve_forever, name="web-server", daemon=True)
+        self._thread.start()
+        return self
+
+    def stop(self) -> None:
+        self._httpd.shutdown()
+        self._httpd.server_close()
+        self._thread.join(timeout=5)
+
+    @property
+    def url(self) -> str:
+        return f"http://127.0.0.1:{self.port}"
+
+    # ------------------------------------------------------------------ requests
+
+    def handle(self, request: BaseHTTPRequestHandler) -> None:
+        path = urlsplit(request.path).path
+        length = int(request.headers.get("Content-Length") or 0)
+        body = request.rfile.read(length) if length else b""
+        if path == "/config.json":
+            self._send(request, 200, "application/json", json.dumps({
+                "api_url": "", "cognito": {"region": "eu-west-1", "user_pool_id": "eu-west-1_test",
+                                           "client_id": "web-test", "endpoint": self.url + COGNITO_PATH}}).encode())
+        elif path == COGNITO_PATH and request.command == "POST":
+            self._cognito(request, body)
+        elif path.startswith(API_PREFIXES):
+            self._proxy(request, body)
+        elif request.command == "GET":
+            self._static(request, path)
+        else:
+            self._send(request, 405, "text/plain", b"method not allowed")
+
+    def _static(self, request, path: str) -> None:
+        relative = "index.html" if path in ("", "/") else path.lstrip("/")
+        target = (WEB / relative).resolve()
+        if WEB.resolve() not in target.parents or not target.is_file():
+            self._send(request, 404, "text/plain", b"not found")
+            return
+        kind = mimetypes.guess_type(target.name)[0] or "application/octet-stream"
+        if target.suffix == ".js":
+            kind = "text/javascript"
+        self._send(request, 200, kind, target.read_bytes())
+
+    def _cognito(self, request, body: bytes) -> None:
+        document = json.loads(body or b"{}")
+        target = request.headers.get("X-Amz-Target", "")
+        parameters = document.get("AuthParameters") or {}
+        self.sign_ins.append({"target": target, "flow": document.get("AuthFlow"), "client_id": document.get("ClientId"),
+                              "username": parameters.get("USERNAME")})
+        person = next((p for p in self.people if p.username == parameters.get("USERNAME")), None)
+        if (target != "AWSCognitoIdentityProviderService.InitiateAuth" or document.get("AuthFlow") != "USER_PASSWORD_AUTH"
+                or person is None or parameters.get("PASSWORD") != person.password):
+            self._send(request, 400, "application/x-amz-json-1.1",
+                       json.dumps({"__type": "NotAuthorizedException", "message": "Incorrect username or password."}).encode())
+            return
+        token = id_token(person)
+        self.tokens[token] = person.key
+        self._send(request, 200, "application/x-amz-json-1.1", json.dumps({"AuthenticationResult": {
+            "IdToken": token, "AccessToken": "access", "ExpiresIn": 3600, "TokenType": "Bearer"}}).encode())
+
+    def _proxy(self, request, body: bytes) -> None:
+        upstream = urlsplit(self.api_base)
+        headers = {name: value for name, value in request.headers.items()
+                   if name.lower() in ("authorization", "content-type", "accept")}
+        bearer = headers.get("Authorization", "").removeprefix("Bearer ")
+        if bearer in self.tokens:
+            headers["Authorization"] = f"Bearer {self.tokens[bearer]}"
+        connection = http.client.HTTPConnection(upstream.hostname, upstream.port, timeout=60)
+        try:
+            connection.request(request.command, request.path, body=body or None, headers=headers)
+            response = connection.getresponse()
+            content = response.read()
+            kept = [(name, value) for name, value in response.getheaders() if name.lower() not in HOP_HEADERS]
+        finally:
+            connection.close()
+        request.send_response(response.status)
+        for name, value in kept:
+            request.send_header(name, value)
+        request.send_header("Content-Length", str(len(content)))
+        request.end_headers()
+        request.wfile.write(content)
+
+    @staticmethod
+    def _send(request, status: int, kind: str, content: bytes) -> None:
+        request.send_response(status)
+        request.send_header("Content-Type", kind)
+        request.send_header("Content-Length", str(len(content)))
+        request.send_header("Cache-Control", "no-store")
+        request.send_header("Content-Security-Policy", CSP)
+        request.send_header("X-Content-Type-Options", "nosniff")
+        request.end_headers()
+        request.wfile.write(content)
