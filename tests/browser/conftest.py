@@ -74,7 +74,11 @@ def web(seeded, keys):
     from .server import Person, WebServer
 
     server = WebServer(api_base=seeded.base_url, people=[
-        Person("fatima", "demo-wachtwoord", "Fatima el Amrani", [{"code": "GM0632", "role": "coordinator"}], keys["GM0632"]),
+        Person("fatima", "demo-wachtwoord", "Fatima el Amrani", [{"code": "GM0632", "role": "coordinator"}],
+               {"GM0632": keys["GM0632"]}),
+        Person("regio", "demo-wachtwoord", "Regioteam", [{"code": "GM0632", "role": "consulent"},
+                                                          {"code": "GM0344", "role": "coordinator"}],
+               {"GM0632": keys["GM0632"], "GM0344": keys["GM0344"]}),
     ]).start()
     yield server
     server.stop()

@@ -33,7 +33,7 @@ class Person:
     password: str
     name: str
     memberships: list[dict]
-    key: str          # the municipality key the proxy sends for this person's token
+    keys: dict[str, str]   # municipality code -> the key the proxy sends there for this person's token
 
 
 def _b64(document: dict) -> str:
@@ -53,7 +53,7 @@ class WebServer:
     api_base: str
     people: list[Person] = field(default_factory=list)
     port: int = 0
-    tokens: dict[str, str] = field(default_factory=dict)   # issued token -> key
+    tokens: dict[str, Person] = field(default_factory=dict)   # issued token -> person
     sign_ins: list[dict] = field(default_factory=list)     # InitiateAuth requests seen (without passwords)
 
     def start(self) -> "WebServer":
@@ -129,7 +129,7 @@ class WebServer:
                        json.dumps({"__type": "NotAuthorizedException", "message": "Incorrect username or password."}).encode())
             return
         token = id_token(person)
-        self.tokens[token] = person.key
+        self.tokens[token] = person
         self._send(request, 200, "application/x-amz-json-1.1", json.dumps({"AuthenticationResult": {
             "IdToken": token, "AccessToken": "access", "ExpiresIn": 3600, "TokenType": "Bearer"}}).encode())
 
@@ -138,8 +138,10 @@ class WebServer:
         headers = {name: value for name, value in request.headers.items()
                    if name.lower() in ("authorization", "content-type", "accept")}
         bearer = headers.get("Authorization", "").removeprefix("Bearer ")
-        if bearer in self.tokens:
-            headers["Authorization"] = f"Bearer {self.tokens[bearer]}"
+        if bearer in self.tokens:  # a person's token: the key of the municipality in the path
+            parts = urlsplit(request.path).path.split("/")
+            code = parts[2] if len(parts) > 2 and parts[1] == "municipalities" else ""
+            headers["Authorization"] = f"Bearer {self.tokens[bearer].keys.get(code, 'no-key')}"
         connection = http.client.HTTPConnection(upstream.hostname, upstream.port, timeout=60)
         try:
             connection.request(request.command, request.path, body=body or None, headers=headers)

@@ -334,3 +334,25 @@ def test_keyboard_only_from_the_skip_link_to_a_basket(coordinator, web):
     skip.send_keys(Keys.ENTER)
     assert coordinator.switch_to.active_element.get_attribute("id") == "inhoud"
     assert re.search(r"#/GM0632/bakjes/crisis$", coordinator.current_url), "the skip link leaves the screen where it is"
+
+
+def test_a_person_of_two_municipalities_switches_between_them(driver, web):
+    driver.set_window_size(1280, 900)
+    driver.get(web.url + "/")
+    driver.execute_script("sessionStorage.clear()")
+    open_screen(driver, web, "/inloggen", "Inloggen")
+    driver.find_element(By.NAME, "gebruikersnaam").send_keys("regio")
+    driver.find_element(By.NAME, "wachtwoord").send_keys("demo-wachtwoord", Keys.ENTER)
+    wait_for_screen(driver, "Werkbakjes")
+    assert "#/GM0632/werkbakjes" in driver.current_url
+    assert "Afwegingskader" not in driver.find_element(By.ID, "navigatie").text   # consulent in Woerden
+    choose(driver, "#gemeente-kiezer", "GM0344")
+    wait_for(driver, "#navigatie", "Afwegingskader")                              # coordinator in Utrecht
+    assert "#/GM0344/werkbakjes" in driver.current_url
+    wait_for(driver, "main table tbody tr")
+
+
+def test_the_app_is_small_enough_to_load_on_a_phone():
+    from web.size import BUDGET_BYTES, sizes
+
+    assert sizes()["gzip"] <= BUDGET_BYTES
