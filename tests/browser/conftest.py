@@ -88,11 +88,12 @@ def _chromium() -> str | None:
     return next((path for path in map(shutil.which, CHROMIUM) if path), None)
 
 
-@pytest.fixture(scope="session")
-def driver():
+def start_chromium():
+    """Debian's chromium through chromium-driver, headless, quiet (no updates, sync or background traffic)."""
     binary, chromedriver = _chromium(), shutil.which("chromedriver")
     if not binary or not chromedriver:
-        pytest.fail("browser tests need Debian's chromium and chromium-driver: apt-get install -y chromium chromium-driver")
+        raise RuntimeError("browser tests need Debian's chromium and chromium-driver: "
+                           "apt-get install -y chromium chromium-driver")
     from selenium import webdriver
     from selenium.webdriver.chrome.service import Service
 
@@ -106,6 +107,15 @@ def driver():
     browser = webdriver.Chrome(options=options, service=Service(chromedriver))
     browser.set_page_load_timeout(30)
     browser.set_script_timeout(30)
+    return browser
+
+
+@pytest.fixture(scope="session")
+def driver():
+    try:
+        browser = start_chromium()
+    except RuntimeError as error:
+        pytest.fail(str(error))
     yield browser
     browser.quit()
 

@@ -9,6 +9,7 @@ handler would be refused here as there.
 from __future__ import annotations
 
 import base64
+import contextlib
 import http.client
 import json
 import mimetypes
@@ -66,7 +67,9 @@ class WebServer:
                 pass
 
             def do_GET(self):
-                server.handle(self)
+                # The browser may go on to another page before the answer came.
+                with contextlib.suppress(BrokenPipeError, ConnectionResetError):
+                    server.handle(self)
 
             do_POST = do_PUT = do_PATCH = do_DELETE = do_GET
 
@@ -167,3 +170,42 @@ class WebServer:
         request.send_header("X-Content-Type-Options", "nosniff")
         request.end_headers()
         request.wfile.write(content)
+
+
+def demo_people(tenants: dict, password: str = "demo-wachtwoord") -> list[Person]:
+    """A coordinator per demo municipality and one person of both (a regional team)."""
+    keys = {m["code"]: m["api_key"] for m in tenants.get("municipalities", [])}
+    people = [Person(f"coordinator-{code.lower()}", password, f"Coördinator {m['name']}",
+                     [{"code": code, "role": "coordinator"}], {code: keys[code]})
+              for code, m in ((m["code"], m) for m in tenants.get("municipalities", []))]
+    people.append(Person("regio", password, "Regioteam", [{"code": code, "role": "consulent"} for code in keys], keys))
+    return people
+
+
+def main(argv: list[str] | None = None) -> int:
+    """Try the app against a running local stack (`make serve`) before it serves web/ itself:
+    python -m tests.browser.server --api http://127.0.0.1:3000"""
+    import argparse
+
+    parser = argparse.ArgumentParser(description=main.__doc__)
+    parser.add_argument("--api", default="http://127.0.0.1:3000", help="the local stack's address")
+    parser.add_argument("--port", type=int, default=8080)
+    parser.add_argument("--tenants", default=str(WEB.parent / "infra" / "tenants.demo.json"))
+    arguments = parser.parse_args(argv)
+    tenants = json.loads(Path(arguments.tenants).read_text(encoding="utf-8"))
+    server = WebServer(api_base=arguments.api, people=demo_people(tenants), port=arguments.port).start()
+    print(f"web app at {server.url}/ (API {arguments.api}); sign in as:")
+    for person in server.people:
+        roles = ", ".join(f"{m['code']} {m['role']}" for m in person.memberships)
+        print(f"  {person.username:24} {person.password}   ({roles})")
+    try:
+        threading.Event().wait()
+    except KeyboardInterrupt:
+        pass
+    finally:
+        server.stop()
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
