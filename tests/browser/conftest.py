@@ -88,8 +88,9 @@ def _chromium() -> str | None:
     return next((path for path in map(shutil.which, CHROMIUM) if path), None)
 
 
-def start_chromium():
-    """Debian's chromium through chromium-driver, headless, quiet (no updates, sync or background traffic)."""
+def start_chromium(downloads: Path | None = None):
+    """Debian's chromium through chromium-driver, headless, quiet (no updates, sync or background traffic);
+    files the page downloads go to `downloads`."""
     binary, chromedriver = _chromium(), shutil.which("chromedriver")
     if not binary or not chromedriver:
         raise RuntimeError("browser tests need Debian's chromium and chromium-driver: "
@@ -104,6 +105,9 @@ def start_chromium():
                  "--disable-extensions", "--no-first-run", "--disable-default-apps"):
         options.add_argument(flag)
     options.set_capability("goog:loggingPrefs", {"browser": "ALL"})
+    if downloads is not None:
+        options.add_experimental_option("prefs", {"download.default_directory": str(downloads),
+                                                  "download.prompt_for_download": False})
     browser = webdriver.Chrome(options=options, service=Service(chromedriver))
     browser.set_page_load_timeout(30)
     browser.set_script_timeout(30)
@@ -111,9 +115,14 @@ def start_chromium():
 
 
 @pytest.fixture(scope="session")
-def driver():
+def downloads(tmp_path_factory) -> Path:
+    return tmp_path_factory.mktemp("downloads")
+
+
+@pytest.fixture(scope="session")
+def driver(downloads):
     try:
-        browser = start_chromium()
+        browser = start_chromium(downloads)
     except RuntimeError as error:
         pytest.fail(str(error))
     yield browser

@@ -74,6 +74,22 @@ def test_a_basket_lists_its_cases_oldest_first_and_filters_them(coordinator, web
     assert "soort=" + partner_type in coordinator.current_url
 
 
+def test_a_basket_downloads_as_csv(coordinator, web, seeded, keys, downloads):
+    expected = cases_in(seeded, keys, "enkelvoudig")
+    open_screen(coordinator, web, f"/{CODE}/bakjes/enkelvoudig", "Enkelvoudige signalen")
+    wait_for(coordinator, ".table-wrapper[data-klaar]")
+    coordinator.find_element(By.XPATH, "//button[text()='Download als CSV']").click()
+    wait_for(coordinator, ".alert--ok", f"{len(expected)} zaken gedownload als CSV.")
+    target = downloads / f"bakje-enkelvoudig-{CODE}.csv"
+    for _ in range(50):
+        if target.exists() and target.stat().st_size:
+            break
+        time.sleep(0.1)
+    lines = target.read_text(encoding="utf-8-sig").splitlines()
+    assert lines[0].startswith("Kenmerk;Namen;Straat;Huisnummer")
+    assert [line.split(";")[5] for line in lines[1:]] == [c["postcode"] for c in expected]
+
+
 # --------------------------------------------------------------------------- zaak
 
 
@@ -160,6 +176,29 @@ def test_register_a_contact_attempt(coordinator, web, seeded, keys):
     attempts = api_get(seeded, keys, f"/municipalities/{CODE}/cases/{case['case_id']}")["contact_attempts"]
     assert [(a["type"], a["reached"], a["part_of_day"]) for a in attempts] == [("Telefoon", True, "Middag")]
     assert "Teruggebeld, afspraak gemaakt." in coordinator.find_element(By.CSS_SELECTOR, "main").text
+
+
+def test_move_a_case_by_hand_with_a_reason_and_finish_its_task(coordinator, web, seeded, keys):
+    case = cases_in(seeded, keys, "meervoudig")[1]
+    open_screen(coordinator, web, f"/{CODE}/zaken/{case['case_id']}", ", ".join(case["names"]))
+    choose(coordinator, "#verplaatsen select[name=basket_id]", "Hoge bedragen")
+    coordinator.find_element(By.CSS_SELECTOR, "#verplaatsen button[type=submit]").click()
+    assert "Geef een reden." in coordinator.find_element(By.ID, "verplaatsen").text
+    coordinator.find_element(By.CSS_SELECTOR, "#verplaatsen textarea[name=reason]").send_keys("Schuld bij de woningcorporatie is het grootst")
+    coordinator.find_element(By.CSS_SELECTOR, "#verplaatsen button[type=submit]").click()
+    wait_for(coordinator, ".alert--ok", "De zaak is verplaatst naar Hoge bedragen.")
+    moved = api_get(seeded, keys, f"/municipalities/{CODE}/cases/{case['case_id']}")
+    assert (moved["basket_id"], moved["moved_by_hand"]) == ("hoog-bedrag", True)
+    assert "Daarna met de hand verplaatst naar Hoge bedragen, met als reden: Schuld bij de woningcorporatie is het grootst." \
+        in coordinator.find_element(By.CSS_SELECTOR, "main").text
+
+    row = coordinator.find_element(By.CSS_SELECTOR, "tr[data-taak]")
+    task_id = row.get_attribute("data-taak")
+    row.find_element(By.CSS_SELECTOR, "button[data-actie=afronden]").click()
+    wait_for(coordinator, ".alert--ok", "De taak is afgerond.")
+    tasks = api_get(seeded, keys, f"/municipalities/{CODE}/cases/{case['case_id']}")["tasks"]
+    assert next(t["status"] for t in tasks if t["task_id"] == task_id) == "done"
+    assert "taak afgerond" in coordinator.find_element(By.CSS_SELECTOR, ".timeline").text
 
 
 def test_close_a_case_with_an_outcome_and_it_is_read_only(coordinator, web, seeded, keys, axe_source):
@@ -292,14 +331,16 @@ def test_an_expired_session_signs_in_again_and_returns(driver, web, axe_source):
     assert stored["token"].count(".") == 2 and stored["memberships"] == [{"code": CODE, "role": "coordinator"}]
 
 
-def test_a_bezoeker_sees_only_mijn_werk(driver, web, keys):
+def test_a_bezoeker_sees_only_mijn_werk(driver, web, keys, axe_source):
     driver.set_window_size(1280, 900)
     use_key(driver, web, key=keys[CODE], role="bezoeker", user={"id": "welzijn-1", "name": "Welzijn"})
     open_screen(driver, web, f"/{CODE}/mijn-werk", "Mijn werk")
     nav = [link.text for link in driver.find_elements(By.CSS_SELECTOR, "#navigatie a")]
     assert nav == ["Mijn werk"]
     assert "zonder behandelaar" not in driver.find_element(By.CSS_SELECTOR, "main").text
+    assert_accessible(driver, axe_source, "mijn werk van een bezoeker")
     open_screen(driver, web, f"/{CODE}/werkbakjes", "Geen toegang")
+    assert_accessible(driver, axe_source, "geen toegang")
 
 
 def test_works_on_a_360_pixel_phone(coordinator, web, seeded, keys, axe_source):
