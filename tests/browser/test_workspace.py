@@ -397,3 +397,22 @@ def test_the_app_is_small_enough_to_load_on_a_phone():
     from web.size import BUDGET_BYTES, sizes
 
     assert sizes()["gzip"] <= BUDGET_BYTES
+
+
+def test_a_coordinator_saves_a_letter_template_after_fixing_it(driver, web, keys, axe_source):
+    code = "GM0344"
+    driver.set_window_size(1280, 900)
+    use_key(driver, web, key=keys[code], code=code)
+    open_screen(driver, web, f"/{code}/afwegingskader", "Afwegingskader")
+    area = driver.find_element(By.CSS_SELECTOR, "textarea[name=template]")
+    area.send_keys("{{ aanhef }},\n\n{% if %}Wij willen u graag helpen.")
+    driver.find_element(By.XPATH, "//button[text()='Sjabloon opslaan']").click()
+    wait_for(driver, "#kop-brief ~ div .alert--error, section .alert--error", "Niet alles is goed ingevuld.")
+    area.clear()
+    area.send_keys("{{ aanhef }},\n\nWij willen u graag helpen. Bel ons gerust.\n\nMet vriendelijke groet,\n{{ naam }}")
+    driver.find_element(By.XPATH, "//button[text()='Sjabloon opslaan']").click()
+    wait_for(driver, "section .alert--ok", "Het sjabloon is opgeslagen")
+    assert "Gebruikte variabelen: aanhef, naam" in driver.find_element(By.CSS_SELECTOR, "main").text
+    driver.find_element(By.ID, "voorbeeld-pdf").click()
+    wait_for(driver, "main", "Een voorbeeld-PDF is nog niet beschikbaar")
+    assert_accessible(driver, axe_source, "briefsjabloon")
