@@ -10,15 +10,17 @@ from __future__ import annotations
 
 import base64
 import contextlib
+import hashlib
 import http.client
 import json
 import mimetypes
+import secrets
 import threading
 import time
 from dataclasses import dataclass, field
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
-from urllib.parse import urlsplit
+from urllib.parse import parse_qs, urlencode, urlsplit
 
 WEB = Path(__file__).resolve().parents[2] / "web"
 CSP = ("default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data: blob:; connect-src 'self' blob:; "
@@ -56,6 +58,8 @@ class WebServer:
     port: int = 0
     tokens: dict[str, Person] = field(default_factory=dict)   # issued token -> person
     sign_ins: list[dict] = field(default_factory=list)     # InitiateAuth requests seen (without passwords)
+    hosted_person: str = "fatima"                          # who the hosted sign-in (a federated IdP) signs in
+    codes: dict[str, dict] = field(default_factory=dict)   # authorization code -> its request
 
     def start(self) -> "WebServer":
         server = self
@@ -98,9 +102,14 @@ class WebServer:
         if path == "/config.json":
             self._send(request, 200, "application/json", json.dumps({
                 "api_url": "", "cognito": {"region": "eu-west-1", "user_pool_id": "eu-west-1_test",
-                                           "client_id": "web-test", "endpoint": self.url + COGNITO_PATH}}).encode())
+                                           "client_id": "web-test", "endpoint": self.url + COGNITO_PATH,
+                                           "domain": self.url + "/_cognito"}}).encode())
         elif path == COGNITO_PATH and request.command == "POST":
             self._cognito(request, body)
+        elif path == "/_cognito/oauth2/authorize":
+            self._authorize(request)
+        elif path == "/_cognito/oauth2/token" and request.command == "POST":
+            self._token(request, body)
         elif path.startswith(API_PREFIXES):
             self._proxy(request, body)
         elif request.command == "GET":
@@ -135,6 +144,32 @@ class WebServer:
         self.tokens[token] = person
         self._send(request, 200, "application/x-amz-json-1.1", json.dumps({"AuthenticationResult": {
             "IdToken": token, "AccessToken": "access", "ExpiresIn": 3600, "TokenType": "Bearer"}}).encode())
+
+    def _authorize(self, request) -> None:
+        """The hosted sign-in: the person signs in at their organisation and comes back with a code."""
+        query = {name: values[0] for name, values in parse_qs(urlsplit(request.path).query).items()}
+        code = secrets.token_urlsafe(16)
+        self.codes[code] = query
+        target = f"{query['redirect_uri']}?{urlencode({'code': code, 'state': query.get('state', '')})}"
+        request.send_response(302)
+        request.send_header("Location", target)
+        request.send_header("Content-Length", "0")
+        request.end_headers()
+
+    def _token(self, request, body: bytes) -> None:
+        form = {name: values[0] for name, values in parse_qs(body.decode()).items()}
+        asked = self.codes.pop(form.get("code", ""), None)
+        challenge = base64.urlsafe_b64encode(hashlib.sha256(form.get("code_verifier", "").encode()).digest()).rstrip(b"=").decode()
+        if (asked is None or form.get("grant_type") != "authorization_code" or asked.get("code_challenge") != challenge
+                or asked.get("code_challenge_method") != "S256" or form.get("redirect_uri") != asked.get("redirect_uri")
+                or form.get("client_id") != asked.get("client_id")):
+            self._send(request, 400, "application/json", json.dumps({"error": "invalid_grant"}).encode())
+            return
+        person = next(p for p in self.people if p.username == self.hosted_person)
+        token = id_token(person)
+        self.tokens[token] = person
+        self._send(request, 200, "application/json", json.dumps({
+            "id_token": token, "access_token": "access", "expires_in": 3600, "token_type": "Bearer"}).encode())
 
     def _proxy(self, request, body: bytes) -> None:
         upstream = urlsplit(self.api_base)

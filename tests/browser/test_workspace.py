@@ -416,3 +416,16 @@ def test_a_coordinator_saves_a_letter_template_after_fixing_it(driver, web, keys
     driver.find_element(By.ID, "voorbeeld-pdf").click()
     wait_for(driver, "main", "Een voorbeeld-PDF is nog niet beschikbaar")
     assert_accessible(driver, axe_source, "briefsjabloon")
+
+
+def test_signing_in_through_the_organisations_identity_provider(driver, web):
+    """Authorization code with PKCE through the hosted sign-in (cognito.domain in /config.json)."""
+    driver.set_window_size(1280, 900)
+    driver.get(web.url + "/")
+    driver.execute_script("sessionStorage.clear()")
+    open_screen(driver, web, f"/{CODE}/mijn-werk", "Inloggen")
+    driver.find_element(By.ID, "inloggen-organisatie").click()
+    wait_for_screen(driver, "Mijn werk")
+    assert driver.current_url == f"{web.url}/#/{CODE}/mijn-werk"   # the code is gone from the address
+    assert "Fatima el Amrani" in driver.find_element(By.ID, "gebruiker").text
+    assert not web.codes, "the code was exchanged once"

@@ -2,7 +2,7 @@
 import { errorText, get, loadConfig, municipalityPath, whenExpired } from './api.js';
 import { alert, announce, clear, h, takeFlash } from './dom.js';
 import { ROLES } from './labels.js';
-import { currentSession, endSession, readSession, roleIn } from './session.js';
+import { currentSession, endSession, finishHostedSignIn, readSession, roleIn, SignInError } from './session.js';
 import * as login from './screens/login.js';
 import * as baskets from './screens/baskets.js';
 import * as basket from './screens/basket.js';
@@ -91,10 +91,17 @@ export async function route() {
   const { parts, query } = parseHash();
   const config = await loadConfig();
   if (mine !== generation) return; // the address changed meanwhile: the newer route() decides
+  let problem = null;
+  try {
+    const back = await finishHostedSignIn(config.cognito);
+    if (back) { navigate(back); return; }
+  } catch (error) {
+    problem = error instanceof SignInError ? error.message : 'Inloggen is niet gelukt.';
+  }
   const session = currentSession();
 
   if (parts[0] === 'inloggen' || !session) {
-    if (parts[0] !== 'inloggen') {
+    if (parts[0] !== 'inloggen' && !problem) {
       if (readSession()) announce('Uw sessie is verlopen. Log opnieuw in.');
       toSignIn();
       return;
@@ -102,7 +109,7 @@ export async function route() {
     renderHeader(null);
     document.title = 'Inloggen – Vroegsignaal';
     clear(main);
-    await login.render({ main, query, config, navigate, expired: query.has('verlopen') });
+    await login.render({ main, query, config, navigate, problem });
     focusHeading(main);
     return;
   }
