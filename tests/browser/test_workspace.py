@@ -429,3 +429,11 @@ def test_signing_in_through_the_organisations_identity_provider(driver, web):
     assert driver.current_url == f"{web.url}/#/{CODE}/mijn-werk"   # the code is gone from the address
     assert "Fatima el Amrani" in driver.find_element(By.ID, "gebruiker").text
     assert not web.codes, "the code was exchanged once"
+
+
+def test_a_token_the_api_refuses_returns_to_inloggen_with_the_way_back(driver, web):
+    driver.set_window_size(1280, 900)
+    use_key(driver, web, key="not-a-key-of-ours")
+    open_screen(driver, web, f"/{CODE}/werkbakjes", "Inloggen")
+    assert driver.current_url.endswith("#/inloggen?terug=" + "%23%2FGM0632%2Fwerkbakjes")
+    assert driver.execute_script("return sessionStorage.getItem(arguments[0])", SESSION_KEY) is None
