@@ -182,7 +182,8 @@ function explanationSection(item, criteria, names) {
       h('span', { class: 'explanation__verdict' }, line.held ? ' — daarom in dit bakje.' : ' — niet in dit bakje.')))),
   ];
   if (item.moved_by_hand) {
-    const move = (item.moves || [])[item.moves.length - 1];
+    const moves = item.moves || [];
+    const move = moves[moves.length - 1];
     children.push(alert('info', `Daarna met de hand verplaatst${move && move.to ? ` naar ${names.get(move.to)?.name || move.to}` : ''}`,
       move && move.reason ? `, met als reden: ${move.reason}` : '', '.'));
   }
