@@ -13,7 +13,6 @@ import contextlib
 import hashlib
 import http.client
 import json
-import mimetypes
 import secrets
 import threading
 import time
@@ -22,9 +21,9 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 from urllib.parse import parse_qs, urlencode, urlsplit
 
-WEB = Path(__file__).resolve().parents[2] / "web"
-CSP = ("default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data: blob:; connect-src 'self' blob:; "
-       "frame-ancestors 'none'; base-uri 'self'; form-action 'self'; object-src 'none'")
+from web import serving
+
+ROOT = Path(__file__).resolve().parents[2]
 API_PREFIXES = ("/municipalities/", "/signals", "/_local/")
 COGNITO_PATH = "/_cognito/"
 HOP_HEADERS = {"connection", "keep-alive", "transfer-encoding", "content-length", "server", "date"}
@@ -100,10 +99,9 @@ class WebServer:
         length = int(request.headers.get("Content-Length") or 0)
         body = request.rfile.read(length) if length else b""
         if path == "/config.json":
-            self._send(request, 200, "application/json", json.dumps({
-                "api_url": "", "cognito": {"region": "eu-west-1", "user_pool_id": "eu-west-1_test",
-                                           "client_id": "web-test", "endpoint": self.url + COGNITO_PATH,
-                                           "domain": self.url + "/_cognito"}}).encode())
+            self._send(request, 200, "application/json", serving.config_document(api_url="", cognito={
+                "region": "eu-west-1", "user_pool_id": "eu-west-1_test", "client_id": "web-test",
+                "endpoint": self.url + COGNITO_PATH, "domain": self.url + "/_cognito"}))
         elif path == COGNITO_PATH and request.command == "POST":
             self._cognito(request, body)
         elif path == "/_cognito/oauth2/authorize":
@@ -118,15 +116,11 @@ class WebServer:
             self._send(request, 405, "text/plain", b"method not allowed")
 
     def _static(self, request, path: str) -> None:
-        relative = "index.html" if path in ("", "/") else path.lstrip("/")
-        target = (WEB / relative).resolve()
-        if WEB.resolve() not in target.parents or not target.is_file():
+        found = serving.static_file(path)
+        if found is None:
             self._send(request, 404, "text/plain", b"not found")
-            return
-        kind = mimetypes.guess_type(target.name)[0] or "application/octet-stream"
-        if target.suffix == ".js":
-            kind = "text/javascript"
-        self._send(request, 200, kind, target.read_bytes())
+        else:
+            self._send(request, 200, found.content_type, found.content, found.headers)
 
     def _cognito(self, request, body: bytes) -> None:
         document = json.loads(body or b"{}")
@@ -196,13 +190,12 @@ class WebServer:
         request.wfile.write(content)
 
     @staticmethod
-    def _send(request, status: int, kind: str, content: bytes) -> None:
+    def _send(request, status: int, kind: str, content: bytes, headers: dict[str, str] | None = None) -> None:
         request.send_response(status)
         request.send_header("Content-Type", kind)
         request.send_header("Content-Length", str(len(content)))
-        request.send_header("Cache-Control", "no-store")
-        request.send_header("Content-Security-Policy", CSP)
-        request.send_header("X-Content-Type-Options", "nosniff")
+        for name, value in (headers or serving.security_headers()).items():
+            request.send_header(name, value)
         request.end_headers()
         request.wfile.write(content)
 
@@ -225,7 +218,7 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=main.__doc__)
     parser.add_argument("--api", default="http://127.0.0.1:3000", help="the local stack's address")
     parser.add_argument("--port", type=int, default=8080)
-    parser.add_argument("--tenants", default=str(WEB.parent / "infra" / "tenants.demo.json"))
+    parser.add_argument("--tenants", default=str(ROOT / "infra" / "tenants.demo.json"))
     arguments = parser.parse_args(argv)
     tenants = json.loads(Path(arguments.tenants).read_text(encoding="utf-8"))
     server = WebServer(api_base=arguments.api, people=demo_people(tenants), port=arguments.port).start()

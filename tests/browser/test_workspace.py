@@ -99,6 +99,19 @@ def test_a_basket_downloads_as_csv(coordinator, web, seeded, keys, downloads):
     assert [line.split(";")[5] for line in lines[1:]] == [c["postcode"] for c in expected]
 
 
+def test_more_cases_load_on_request(coordinator, web, seeded, keys):
+    expected = cases_in(seeded, keys, "meervoudig")
+    open_screen(coordinator, web, f"/{CODE}/bakjes/meervoudig?aantal=3", "Meervoudige signalen")
+    wait_for(coordinator, ".table-wrapper[data-klaar]")
+    more = coordinator.find_element(By.XPATH, "//button[text()='Meer zaken laden']")
+    while more.is_displayed():
+        shown = len(coordinator.find_elements(By.CSS_SELECTOR, "#zaken tbody tr"))
+        more.click()
+        wait_for(coordinator, "p.count", f"{min(shown + 3, len(expected))} zaken getoond")
+    links = coordinator.find_elements(By.CSS_SELECTOR, "#zaken tbody th a")
+    assert [link.text for link in links] == [", ".join(c["names"]) for c in expected]
+
+
 # --------------------------------------------------------------------------- zaak
 
 

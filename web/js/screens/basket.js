@@ -55,7 +55,9 @@ export async function render(content, context) {
   const basketId = rest[0];
   const filters = filtersFrom(query);
   const status = ['open', 'closed', 'all'].includes(query.get('status')) ? query.get('status') : 'open';
-  const limit = PAGE_SIZES.includes(query.get('aantal')) ? query.get('aantal') : '50';
+  // Any page size the API allows (1–200) may be in the address; the menu offers the usual ones.
+  const asked = /^[1-9][0-9]{0,2}$/.test(query.get('aantal') || '') && Number(query.get('aantal')) <= 200;
+  const limit = asked ? String(Number(query.get('aantal'))) : '50';
   const names = await basketNames();
   const basket = names.get(basketId);
 
@@ -78,7 +80,7 @@ export async function render(content, context) {
     [['open', 'Open zaken'], ['closed', 'Gesloten zaken'], ['all', 'Alle zaken']].map(([value, label]) =>
       h('option', { value, selected: status === value }, label)));
   const size = h('select', { name: 'aantal', class: 'select' },
-    PAGE_SIZES.map((value) => h('option', { value, selected: limit === value }, value)));
+    [...new Set([...PAGE_SIZES, limit])].sort((a, b) => a - b).map((value) => h('option', { value, selected: limit === value }, value)));
   const form = h('form', { class: 'filters', role: 'search', 'aria-label': 'Zaken filteren' },
     field('Postcode begint met (wijk)', postcode, { hint: 'Bijvoorbeeld 3441 of 3441A' }),
     field('Soort partner', kind),
@@ -164,6 +166,7 @@ export async function render(content, context) {
   }
 
   more.addEventListener('click', async () => {
+    if (!cursor) return;
     more.disabled = true;
     try {
       show(await fetchPage(cursor), false);
