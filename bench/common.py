@@ -6,7 +6,7 @@ import sys
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
-FUNCTION_DIRS = ["authorizer", "intake", "classify", "municipality", "actions", "followups"]
+FUNCTION_DIRS = ["authorizer", "intake", "classify", "municipality", "actions", "followups", "uploads", "imports"]
 PYTHONPATH = [str(ROOT / "layers" / "common"), *(str(ROOT / "functions" / d) for d in FUNCTION_DIRS), str(ROOT)]
 
 LAMBDA_ENV = {

@@ -106,6 +106,8 @@ def test_only_the_functions_that_hash_addresses_get_the_household_key(resources)
         if name in ("IntakeFunction", "ClassifyFunction"):
             assert own == {"HOUSEHOLD_KEY_SECRET_ARN": {"Ref": "HouseholdKeySecret"}}, name
             assert any("secretsmanager:GetSecretValue" in _as_list(s["Action"]) for s in _statements(fn)), name
+        elif name == "UploadsFunction":  # presigns PUTs into the uploads bucket
+            assert own == {"UPLOADS_BUCKET_NAME": {"Ref": "UploadsBucket"}}, name
         else:
             assert own == {}, name
 
@@ -138,6 +140,8 @@ EXPECTED_HANDLERS = {  # docs/design.md
     "LettersFunction": ("functions/actions/", "letters_queue.lambda_handler"),
     "TasksFunction": ("functions/actions/", "tasks_queue.lambda_handler"),
     "FollowUpsFunction": ("functions/followups/", "followups_schedule.lambda_handler"),
+    "UploadsFunction": ("functions/uploads/", "uploads_api.lambda_handler"),
+    "ImportFunction": ("functions/imports/", "import_file.lambda_handler"),
 }
 
 
@@ -323,14 +327,12 @@ def test_bucket(resources):
 
 
 def test_bucket_denies_insecure_transport(resources):
-    (policy,) = of_type(resources, "AWS::S3::BucketPolicy").values()
-    assert policy["Properties"]["Bucket"] == {"Ref": "DataBucket"}
-    statements = policy["Properties"]["PolicyDocument"]["Statement"]
-    assert any(
-        s["Effect"] == "Deny"
-        and s["Condition"] == {"Bool": {"aws:SecureTransport": "false"}}
-        for s in statements
-    )
+    policies = of_type(resources, "AWS::S3::BucketPolicy").values()
+    assert {ref_name(p["Properties"]["Bucket"]) for p in policies} == set(of_type(resources, "AWS::S3::Bucket"))
+    for policy in policies:
+        statements = policy["Properties"]["PolicyDocument"]["Statement"]
+        assert any(s["Effect"] == "Deny" and s["Condition"] == {"Bool": {"aws:SecureTransport": "false"}}
+                   for s in statements)
 
 
 # --------------------------------------------------------------------------- API
@@ -339,6 +341,8 @@ EXPECTED_ROUTES = {  # signals-api.md, municipality-api.md
     ("POST", "/signals"): "IntakeFunction",
     ("POST", "/signals/batch"): "IntakeFunction",
     ("GET", "/signals/{reference}"): "IntakeFunction",
+    ("POST", "/signals/uploads"): "UploadsFunction",
+    ("GET", "/signals/uploads/{upload_id}"): "UploadsFunction",
     **{
         (method, "/municipalities/{code}" + path): "MunicipalityFunction"
         for method, path in [
@@ -572,6 +576,8 @@ DYNAMODB_CALLS = {
     "LettersFunction": {"GetItem", "PutItem", "UpdateItem"},    # the case, the e-mail's send-once marker
     "TasksFunction": {"GetItem", "PutItem"},                    # the case, the task
     "FollowUpsFunction": {"Query", "PutItem"},                  # due steps (gsi4), the case
+    "UploadsFunction": {"GetItem", "PutItem", "Query"},         # the upload and its result pages
+    "ImportFunction": {"GetItem", "PutItem", "UpdateItem", "Query"},  # signals (the intake), the upload's progress
 }
 
 

@@ -2,15 +2,13 @@
 from __future__ import annotations
 
 import io
-from dataclasses import dataclass
 from datetime import UTC, date, datetime
-from enum import Enum
 from typing import Any
 
 import pytest
 from vroegsignaal.domain.uploads.progress import MAX_FILE_BYTES, Upload
 from vroegsignaal.services.imports import Imports, batch_result
-from vroegsignaal.services.intake import Intake, Outcome
+from vroegsignaal.services.intake import Intake, IntakeResult, ResultKind
 
 from tests.factories import PARTNER
 from tests.fakes import InMemorySignalStore
@@ -216,33 +214,16 @@ def test_an_unknown_upload_is_none():
 
 # ----------------------------------------------------------------------------- batch_result
 
-def test_batch_result_of_todays_outcome():
-    assert batch_result(3, "EN-3", Outcome(201, {"signal_id": "sig-1", "reference": "EN-3", "status": "received"})) \
-        == {"index": 3, "reference": "EN-3", "status": 201, "signal_id": "sig-1"}
-    assert batch_result(4, None, Outcome(422, {"error": "validation", "details": [{"loc": ["x"], "msg": "m"}]})) \
-        == {"index": 4, "reference": None, "status": 422, "details": [{"loc": ["x"], "msg": "m"}]}
 
-
-class Kind(Enum):
-    RECEIVED = "received"
-    DUPLICATE = "duplicate"
-    CONFLICT = "conflict"
-    REJECTED = "rejected"
-
-
-@dataclass
-class Result:
-    kind: Any
-    signal_id: str | None = None
-    message: str | None = None
-    details: list | None = None
-
-
-@pytest.mark.parametrize("result, expected", [
-    (Result(Kind.RECEIVED, signal_id="sig-1"), {"status": 201, "signal_id": "sig-1"}),
-    (Result("duplicate", signal_id="sig-1"), {"status": 200, "signal_id": "sig-1"}),
-    (Result(Kind.CONFLICT, signal_id="sig-1", message="m"), {"status": 409, "signal_id": "sig-1", "message": "m"}),
-    (Result(Kind.REJECTED, details=[{"loc": [], "msg": "m"}]), {"status": 422, "details": [{"loc": [], "msg": "m"}]}),
+@pytest.mark.parametrize("result, item", [
+    (IntakeResult(kind=ResultKind.RECEIVED, reference="EN-3", signal_id="sig-1", status="received"),
+     {"index": 3, "reference": "EN-3", "status": 201, "signal_id": "sig-1"}),
+    (IntakeResult(kind=ResultKind.DUPLICATE, reference="EN-3", signal_id="sig-1", status="in_progress"),
+     {"index": 3, "reference": "EN-3", "status": 200, "signal_id": "sig-1"}),
+    (IntakeResult(kind=ResultKind.CONFLICT, reference="EN-3", signal_id="sig-1", message="m"),
+     {"index": 3, "reference": "EN-3", "status": 409, "signal_id": "sig-1", "message": "m"}),
+    (IntakeResult(kind=ResultKind.REJECTED, reference=None, details=({"loc": ["x"], "msg": "m"},)),
+     {"index": 3, "reference": None, "status": 422, "details": [{"loc": ["x"], "msg": "m"}]}),
 ])
-def test_batch_result_of_a_result_kind(result, expected):
-    assert batch_result(1, "EN-1", result) == {"index": 1, "reference": "EN-1", **expected}
+def test_a_row_result_is_a_batch_result_item(result, item):
+    assert batch_result(3, result) == item

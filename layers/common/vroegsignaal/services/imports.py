@@ -19,6 +19,7 @@ from typing import Any, BinaryIO, Protocol
 from vroegsignaal.domain.signal import reference_of
 from vroegsignaal.domain.uploads import FileRow, UnreadableFile, count_rows, read_rows
 from vroegsignaal.domain.uploads.progress import MAX_FILE_BYTES, PROCESSING, Chunk, Upload
+from vroegsignaal.services.intake import IntakeResult, ResultKind
 
 CHUNK_ROWS = 100  # worst case ~20 details of ~80 bytes a row: a chunk's record stays well under 400 KB
 
@@ -28,7 +29,7 @@ logger = logging.getLogger(__name__)
 class ReceivesSignals(Protocol):
     """services.intake.Intake: one signal, as POST /signals handles it."""
 
-    def receive(self, raw: Any, partner: dict[str, Any]) -> Any: ...
+    def receive(self, raw: Any, partner: dict[str, Any]) -> IntakeResult: ...
 
 
 class ImportProgress(Protocol):
@@ -59,30 +60,22 @@ class ImportProgress(Protocol):
         """status failed with the message."""
 
 
-_STATUS_OF_KIND = {"received": 201, "duplicate": 200, "conflict": 409, "rejected": 422}
+# An upload's row results have the shape of a batch response's `results` (signals-api.md),
+# status numbers included: that is the report's documented format, kept with the upload.
+_STATUS_OF_KIND = {ResultKind.RECEIVED: 201, ResultKind.DUPLICATE: 200, ResultKind.CONFLICT: 409,
+                   ResultKind.REJECTED: 422, ResultKind.FAILED: 500}
 
 
-def batch_result(index: int, reference: str | None, outcome: Any) -> dict[str, Any]:
-    """The intake's answer as an item of a batch response (signals-api.md). Takes today's
-    `Outcome(status, body)` and a result object with a `kind` (received / duplicate /
-    conflict / rejected) and the body's fields as attributes or in `.body`."""
-    status = getattr(outcome, "status", None)
-    if not isinstance(status, int):
-        kind = outcome.kind
-        status = _STATUS_OF_KIND[str(getattr(kind, "value", kind))]
-    fields = outcome.body if isinstance(getattr(outcome, "body", None), dict) else None
-
-    def field(name: str) -> Any:
-        return fields[name] if fields is not None else getattr(outcome, name)
-
-    result: dict[str, Any] = {"index": index, "reference": reference, "status": status}
-    if status in (200, 201, 409):
-        result["signal_id"] = field("signal_id")
-    if status == 409:
-        result["message"] = field("message")
-    if status == 422:
-        result["details"] = field("details")
-    return result
+def batch_result(index: int, result: IntakeResult) -> dict[str, Any]:
+    """The intake's result for one row as an item of the upload's results."""
+    item: dict[str, Any] = {"index": index, "reference": result.reference, "status": _STATUS_OF_KIND[result.kind]}
+    if result.signal_id is not None:
+        item["signal_id"] = result.signal_id
+    if result.kind is ResultKind.REJECTED:
+        item["details"] = list(result.details)
+    if result.message is not None:
+        item["message"] = result.message
+    return item
 
 
 class Imports:
@@ -165,5 +158,5 @@ class Imports:
         reference = reference_of(row.body)
         if row.problems:  # not a signal body at all: the intake never sees it
             return {"index": row.number, "reference": reference, "status": 422, "details": row.problems}
-        return batch_result(row.number, reference, self.intake.receive(row.body, partner))
+        return batch_result(row.number, self.intake.receive(row.body, partner))
 
