@@ -1,15 +1,14 @@
 """The data bucket: criteria, letter templates and letters."""
 from __future__ import annotations
 
-import os
-
 from botocore.exceptions import ClientError
 
+from . import config
 from .aws import client
 
 
 def name() -> str:
-    return os.environ["BUCKET_NAME"]
+    return config.current().bucket_name
 
 
 def is_missing(error: ClientError) -> bool:

@@ -6,11 +6,11 @@ nothing here ever meets a float.
 """
 from __future__ import annotations
 
-import os
 from typing import Any, Iterator
 
 from boto3.dynamodb.types import TypeDeserializer, TypeSerializer
 
+from . import config
 from .aws import client
 
 _serializer = TypeSerializer()
@@ -18,7 +18,7 @@ _deserializer = TypeDeserializer()
 
 
 def table_name() -> str:
-    return os.environ["TABLE_NAME"]
+    return config.current().table_name
 
 
 def dynamodb():

@@ -16,7 +16,7 @@ from typing import Any, Callable
 from vroegsignaal import clock
 from vroegsignaal.domain import cases as case_rules
 from vroegsignaal.domain import letters, paths
-from vroegsignaal.domain.errors import ConcurrentChange
+from vroegsignaal.domain.errors import ConcurrentChange, LetterFailed
 
 log = logging.getLogger(__name__)
 TASK_ACTIONS = ("phone_call", "home_visit")
@@ -95,21 +95,23 @@ class StepRunner:
 
     def _letter(self, case: dict[str, Any], step: dict[str, Any]) -> StepOutcome:
         now = self.now()
-        latest = case_rules.latest_signal(case)["signal"]
-        email = next((e["signal"]["debtor"].get("email") for e in reversed(case["signals"])
-                      if e["signal"]["debtor"].get("email")), None)
+        email = case.get("latest_email")
         channel = "email" if step["action"] == "email" and email else "letter"  # no address: a letter
         code = case["municipality_code"]
         profile = self.municipality(code) or {"name": code}
-        context = letters.build_context(
-            debtor=latest["debtor"], address=latest["debtor"]["address"], municipality=profile,
-            partner_types=sorted({e["partner_type"] for e in case["signals"]}),
-            total_amount_cents=sum(int(e["signal"]["amount_cents"]) for e in case["signals"]),
-            case_id=case["case_id"], letter_date=clock.local_date(now))
-        text = letters.render_text(context, self.letter_store.template(code))
+        context = letters.build_context(**case_rules.letter_facts(case), municipality=profile,
+                                        letter_date=clock.local_date(now))
+        try:
+            text = letters.render_text(context, self.letter_store.template(code))
+            pdf = letters.render_pdf(context, text)
+        except LetterFailed as failed:
+            # The template cannot make this letter: retrying would fail the same way.
+            paths.fail_step(case, step["step_id"], failed.reason, now)
+            self.cases.write(case)
+            return StepOutcome(True, "failed")
         letter_id = self.letter_store.letter_id_for(case["case_id"], step["step_id"])
         # The PDF is kept for e-mails too: the case shows what the resident received.
-        self.letter_store.put_letter(code, case["case_id"], letter_id, letters.render_pdf(context, text))
+        self.letter_store.put_letter(code, case["case_id"], letter_id, pdf)
         if channel == "email":
             # Once per letter id, whatever happens after: a retry finds it sent.
             self.send_email(once_key=letter_id, to=email, subject=letters.subject_line(context), text=text)

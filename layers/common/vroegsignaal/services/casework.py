@@ -7,7 +7,7 @@ fresh read a few times, then answered 409. Steps a move starts are queued
 after the write (a send that fails leaves them `queued`, and the follow-up
 schedule sends queued steps again).
 
-Ports: cases (find, get, write(case, *extra)), tasks (get, put_changed,
+Ports: cases (find, get, log, write(case, log=, changed_tasks=)), tasks (get,
 write_changed), criteria (active), send_steps(case, steps). Request bodies
 are validated here with every problem at once; messages name the field,
 never the value.
@@ -20,28 +20,15 @@ from datetime import date, datetime
 from typing import Any, Callable
 
 from vroegsignaal import clock, ids
-from vroegsignaal.domain import paths
-from vroegsignaal.domain.retention import expires_at_on_close
+from vroegsignaal.domain import cases as case_rules
+from vroegsignaal.domain.ddas import CONTACT_TYPES, OUTCOMES, PARTS_OF_DAY
 from vroegsignaal.domain.errors import ConcurrentChange, ValidationFailed
+from vroegsignaal.domain.retention import pick_up
 
 from .views import Conflict, NotFound, case_tasks, case_view, task_view
 
 log = logging.getLogger(__name__)
 
-# DDAS v0.9 EnumContactsoort
-CONTACT_TYPES = ("Mail", "Brief", "SMS/Whatsapp", "Telefoon", "Huisbezoek", "Kaartje", "Overige", "Administratief")
-PARTS_OF_DAY = ("Ochtend", "Middag", "Avond")
-# DDAS v0.9 EnumEindresultaat
-OUTCOMES = (
-    "Niet opgepakt: herhaalde melding", "Niet opgepakt: onterecht signaal",
-    "Inwoner is overleden", "Persoon is geen inwoner (meer) in de gemeente",
-    "Niet opgepakt: andere reden", "Inwoner al bekend bij schuldhulpverlening",
-    "Inwoner heeft al een ander lopend traject", "Definitief geen contact kunnen krijgen",
-    "Geen reactie na eerder contact", "Inwoner hoeft geen hulp vanuit vroegsignalering",
-    "Inwoner heeft zelf al betaald/betalingsregeling getroffen",
-    "(Budget)advies en/of quick fix", "Vervolghulp en/of verwijzing financieel",
-    "Verwijzing zonder contact", "Vervolghulp en/of verwijzing niet financieel",
-)
 REASON_MAX = 500
 NOTE_MAX = 2000
 ASSIGNEE_MAX = 100
@@ -176,20 +163,6 @@ def validate_task_change(body: Any) -> dict[str, Any]:
     return changes
 
 
-# --------------------------------------------------------------------------- retention
-
-
-def pick_up(case: dict[str, Any], now: datetime) -> bool:
-    """The case is picked up (`in_progress` for the partner, `datum_opgepakt`)
-    the first time; a picked-up case is kept until 18 months after it closes,
-    so the 6-months-after-opening expiry (if one was set) goes."""
-    if case.get("picked_up_at"):
-        return False
-    case["picked_up_at"] = clock.iso(now)
-    case["expires_at"] = None  # None is not written: the attribute is removed
-    return True
-
-
 # --------------------------------------------------------------------------- the service
 
 
@@ -226,7 +199,7 @@ class Casework:
         return case
 
     def view(self, case: dict[str, Any]) -> dict[str, Any]:
-        return case_view(case, case_tasks(case, self.tasks))
+        return case_view(case, case_tasks(case, self.tasks), self.cases.log(case))
 
     def _send(self, case: dict[str, Any], steps: list[dict[str, Any]]) -> None:
         if not steps:
@@ -249,17 +222,8 @@ class Casework:
             basket = self.criteria.active(code).criteria.basket(basket_id)
             if basket is None:
                 raise ValidationFailed([{"loc": ["basket_id"], "msg": "not a basket of the active criteria"}])
-            now = self.now()
-            previous = case.get("basket_id")
-            case["moved_by_hand"] = True
-            case.setdefault("moves", []).append({"at": clock.iso(now), "from": previous, "to": basket_id,
-                                                 "reason": reason})
-            pick_up(case, now)
-            to_queue: list[dict[str, Any]] = []
-            if basket_id != previous:
-                case["basket_id"] = basket_id
-                to_queue = paths.enter_basket(case, basket_id, basket.path, now)
-            self.cases.write(case)
+            to_queue, entry = case_rules.move_by_hand(case, basket_id, basket.path, reason, self.now())
+            self.cases.write(case, log=[entry])
             return case, to_queue
 
         case, to_queue = self._retrying(change)
@@ -273,13 +237,9 @@ class Casework:
 
         def change():
             case = self._open_case(code, case_id)
-            now = self.now()
-            # domain.paths.reached_since reads "reached" and "registered_at".
-            attempt = {"attempt_id": ids.new_id("attempt"), **fields, "registered_at": clock.iso(now)}
-            case.setdefault("contact_attempts", []).append(attempt)
-            pick_up(case, now)
-            self.cases.write(case)
-            return attempt
+            entry = case_rules.register_contact_attempt(case, fields, ids.new_id("attempt"), self.now())
+            self.cases.write(case, log=[entry])
+            return entry.body
 
         return self._retrying(change)
 
@@ -294,17 +254,10 @@ class Casework:
             case = self._case(code, case_id)
             if case["status"] == "closed":
                 raise Conflict("the case is already closed")
-            now = self.now()
-            case["status"] = "closed"
-            case["closed_at"] = clock.iso(now)
-            case["outcome"] = outcome
-            paths.cancel_open_steps(case)
-            case["expires_at"] = expires_at_on_close(case, now)
-            cancelled = []
-            for task in case_tasks(case, self.tasks):
-                if task["status"] == "open":
-                    cancelled.append(self.tasks.put_changed({**task, "status": "cancelled"}, expected_status="open"))
-            self.cases.write(case, *cancelled)
+            case_rules.close(case, outcome, self.now())
+            cancelled = [({**task, "status": "cancelled"}, "open")
+                         for task in case_tasks(case, self.tasks) if task["status"] == "open"]
+            self.cases.write(case, changed_tasks=cancelled)
             return case
 
         return self.view(self._retrying(change))
@@ -336,8 +289,8 @@ class Casework:
             case = self._case_of_task(code, task) if picks_up or reopens else None
             if reopens and case is not None and case["status"] != "open":
                 raise Conflict("the task's case is closed")
-            if picks_up and case is not None and case["status"] == "open" and pick_up(case, now):
-                self.cases.write(case, self.tasks.put_changed(updated, expected_status=read_status))
+            if picks_up and case is not None and case["status"] == "open" and pick_up(case, clock.iso(now)):
+                self.cases.write(case, changed_tasks=[(updated, read_status)])
             else:
                 self.tasks.write_changed(updated, expected_status=read_status)
             return updated

@@ -56,8 +56,9 @@ class CriteriaAdmin:
     def preview(self, code: str, document: Any, query: dict[str, str] | None) -> dict[str, Any]:
         """Classify every case opened in the last `days` days under the posted
         document and under the active criteria; nothing is written. Facts are
-        computed exactly as the stream does (the `repeat` fact looks at the
-        household's other cases, read once per household, in parallel)."""
+        computed exactly as the stream does, from each case's aggregate (the
+        `repeat` fact looks at the household's other cases, read once per
+        household, in parallel)."""
         try:
             days = parse_query(query, {"days": int_between(1, 366)}).get("days", PREVIEW_DEFAULT_DAYS)
             query_problems: list[dict] = []

@@ -2,7 +2,7 @@
 basket, one case whole, its tasks, a letter. Read only.
 
 Ports (duck-typed, so unit tests use in-memory fakes):
-- cases: find(code, case_id), municipality_cases(code, opened_since=, status=),
+- cases: find(code, case_id), log(case), municipality_cases(code, opened_since=, status=),
   basket_page(code, basket_id, status=, limit=, cursor=), basket_has_cases(code, basket_id)
 - tasks: get(task_id), page(code, filters=, limit=, cursor=)
 - criteria: active(code), versions(code), version(code, version)
@@ -95,7 +95,7 @@ def ts(value: str | None) -> str | None:
 
 def case_summary(case: dict[str, Any]) -> dict[str, Any]:
     """A case in a list (GET baskets/{basket_id}/cases): a listed case carries its
-    stored summary, a whole case has it computed."""
+    stored summary, a whole case has it computed (from its aggregate, not its signals)."""
     summary = case.get("summary") or case_rules.summary(case)
     return {
         "case_id": case["case_id"],
@@ -135,8 +135,11 @@ def _signal_view(entry: dict[str, Any]) -> dict[str, Any]:
 def _step_view(step: dict[str, Any]) -> dict[str, Any]:
     # "queued" (handed to a queue, not yet carried out) is "pending" to the API.
     status = "pending" if step["status"] == "queued" else step["status"]
-    return {"action": step["action"], "basket_id": step.get("basket_id"), "status": status,
-            "due": step.get("due"), "done_at": ts(step.get("done_at"))}
+    view = {"step_id": step["step_id"], "action": step["action"], "basket_id": step.get("basket_id"),
+            "status": status, "due": step.get("due"), "done_at": ts(step.get("done_at"))}
+    if step["status"] == "failed":
+        view["reason"] = step.get("reason")
+    return view
 
 
 def task_view(task: dict[str, Any]) -> dict[str, Any]:
@@ -160,24 +163,27 @@ def attempt_view(attempt: dict[str, Any]) -> dict[str, Any]:
             "registered_at": ts(attempt.get("registered_at"))}
 
 
-def case_view(case: dict[str, Any], tasks: list[dict[str, Any]]) -> dict[str, Any]:
-    """The whole case (GET cases/{case_id}); `tasks` are the case's task items."""
+def case_view(case: dict[str, Any], tasks: list[dict[str, Any]],
+              log: dict[str, list[dict[str, Any]]]) -> dict[str, Any]:
+    """The whole case (GET cases/{case_id}); `tasks` are the case's task items, `log`
+    its log by kind (every signal, classification, contact attempt and move)."""
     return {
         **case_summary(case),
-        "signals": [_signal_view(entry) for entry in case["signals"]],
+        "signals": [_signal_view(entry) for entry in log.get(case_rules.SIGNAL, [])],
         "classifications": [
             {"at": ts(c["at"]), "criteria_version": c["criteria_version"], "basket_id": c["basket_id"],
              "facts": c["facts"], "explanation": c["explanation"]}
-            for c in case.get("classifications", [])
+            for c in log.get(case_rules.CLASSIFICATION, [])
         ],
         "steps": [_step_view(step) for step in case.get("steps", [])],
         "letters": [{"letter_id": letter["letter_id"], "created_at": ts(letter.get("created_at")),
-                     "step": letter.get("step")} for letter in case.get("letters", [])],
+                     "step": letter.get("step"), "channel": letter.get("channel", "letter")}
+                    for letter in case.get("letters", [])],
         "tasks": [task_view(task) for task in tasks],
-        "contact_attempts": [attempt_view(a) for a in case.get("contact_attempts", [])],
+        "contact_attempts": [attempt_view(a) for a in log.get(case_rules.CONTACT_ATTEMPT, [])],
         "moved_by_hand": bool(case.get("moved_by_hand")),
         "moves": [{"at": ts(m.get("at")), "from": m.get("from"), "to": m.get("to"), "reason": m.get("reason")}
-                  for m in case.get("moves", [])],
+                  for m in log.get(case_rules.MOVE, [])],
         "picked_up_at": ts(case.get("picked_up_at")),
         "closed_at": ts(case.get("closed_at")),
         "outcome": case.get("outcome"),
@@ -290,7 +296,7 @@ class Views:
 
     def case(self, code: str, case_id: str) -> dict[str, Any]:
         case = self.find_case(code, case_id)
-        return case_view(case, case_tasks(case, self.tasks))
+        return case_view(case, case_tasks(case, self.tasks), self.cases.log(case))
 
     def letter(self, code: str, case_id: str, letter_id: str) -> bytes:
         """The PDF of a letter listed on the case."""

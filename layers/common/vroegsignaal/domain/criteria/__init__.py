@@ -22,12 +22,12 @@ from .document import (
     parse_criteria,
     validate_criteria,
 )
-from .facts import FACT_TYPES, Facts, SignalFacts, age_on, compute_facts
+from .facts import FACT_TYPES, Facts, SignalAggregate, SignalFacts, age_on, compute_facts
 from .settings import Settings
 
 __all__ = [
     "ACTIONS", "FACT_TYPES", "OPERATORS", "OPERATORS_BY_TYPE",
-    "Basket", "Classification", "Criteria", "Facts", "Settings", "SignalFacts",
+    "Basket", "Classification", "Criteria", "Facts", "Settings", "SignalAggregate", "SignalFacts",
     "age_on", "compute_facts", "default_criteria", "default_document", "example_document",
     "parse_criteria", "validate_criteria",
 ]
