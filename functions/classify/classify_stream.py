@@ -9,7 +9,6 @@ from collections import Counter
 
 from aws_lambda_powertools import Logger, Metrics
 from aws_lambda_powertools.utilities.batch import BatchProcessor, EventType, process_partial_response
-
 from vroegsignaal import observability
 from vroegsignaal.adapters import config, dynamo, queues, secrets, table
 from vroegsignaal.adapters.cases import DynamoCaseStore

@@ -3,7 +3,6 @@ from __future__ import annotations
 
 from aws_lambda_powertools import Logger, Metrics
 from aws_lambda_powertools.metrics import MetricUnit
-
 from vroegsignaal import clock, observability
 from vroegsignaal.adapters import queues
 from vroegsignaal.adapters.cases import DynamoCaseStore

@@ -6,12 +6,12 @@ from __future__ import annotations
 from datetime import date, timedelta
 
 import pytest
-
-from tests.factories import HOUSING, PARTNER
-from tests.unit.test_classification import NOW, Household_, item
 from vroegsignaal.domain.active_criteria import ActiveCriteria
 from vroegsignaal.domain.cases import match_case
 from vroegsignaal.domain.criteria import example_document, parse_criteria
+
+from tests.factories import HOUSING, PARTNER
+from tests.unit.test_classification import NOW, Household_, item
 
 START = date(2026, 11, 1)
 

@@ -1,17 +1,17 @@
 """Classifying signals into cases and baskets with the default and example criteria."""
-from datetime import date, datetime, timedelta, timezone
+from datetime import UTC, date, datetime, timedelta
 
 import pytest
-
-from tests.factories import HOUSING, PARTNER, signal_body
 from vroegsignaal.domain.active_criteria import ActiveCriteria, default_active
+from vroegsignaal.domain.classification import classify_signal
 from vroegsignaal.domain.criteria import example_document, parse_criteria
 from vroegsignaal.domain.household import Household
 from vroegsignaal.domain.signal import validate_signal
-from vroegsignaal.domain.classification import classify_signal
 from vroegsignaal.services.intake import signal_item
 
-NOW = datetime(2026, 11, 27, 9, 0, tzinfo=timezone.utc)
+from tests.factories import HOUSING, PARTNER, signal_body
+
+NOW = datetime(2026, 11, 27, 9, 0, tzinfo=UTC)
 WATER = {"kind": "partner", "partner_id": "vitens", "partner_type": "water"}
 
 
@@ -145,7 +145,7 @@ def test_joins_the_case_whose_start_is_closest():
 
 def test_a_new_case_expires_six_months_after_it_opened_unless_picked_up():
     result = Household_().receive(item())
-    assert result.case["expires_at"] == int(datetime(2027, 5, 27, 9, 0, tzinfo=timezone.utc).timestamp())
+    assert result.case["expires_at"] == int(datetime(2027, 5, 27, 9, 0, tzinfo=UTC).timestamp())
 
 
 def test_on_a_tie_the_case_that_started_first_wins_whatever_arrived_first():

@@ -6,7 +6,6 @@ from datetime import date, timedelta
 from decimal import Decimal
 
 import pytest
-
 from vroegsignaal.domain.criteria import FACT_TYPES, Facts, Settings, SignalFacts, age_on, compute_facts
 
 DAY = timedelta(days=1)
@@ -217,6 +216,7 @@ def test_no_signals_is_an_error():
 
 
 def test_signal_facts_is_frozen():
+    from dataclasses import FrozenInstanceError
     s = sig()
-    with pytest.raises(Exception):
+    with pytest.raises(FrozenInstanceError):
         s.amount_cents = 1

@@ -4,26 +4,25 @@ bodies and query strings (no AWS, no moto)."""
 from __future__ import annotations
 
 import copy
-
-from datetime import date, datetime, timedelta, timezone
+from datetime import UTC, date, datetime, timedelta
 
 import pytest
-
-from tests.factories import HOUSING, PARTNER, signal_body
 from vroegsignaal.domain import cases as case_rules
 from vroegsignaal.domain.active_criteria import ActiveCriteria, default_active
+from vroegsignaal.domain.classification import classify_signal
 from vroegsignaal.domain.criteria import default_criteria, example_document, parse_criteria
 from vroegsignaal.domain.errors import ConcurrentChange, ValidationFailed
 from vroegsignaal.domain.household import Household
-from vroegsignaal.domain.signal import validate_signal
 from vroegsignaal.domain.retention import add_months, expires_at_on_close
+from vroegsignaal.domain.signal import validate_signal
 from vroegsignaal.services.casework import Casework
-from vroegsignaal.domain.classification import classify_signal
 from vroegsignaal.services.criteria_admin import CriteriaAdmin, LetterTemplates, used_variables
 from vroegsignaal.services.intake import signal_item
-from vroegsignaal.services.views import Conflict, NotFound, Views, case_summary, case_view, parse_query, PAGINATION
+from vroegsignaal.services.views import PAGINATION, Conflict, NotFound, Views, case_summary, case_view, parse_query
 
-NOW = datetime(2026, 11, 27, 9, 0, tzinfo=timezone.utc)
+from tests.factories import HOUSING, PARTNER, signal_body
+
+NOW = datetime(2026, 11, 27, 9, 0, tzinfo=UTC)
 TODAY = date(2026, 11, 27)
 GM = "GM0632"
 OLD = "1970-03-04"
@@ -533,15 +532,15 @@ def test_close_cancels_open_tasks_in_the_same_write_and_sets_the_retention(ports
     assert tasks.tasks["t-open"]["status"] == "cancelled" and tasks.tasks["t-done"]["status"] == "done"
     assert all(s["status"] in ("cancelled", "done", "skipped") for s in written["steps"])
     # Never picked up: 6 months after it opened.
-    assert written["expires_at"] == int(datetime(2027, 5, 27, 9, 0, tzinfo=timezone.utc).timestamp())
+    assert written["expires_at"] == int(datetime(2027, 5, 27, 9, 0, tzinfo=UTC).timestamp())
     with pytest.raises(Conflict):
         casework(cases, tasks).close(GM, case["case_id"], {"outcome": "Verwijzing zonder contact"})
 
 
 def test_a_picked_up_case_expires_18_months_after_closing():
     case = {"opened_at": "2026-01-01T00:00:00.000000Z", "picked_up_at": "2026-02-01T00:00:00.000000Z"}
-    closed = datetime(2026, 8, 31, 12, 0, tzinfo=timezone.utc)
-    assert expires_at_on_close(case, closed) == int(datetime(2028, 2, 29, 12, 0, tzinfo=timezone.utc).timestamp())
+    closed = datetime(2026, 8, 31, 12, 0, tzinfo=UTC)
+    assert expires_at_on_close(case, closed) == int(datetime(2028, 2, 29, 12, 0, tzinfo=UTC).timestamp())
     assert add_months(datetime(2026, 8, 31), 6) == datetime(2027, 2, 28)
     assert add_months(datetime(2026, 12, 15), 1) == datetime(2027, 1, 15)
 
@@ -632,3 +631,24 @@ def test_letter_template_from_text_or_json():
         templates.put(GM, {"template": 5, "extra": 1})
     assert {tuple(d["loc"]) for d in failed.value.details} == {("extra",), ("template",)}
     assert used_variables("{% for m in melders %}{{ m }}{% endfor %} {{ datum }}") == ["datum", "melders"]
+
+
+def test_case_view_steps_carry_their_id_and_letters_their_channel():
+    case = make_case()
+    step = case["steps"][0]
+    case["letters"].append({"letter_id": "letter-1", "created_at": "2026-11-27T09:00:00.000000Z",
+                            "step": step["step_id"], "action": "email", "channel": "email"})
+    view = case_view(case, [], log_of(case))
+    (letter,) = view["letters"]
+    assert letter["channel"] == "email"
+    assert letter["step"] == view["steps"][0]["step_id"] == step["step_id"]
+
+
+def test_a_failed_step_shows_its_reason():
+    from vroegsignaal.domain import paths
+    case = make_case()
+    step = case["steps"][0]
+    assert paths.fail_step(case, step["step_id"], "the letter is longer than 50000 characters", NOW)
+    shown = case_view(case, [], log_of(case))["steps"][0]
+    assert (shown["status"], shown["reason"]) == ("failed", "the letter is longer than 50000 characters")
+    assert case["steps"][1]["due"] == "2026-12-11"  # the path goes on: the phone call 14 days later

@@ -1,10 +1,10 @@
 """Treatment paths: first step, follow-ups, moves, skips (criteria.md "Baskets")."""
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta
 
 from vroegsignaal.domain import paths
 from vroegsignaal.domain.cases import register_contact_attempt
 
-T0 = datetime(2026, 11, 27, 9, 0, tzinfo=timezone.utc)
+T0 = datetime(2026, 11, 27, 9, 0, tzinfo=UTC)
 LETTER_THEN_CALL = [{"action": "letter"}, {"action": "phone_call", "after_days": 14}]
 
 
@@ -115,7 +115,7 @@ def test_an_email_carried_out_as_a_letter_counts_as_a_letter():
 
 
 def test_due_dates_are_amsterdam_dates():
-    late_evening_utc = datetime(2026, 11, 27, 23, 30, tzinfo=timezone.utc)  # 00:30 on the 28th in Amsterdam
+    late_evening_utc = datetime(2026, 11, 27, 23, 30, tzinfo=UTC)  # 00:30 on the 28th in Amsterdam
     case = new_case()
     (letter,) = paths.enter_basket(case, "enkelvoudig", LETTER_THEN_CALL, late_evening_utc)
     assert letter["due"] == "2026-11-28"

@@ -10,7 +10,8 @@ decorators that does nothing.
 from __future__ import annotations
 
 import os
-from typing import Any, Callable
+from collections.abc import Callable
+from typing import Any
 
 
 class _NoTracer:

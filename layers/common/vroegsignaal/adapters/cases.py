@@ -35,7 +35,7 @@ _READ_EXPIRY = "_read_expires_at"  # what the store read, to see whether the log
 LIST_FIELDS = ("pk", "sk", "gsi1pk", "gsi1sk", "gsi2pk", "gsi2sk", "case_id", "municipality_code", "basket_id",
                "status", "opened_at", "postcode", "house_number", "house_number_suffix", "criteria_version",
                "summary")
-_LOG_KIND_KEYS = dict(zip(case_rules.LOG_KINDS, keys.LOG_KINDS))
+_LOG_KIND_KEYS = dict(zip(case_rules.LOG_KINDS, keys.LOG_KINDS, strict=True))
 _LOG_KINDS_OF_KEY = {v: k for k, v in _LOG_KIND_KEYS.items()}
 _BATCH = 25  # BatchWriteItem's limit
 

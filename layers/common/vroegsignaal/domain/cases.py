@@ -22,9 +22,10 @@ changed, returned by the rules below for the store to write with the case.
 """
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date, datetime
-from typing import Any, Iterable
+from typing import Any
 
 from vroegsignaal import clock
 from vroegsignaal.domain import ddas, paths

@@ -17,8 +17,9 @@ system could not carry it out). Dates are ISO strings.
 """
 from __future__ import annotations
 
+from collections.abc import Iterable
 from datetime import date, datetime, timedelta
-from typing import Any, Iterable
+from typing import Any
 
 from vroegsignaal import clock, ids
 
@@ -131,7 +132,7 @@ def reached_since(case: dict[str, Any], moment: str) -> bool:
     """Was the resident reached (a contact attempt with reached: true) after this moment?
     The case keeps the time of the last such attempt (its attempts are in its log)."""
     last = case.get("last_reached_at")
-    return bool(last) and datetime.fromisoformat(last) > datetime.fromisoformat(moment)
+    return isinstance(last, str) and datetime.fromisoformat(last) > datetime.fromisoformat(moment)
 
 
 def queue_due_steps(case: dict[str, Any], now: datetime) -> list[dict[str, Any]]:

@@ -9,9 +9,10 @@ never makes a second letter or task.
 from __future__ import annotations
 
 import logging
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime
-from typing import Any, Callable
+from typing import Any
 
 from vroegsignaal import clock
 from vroegsignaal.domain import cases as case_rules

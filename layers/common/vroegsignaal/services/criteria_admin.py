@@ -7,8 +7,9 @@ templates (put_template(code, source)).
 """
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import datetime, timedelta
-from typing import Any, Callable
+from typing import Any
 
 from vroegsignaal import clock
 from vroegsignaal.domain import cases as case_rules
@@ -101,7 +102,7 @@ class CriteriaAdmin:
         from concurrent.futures import ThreadPoolExecutor
 
         with ThreadPoolExecutor(max_workers=min(self.readers, len(households))) as pool:
-            return dict(zip(households, pool.map(self.cases.household_cases, households)))
+            return dict(zip(households, pool.map(self.cases.household_cases, households), strict=True))
 
 
 class LetterTemplates:

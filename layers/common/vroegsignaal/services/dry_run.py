@@ -3,18 +3,18 @@ municipality checks before it uploads its afwegingskader. Nothing is stored."""
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import date, datetime, timedelta, timezone
+from datetime import UTC, date, datetime, timedelta
 from typing import Any
 
 from vroegsignaal.domain.active_criteria import ActiveCriteria
+from vroegsignaal.domain.classification import classify_signal
 from vroegsignaal.domain.errors import ValidationFailed
 from vroegsignaal.domain.household import Household
 from vroegsignaal.domain.signal import validate_signal
-from vroegsignaal.domain.classification import classify_signal
 from vroegsignaal.services.intake import signal_item
 
 _OFFLINE_SECRET = "dry-run"  # households only need to match within this run
-_FILE_START = datetime(2000, 1, 1, tzinfo=timezone.utc)  # arrival times only order the file
+_FILE_START = datetime(2000, 1, 1, tzinfo=UTC)  # arrival times only order the file
 
 
 @dataclass

@@ -14,12 +14,12 @@ their job); nothing here logs.
 """
 from __future__ import annotations
 
-from datetime import datetime, timezone
-from typing import Any, Callable
+from collections.abc import Callable
+from datetime import UTC, datetime
+from typing import Any
 
 from vroegsignaal import clock
 from vroegsignaal.domain import cases as case_rules
-from vroegsignaal.domain import paths
 from vroegsignaal.domain.criteria import default_criteria
 from vroegsignaal.domain.errors import Conflict, NotFound, ValidationFailed  # noqa: F401 - re-exported
 from vroegsignaal.domain.money import format_cents
@@ -89,7 +89,7 @@ def ts(value: str | None) -> str | None:
         return value
     moment = datetime.fromisoformat(value)
     if moment.tzinfo is None:
-        moment = moment.replace(tzinfo=timezone.utc)
+        moment = moment.replace(tzinfo=UTC)
     return clock.iso(moment)
 
 
