@@ -32,8 +32,9 @@ class StepOutcome:
 class StepRunner:
     """Ports: case store, task store functions, letter store, municipality profiles, mailer."""
 
-    def __init__(self, *, cases, tasks, letter_store, municipality: Callable[[str], dict | None],
-                 send_email: Callable[..., None], now: Callable[[], datetime] = clock.now):
+    def __init__(self, *, cases: Any, tasks: Any, letter_store: Any,
+                 municipality: Callable[[str], dict[str, Any] | None],
+                 send_email: Callable[..., Any], now: Callable[[], datetime] = clock.now) -> None:
         self.cases = cases
         self.tasks = tasks
         self.letter_store = letter_store
@@ -78,6 +79,8 @@ class StepRunner:
         changed meanwhile is read again; a case closed meanwhile cancels the task."""
         for attempt in range(3):
             step = paths.find_step(case, step_id)
+            if step is None:
+                return  # the step is gone from the case (an old path forgotten): nothing to record
             if step["status"] == "queued":
                 paths.complete_step(case, step_id, datetime.fromisoformat(task["created_at"].replace("Z", "+00:00")))
             elif step["status"] != "done":  # cancelled by a move after the task was made
@@ -124,7 +127,8 @@ class StepRunner:
         return StepOutcome(True, channel)
 
 
-def run_followups(cases, send_steps: Callable, now: datetime) -> dict[str, int]:
+def run_followups(cases: Any, send_steps: Callable[[dict[str, Any], list[dict[str, Any]]], Any],
+                  now: datetime) -> dict[str, int]:
     """Queue every path step that has fallen due (criteria.md rules in domain.paths),
     and send again steps that stayed queued too long. Returns counts."""
     counts = {"cases": 0, "queued": 0, "resent": 0, "conflicts": 0, "failed": 0}
@@ -138,7 +142,8 @@ def run_followups(cases, send_steps: Callable, now: datetime) -> dict[str, int]:
     return counts
 
 
-def _follow_up(case: dict[str, Any], cases, send_steps: Callable, now: datetime, counts: dict[str, int]) -> None:
+def _follow_up(case: dict[str, Any], cases: Any, send_steps: Callable[[dict[str, Any], list[dict[str, Any]]], Any],
+               now: datetime, counts: dict[str, int]) -> None:
     stale = paths.stale_queued_steps(case, now)
     statuses = [s["status"] for s in case["steps"]]
     due = paths.queue_due_steps(case, now)

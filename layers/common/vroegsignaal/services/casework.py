@@ -18,7 +18,7 @@ import logging
 import re
 from collections.abc import Callable
 from datetime import date, datetime
-from typing import Any
+from typing import Any, TypeVar
 
 from vroegsignaal import clock, ids
 from vroegsignaal.domain import cases as case_rules
@@ -29,6 +29,7 @@ from vroegsignaal.domain.retention import pick_up
 from .views import Conflict, NotFound, case_tasks, case_view, task_view
 
 log = logging.getLogger(__name__)
+T = TypeVar("T")
 
 REASON_MAX = 500
 NOTE_MAX = 2000
@@ -45,10 +46,11 @@ class _Problems:
     def add(self, field: str, msg: str) -> None:
         self.details.append({"loc": [field], "msg": msg})
 
-    def object(self, body: Any, allowed: tuple[str, ...]) -> dict[str, Any] | None:
+    def object(self, body: Any, allowed: tuple[str, ...]) -> dict[str, Any]:
+        """The body's allowed fields; ValidationFailed at once when it is no object."""
         if not isinstance(body, dict):
             self.details.append({"loc": [], "msg": "the body must be a JSON object"})
-            return None
+            self.raise_any()
         for key in body:
             if key not in allowed:
                 self.add(str(key), "unknown field")
@@ -60,7 +62,7 @@ class _Problems:
             raise ValidationFailed(self.details)
 
 
-def _text(problems: _Problems, body: dict, field: str, max_chars: int, *, required: bool) -> str | None:
+def _text(problems: _Problems, body: dict[str, Any], field: str, max_chars: int, *, required: bool) -> str | None:
     value = body.get(field)
     if value is None:
         if required:
@@ -75,19 +77,15 @@ def _text(problems: _Problems, body: dict, field: str, max_chars: int, *, requir
 def validate_move(body: Any) -> tuple[str, str]:
     problems = _Problems()
     fields = problems.object(body, ("basket_id", "reason"))
-    if fields is None:
-        problems.raise_any()
     basket_id = _text(problems, fields, "basket_id", 40, required=True)
     reason = _text(problems, fields, "reason", REASON_MAX, required=True)
     problems.raise_any()
-    return basket_id, reason
+    return str(basket_id), str(reason)
 
 
 def validate_contact_attempt(body: Any, *, today: date) -> dict[str, Any]:
     problems = _Problems()
     fields = problems.object(body, ("type", "reached", "date", "part_of_day", "note"))
-    if fields is None:
-        problems.raise_any()
     kind = fields.get("type")
     if kind is None:
         problems.add("type", "required")
@@ -126,15 +124,13 @@ def _is_date(text: str) -> bool:
 def validate_close(body: Any) -> str:
     problems = _Problems()
     fields = problems.object(body, ("outcome",))
-    if fields is None:
-        problems.raise_any()
     outcome = fields.get("outcome")
     if outcome is None:
         problems.add("outcome", "required")
     elif outcome not in OUTCOMES:
         problems.add("outcome", "must be one of the DDAS outcomes (EnumEindresultaat)")
     problems.raise_any()
-    return outcome
+    return str(outcome)
 
 
 def validate_task_change(body: Any) -> dict[str, Any]:
@@ -168,8 +164,10 @@ def validate_task_change(body: Any) -> dict[str, Any]:
 
 
 class Casework:
-    def __init__(self, *, cases, tasks, criteria, send_steps: Callable, now: Callable[[], datetime] = clock.now,
-                 today: Callable[[], date] = clock.today, attempts: int = 3):
+    def __init__(self, *, cases: Any, tasks: Any, criteria: Any,
+                 send_steps: Callable[[dict[str, Any], list[dict[str, Any]]], Any],
+                 now: Callable[[], datetime] = clock.now, today: Callable[[], date] = clock.today,
+                 attempts: int = 3) -> None:
         self.cases = cases
         self.tasks = tasks
         self.criteria = criteria
@@ -178,7 +176,7 @@ class Casework:
         self.today = today
         self.attempts = attempts
 
-    def _retrying(self, change: Callable[[], Any]) -> Any:
+    def _retrying(self, change: Callable[[], T]) -> T:
         for attempt in range(self.attempts):
             try:
                 return change()
@@ -188,7 +186,7 @@ class Casework:
         raise AssertionError("unreachable")
 
     def _case(self, code: str, case_id: str) -> dict[str, Any]:
-        case = self.cases.find(code, case_id)
+        case: dict[str, Any] | None = self.cases.find(code, case_id)
         if case is None:
             raise NotFound("no case with that id in this municipality")
         return case
@@ -218,7 +216,7 @@ class Casework:
         path changes as criteria.md says (unless it stays in its basket)."""
         basket_id, reason = validate_move(body)
 
-        def change():
+        def change() -> tuple[dict[str, Any], list[dict[str, Any]]]:
             case = self._open_case(code, case_id)
             basket = self.criteria.active(code).criteria.basket(basket_id)
             if basket is None:
@@ -236,7 +234,7 @@ class Casework:
     def add_contact_attempt(self, code: str, case_id: str, body: Any) -> dict[str, Any]:
         fields = validate_contact_attempt(body, today=self.today())
 
-        def change():
+        def change() -> dict[str, Any]:
             case = self._open_case(code, case_id)
             entry = case_rules.register_contact_attempt(case, fields, ids.new_id("attempt"), self.now())
             self.cases.write(case, log=[entry])
@@ -251,7 +249,7 @@ class Casework:
         in the same transaction, the partners see `closed`."""
         outcome = validate_close(body)
 
-        def change():
+        def change() -> dict[str, Any]:
             case = self._case(code, case_id)
             if case["status"] == "closed":
                 raise Conflict("the case is already closed")
@@ -270,7 +268,7 @@ class Casework:
         or finishing it picks its case up, in the same transaction."""
         changes = validate_task_change(body)
 
-        def change():
+        def change() -> dict[str, Any]:
             task = self.tasks.get(task_id)
             if task is None or task.get("municipality_code") != code:
                 raise NotFound("no task with that id in this municipality")
@@ -299,7 +297,9 @@ class Casework:
         return task_view(self._retrying(change))
 
     def _case_of_task(self, code: str, task: dict[str, Any]) -> dict[str, Any] | None:
+        case: dict[str, Any] | None
         if task.get("household"):
             case = self.cases.get(task["household"], task["case_id"])
             return case if case is not None and case.get("municipality_code") == code else None
-        return self.cases.find(code, task["case_id"])
+        case = self.cases.find(code, task["case_id"])
+        return case

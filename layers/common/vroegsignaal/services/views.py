@@ -20,8 +20,11 @@ from typing import Any
 
 from vroegsignaal import clock
 from vroegsignaal.domain import cases as case_rules
-from vroegsignaal.domain.criteria import default_criteria
-from vroegsignaal.domain.errors import Conflict, NotFound, ValidationFailed  # noqa: F401 - re-exported
+from vroegsignaal.domain.criteria import Basket, Criteria, default_criteria
+from vroegsignaal.domain.errors import Conflict, NotFound, ValidationFailed
+
+__all__ = ["Conflict", "NotFound", "ValidationFailed", "Views", "case_summary", "case_tasks", "case_view",
+           "parse_query", "task_view"]
 from vroegsignaal.domain.money import format_cents
 
 DEFAULT_LIMIT = 50
@@ -190,13 +193,13 @@ def case_view(case: dict[str, Any], tasks: list[dict[str, Any]],
     }
 
 
-def case_tasks(case: dict[str, Any], tasks_port) -> list[dict[str, Any]]:
+def case_tasks(case: dict[str, Any], tasks_port: Any) -> list[dict[str, Any]]:
     """The case's tasks (their ids are on the case), oldest first; a handful at most."""
     found = [tasks_port.get(task_id) for task_id in dict.fromkeys(case.get("tasks") or [])]
     return [task for task in found if task is not None and task.get("case_id") == case["case_id"]]
 
 
-def _path(basket) -> list[dict[str, Any]]:
+def _path(basket: Basket) -> list[dict[str, Any]]:
     return [{"action": step["action"], "after_days": int(step.get("after_days") or 0)} for step in basket.path]
 
 
@@ -204,15 +207,15 @@ def _path(basket) -> list[dict[str, Any]]:
 
 
 class Views:
-    def __init__(self, *, cases, tasks, criteria, letters):
+    def __init__(self, *, cases: Any, tasks: Any, criteria: Any, letters: Any) -> None:
         self.cases = cases
         self.tasks = tasks
         self.criteria = criteria
         self.letters = letters
         # Uploaded versions never change: keep the ones read (per container).
-        self._versions: dict[tuple[str, str], Any] = {}
+        self._versions: dict[tuple[str, str], Criteria] = {}
 
-    def _version(self, code: str, version: str | None):
+    def _version(self, code: str, version: str | None) -> Criteria | None:
         if not version:
             return None
         key = (code, version)
@@ -247,7 +250,7 @@ class Views:
             if version and version not in group["versions"]:
                 group["versions"].append(version)
 
-        def row(basket_id: str, name: str, path: list, is_active: bool) -> dict[str, Any]:
+        def row(basket_id: str, name: str, path: list[dict[str, Any]], is_active: bool) -> dict[str, Any]:
             group = groups.get(basket_id, {})
             return {"id": basket_id, "name": name, "path": path, "open_cases": group.get("open_cases", 0),
                     "open_signals": group.get("open_signals", 0),
@@ -273,7 +276,7 @@ class Views:
             criteria = self._version(code, row["version"])
             if criteria is not None and criteria.basket(basket_id):
                 return True
-        return self.cases.basket_has_cases(code, basket_id)
+        return bool(self.cases.basket_has_cases(code, basket_id))
 
     def basket_cases(self, code: str, basket_id: str, query: dict[str, str] | None) -> dict[str, Any]:
         params = parse_query(query, {"status": one_of("open", "closed", "all"), **PAGINATION})
@@ -289,7 +292,7 @@ class Views:
     # ---- cases
 
     def find_case(self, code: str, case_id: str) -> dict[str, Any]:
-        case = self.cases.find(code, case_id)
+        case: dict[str, Any] | None = self.cases.find(code, case_id)
         if case is None:
             raise NotFound("no case with that id in this municipality")
         return case
@@ -303,7 +306,7 @@ class Views:
         case = self.find_case(code, case_id)
         if not any(letter.get("letter_id") == letter_id for letter in case.get("letters", [])):
             raise NotFound("no letter with that id on this case")
-        pdf = self.letters.get_letter(code, case_id, letter_id)
+        pdf: bytes | None = self.letters.get_letter(code, case_id, letter_id)
         if pdf is None:
             raise NotFound("the letter is no longer stored")
         return pdf
