@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import os
 from functools import cache
+from typing import Any
 
 import boto3
 from botocore.config import Config
@@ -21,7 +22,7 @@ _CONFIG = Config(
 
 
 @cache
-def client(service: str):
+def client(service: str) -> Any:
     return boto3.client(service, region_name=os.environ.get("AWS_REGION", "eu-west-1"), config=_CONFIG)
 
 

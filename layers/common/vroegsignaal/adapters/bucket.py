@@ -18,7 +18,8 @@ def is_missing(error: ClientError) -> bool:
 def read(key: str) -> bytes | None:
     """The object's bytes, or None when there is no such object."""
     try:
-        return client("s3").get_object(Bucket=name(), Key=key)["Body"].read()
+        body: bytes = client("s3").get_object(Bucket=name(), Key=key)["Body"].read()
+        return body
     except ClientError as error:
         if is_missing(error):
             return None

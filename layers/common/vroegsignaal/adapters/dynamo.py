@@ -43,6 +43,7 @@ def cancellation_codes(error: ClientError) -> list[str]:
 def translate(error: ClientError, what: str) -> Exception:
     """The project's exception for a DynamoDB error, or the error itself."""
     code = error_code(error)
+    as_is: Exception = error
     if code == "ConditionalCheckFailedException":
         return ConcurrentChange(what)
     if code == "TransactionCanceledException":
@@ -51,10 +52,10 @@ def translate(error: ClientError, what: str) -> Exception:
             return Unstorable(next(r for r in reasons if r in _NEVER))
         if not reasons or any(r in _CHANGED for r in reasons):
             return ConcurrentChange(what)
-        return error
+        return as_is
     if code in _NEVER:
         return Unstorable(code)
-    return error
+    return as_is
 
 
 @contextmanager

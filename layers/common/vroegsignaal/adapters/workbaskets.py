@@ -53,8 +53,8 @@ class MunicipalityCaseStore(DynamoCaseStore):
                     cursor: str | None) -> tuple[list[dict[str, Any]], str | None]:
         """One page of a basket's cases (gsi1), oldest first; status None: every case."""
         pk = keys.basket_index(code, basket_id)
-        filters = {"filter_expression": "#s = :status", "values": {":status": status}, "names": _STATUS} \
-            if status else {}
+        filters: dict[str, Any] = {"filter_expression": "#s = :status", "values": {":status": status},
+                                   "names": _STATUS} if status else {}
         return self.page(index="gsi1", pk=pk, limit=limit, cursor=_checked_cursor(cursor, "gsi1", pk), **filters)
 
     def basket_has_cases(self, code: str, basket_id: str) -> bool:
@@ -80,12 +80,14 @@ class MunicipalityTaskStore:
         """One page of the municipality's tasks (gsi2), oldest first; `filters` maps
         status/assignee/basket_id/type to the value it must have."""
         pk = keys.municipality_tasks_index(code)
-        conditions, values, names = [], {}, {}
+        conditions: list[str] = []
+        values: dict[str, Any] = {}
+        names: dict[str, str] = {}
         for number, (name, value) in enumerate(sorted(filters.items())):
             names[f"#f{number}"] = _TASK_FILTER_ATTRS[name]
             values[f":f{number}"] = value
             conditions.append(f"#f{number} = :f{number}")
-        kwargs = {"filter_expression": " AND ".join(conditions), "values": values, "names": names} \
-            if conditions else {}
+        kwargs: dict[str, Any] = {"filter_expression": " AND ".join(conditions), "values": values,
+                                  "names": names} if conditions else {}
         return DynamoCaseStore().page(index="gsi2", pk=pk, limit=limit, cursor=_checked_cursor(cursor, "gsi2", pk),
                                       projection=None, convert=tasks.task_of, **kwargs)
