@@ -1,9 +1,9 @@
 """Cases in the table (docs/design.md, "The table").
 
-A household's partition holds its head (`HEAD`: how many cases it ever
-opened), its cases (`CASE#<case_id>`, bounded in size) and each case's log
-(`LOG#<case_id>#<kind>#<order>`: every signal entry, classification, contact
-attempt and move, written once and never changed). A case is written whole,
+A household's partition holds its head (how many cases it ever opened), its
+cases (bounded in size) and each case's log (every signal entry,
+classification, contact attempt and move, written once and never changed);
+the keys are in keys.py. A case is written whole,
 conditioned on the version read, together with its new log entries in one
 transaction, so two writers never overwrite each other: the loser gets
 `ConcurrentChange` and retries (a stream record is redelivered, an SQS

@@ -3,7 +3,7 @@ pointer in the table.
 
 S3 holds every uploaded version (`criteria/<code>/versions/<version>.json`) and
 the active one (`criteria/<code>/active.json`: version, label, activated_at,
-document). The table lists the versions (`MUN#<code>` / `CRITERIA#<n>`), counts
+document). The table lists the versions (keys.criteria_version), counts
 them, and the municipality's profile carries the pointer to the active version
 (`active_criteria`: version, activated_at, the ETag of active.json), written on
 every upload and activation before it answers. No pointer: the default.

@@ -1,6 +1,6 @@
 """E-mail through SES (moto locally), at most once per step.
 
-SES has no idempotency key, so before sending a claim item `SENT#<key>` is
+SES has no idempotency key, so before sending a claim item (keys.sent_email) is
 written on condition that it does not exist, or is a "sending" claim older than
 CLAIM_SECONDS (a send that died half-way is tried again; one still running is
 left alone). A retried message finds it "sent" and sends nothing.
