@@ -5,17 +5,16 @@ the dead-letter queue; the others are done)."""
 from __future__ import annotations
 
 import json
-
 from collections import Counter
 
 from aws_lambda_powertools import Logger, Metrics
 from aws_lambda_powertools.utilities.batch import BatchProcessor, EventType, process_partial_response
-
 from vroegsignaal import observability
-from vroegsignaal.adapters import letters, mail, registry, tasks
+from vroegsignaal.adapters import config, letters, mail, registry, tasks
 from vroegsignaal.adapters.cases import DynamoCaseStore
 from vroegsignaal.services.actions import StepRunner
 
+config.check()  # a missing variable fails the cold start, not a message
 logger = Logger()
 metrics = Metrics()
 tracer = observability.tracer()

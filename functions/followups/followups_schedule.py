@@ -3,12 +3,12 @@ from __future__ import annotations
 
 from aws_lambda_powertools import Logger, Metrics
 from aws_lambda_powertools.metrics import MetricUnit
-
 from vroegsignaal import clock, observability
-from vroegsignaal.adapters import queues
+from vroegsignaal.adapters import config, queues
 from vroegsignaal.adapters.cases import DynamoCaseStore
 from vroegsignaal.services.actions import run_followups
 
+config.check()  # a missing variable fails the cold start, not a message
 logger = Logger()
 metrics = Metrics()
 tracer = observability.tracer()

@@ -122,9 +122,9 @@ def test_no_phone_call_when_the_resident_was_reached(pipeline):
     letters(sqs_event(drain("LETTERS_QUEUE_URL")), LambdaContext())
     clock.advance(2)
     case = the_case()
-    case["contact_attempts"].append({"attempt_id": "a1", "type": "Telefoon", "reached": True,
-                                     "registered_at": clock.now().isoformat()})
-    DynamoCaseStore().write(case)
+    from vroegsignaal.domain.cases import register_contact_attempt
+    entry = register_contact_attempt(case, {"type": "Telefoon", "reached": True}, "a1", clock.now())
+    DynamoCaseStore().write(case, log=[entry])
     clock.advance(14)
     followups({}, LambdaContext())
     assert drain("TASKS_QUEUE_URL") == []

@@ -52,10 +52,11 @@ def open_case(h, partner="energie-noord", **overrides) -> str:
 def _cases_holding(signal_id: str) -> list[dict]:
     """The cases that hold this signal (a test may scan; the product never does)."""
     from vroegsignaal.adapters import aws, table
-    items = aws.client("dynamodb").scan(TableName=table.table_name(), FilterExpression="#t = :case",
+    items = aws.client("dynamodb").scan(TableName=table.table_name(), FilterExpression="#t = :log AND kind = :signal",
                                         ExpressionAttributeNames={"#t": "type"},
-                                        ExpressionAttributeValues={":case": {"S": "case"}})["Items"]
-    return [c for c in map(table.from_attrs, items) if any(e["signal_id"] == signal_id for e in c["signals"])]
+                                        ExpressionAttributeValues={":log": {"S": "case_log"},
+                                                                   ":signal": {"S": "signal"}})["Items"]
+    return [{"case_id": e["case_id"]} for e in map(table.from_attrs, items) if e["body"]["signal_id"] == signal_id]
 
 
 def request(h, method, resource, params=None, *, code=GM, principal=None, body=None, query=None,
@@ -74,8 +75,13 @@ def raw_case(case_id, code=GM):
     return DynamoCaseStore().find(code, case_id)
 
 
+def raw_log(case_id, code=GM):
+    from vroegsignaal.adapters.cases import DynamoCaseStore
+    return DynamoCaseStore().log(raw_case(case_id, code))
+
+
 def add_task(case_id, *, code=GM, kind="phone_call", basket_id="enkelvoudig", step="s1") -> str:
-    """A task as the tasks consumer makes it: the task item and its id on the case, in one transaction."""
+    """A task as the tasks consumer makes it: the task item, then its id on the case."""
     from vroegsignaal import clock
     from vroegsignaal.adapters import tasks
     from vroegsignaal.adapters.cases import DynamoCaseStore
@@ -85,8 +91,9 @@ def add_task(case_id, *, code=GM, kind="phone_call", basket_id="enkelvoudig", st
             "municipality_code": code, "basket_id": basket_id, "step_id": step, "type": kind, "status": "open",
             "assignee": None, "due": clock.today().isoformat(), "created_at": clock.iso(clock.now()),
             "done_at": None}
+    assert tasks.create_once(task)
     case.setdefault("tasks", []).append(task["task_id"])
-    store.write(case, tasks.put_new(task))
+    store.write(case)
     return task["task_id"]
 
 
@@ -407,7 +414,7 @@ def test_move_rules(h):
                        ({"basket_id": 7, "reason": ""}, {("basket_id",), ("reason",)})):
         status, answer = request(h, "POST", "/cases/{case_id}/move", {"case_id": case_id}, body=body)
         assert status == 422 and {tuple(d["loc"]) for d in answer["details"]} == locs, answer
-    assert raw_case(case_id)["moves"] == []
+    assert raw_log(case_id)["move"] == []
     request(h, "POST", "/cases/{case_id}/close", {"case_id": case_id}, body={"outcome": "Inwoner is overleden"})
     status, body = request(h, "POST", "/cases/{case_id}/move", {"case_id": case_id},
                            body={"basket_id": "crisis", "reason": "te laat"})
@@ -448,7 +455,7 @@ def test_contact_attempt_rules(h):
     status, body = request(h, "POST", "/cases/{case_id}/contact-attempts", {"case_id": case_id},
                            body={"type": "SMS/Whatsapp", "reached": True, "date": "20261120"})
     assert status == 422 and body["details"][0]["loc"] == ["date"]
-    assert raw_case(case_id)["contact_attempts"] == []
+    assert raw_log(case_id)["contact_attempt"] == []
     request(h, "POST", "/cases/{case_id}/close", {"case_id": case_id}, body={"outcome": "Inwoner is overleden"})
     status, body = request(h, "POST", "/cases/{case_id}/contact-attempts", {"case_id": case_id},
                            body={"type": "Brief", "reached": False})
@@ -597,7 +604,7 @@ def test_letter_is_the_pdf_listed_on_the_case(h):
 
     case = request(h, "GET", "/cases/{case_id}", {"case_id": case_id})[1]
     (listed,) = case["letters"]
-    assert set(listed) == {"letter_id", "created_at", "step"}
+    assert set(listed) == {"letter_id", "created_at", "step", "channel"} and listed["channel"] == "letter"
     assert (listed["letter_id"], listed["step"]) == (letter_id, "step-x")
     assert re.fullmatch(r"\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d(\.\d+)?Z", listed["created_at"]), listed["created_at"]
     from vroegsignaal import clock

@@ -62,7 +62,7 @@ def test_two_signals_of_one_household_classified_at_once_make_one_case():
         slow.handle(second)
     SignalClassifier(store, ActiveCriteriaCache().get, lambda *a: None, lambda: secret).handle(second)  # the retry
     (case,) = store.household_cases(key)
-    assert len(case["signals"]) == 2 and case["basket_id"] == "meervoudig"
+    assert len(store.log(case)["signal"]) == 2 and case["basket_id"] == "meervoudig"
 
 
 def test_a_task_made_just_before_a_move_is_still_on_the_case(pipeline):

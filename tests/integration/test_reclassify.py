@@ -22,10 +22,11 @@ def test_signals_no_case_holds_are_classified_once(capsys):
             f"SIGNAL#energie-noord#EN-{number}", "SIGNAL"))["Item"])
     classify_stream.lambda_handler(stream_event(items[:1]), LambdaContext())  # the other two never made it
 
+    from vroegsignaal.adapters.cases import DynamoCaseStore
     assert main(["reclassify", "--since", "2000-01-01"]) == 0
     assert "checked 3 signals; classified 2" in capsys.readouterr().out
     cases = table.query_all(index="gsi2", key_condition="gsi2pk = :pk", values={":pk": "MUN#GM0632#CASES"})
-    assert sorted(e["reference"] for c in cases for e in c["signals"]) == ["EN-0", "EN-1", "EN-2"]
+    assert sorted(e["reference"] for c in cases for e in DynamoCaseStore().log(c)["signal"]) == ["EN-0", "EN-1", "EN-2"]
 
     assert main(["reclassify", "--since", "2000-01-01"]) == 0
     assert "classified 0" in capsys.readouterr().out

@@ -6,12 +6,12 @@ from __future__ import annotations
 from datetime import date, timedelta
 
 import pytest
-
-from tests.factories import HOUSING, PARTNER
-from tests.unit.test_classification import NOW, Household_, item
 from vroegsignaal.domain.active_criteria import ActiveCriteria
 from vroegsignaal.domain.cases import match_case
 from vroegsignaal.domain.criteria import example_document, parse_criteria
+
+from tests.factories import HOUSING, PARTNER
+from tests.unit.test_classification import NOW, Household_, item
 
 START = date(2026, 11, 1)
 
@@ -74,7 +74,7 @@ def test_classification_joins_within_30_days_and_opens_a_new_case_at_31(offset, 
     second = household.receive(signal_on(START + timedelta(days=offset), "WS-1"))
     assert second.is_new is not joins
     assert (second.case["case_id"] == first.case["case_id"]) is joins
-    assert len(second.case["signals"]) == (2 if joins else 1)
+    assert len(second.signals) == (2 if joins else 1)
 
 
 def test_a_signal_dated_before_the_start_joins_and_moves_the_start_earlier():
@@ -117,7 +117,7 @@ def test_closed_case_is_skipped_for_an_open_one_further_away():
     # 3 days before the closed case's start, 29 after the open one's: the open one takes it.
     joined = household.receive(signal_on(date(2026, 11, 5), "WS-1"))
     assert joined.case["case_id"] == old.case["case_id"] and not joined.is_new
-    assert household.cases[closer.case["case_id"]]["signals"] == closer.case["signals"]  # untouched
+    assert household.signals_of(closer.case["case_id"]) == closer.signals  # untouched
 
 
 def test_on_a_tie_classification_joins_the_case_that_started_first():

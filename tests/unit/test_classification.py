@@ -1,17 +1,17 @@
 """Classifying signals into cases and baskets with the default and example criteria."""
-from datetime import date, datetime, timedelta, timezone
+from datetime import UTC, date, datetime, timedelta
 
 import pytest
-
-from tests.factories import HOUSING, PARTNER, signal_body
 from vroegsignaal.domain.active_criteria import ActiveCriteria, default_active
+from vroegsignaal.domain.classification import classify_signal
 from vroegsignaal.domain.criteria import example_document, parse_criteria
 from vroegsignaal.domain.household import Household
 from vroegsignaal.domain.signal import validate_signal
-from vroegsignaal.services.classification import classify_signal
 from vroegsignaal.services.intake import signal_item
 
-NOW = datetime(2026, 11, 27, 9, 0, tzinfo=timezone.utc)
+from tests.factories import HOUSING, PARTNER, signal_body
+
+NOW = datetime(2026, 11, 27, 9, 0, tzinfo=UTC)
 WATER = {"kind": "partner", "partner_id": "vitens", "partner_type": "water"}
 
 
@@ -22,17 +22,29 @@ def item(partner=PARTNER, received=NOW, **overrides):
 
 
 class Household_:
-    """A household's cases as the store would keep them."""
+    """A household's cases and their logs as the store would keep them; `receive`
+    gives the result with the case's `signals` and `classifications` so far."""
 
     def __init__(self, active=None):
         self.cases = {}
+        self.logs = {}  # case_id -> [LogEntry]
+        self.classified = {}  # signal_id -> case_id, as the store marks a classified signal
         self.active = active or default_active()
 
     def receive(self, signal, now=NOW):
         key = Household.of(signal["signal"]).key("secret")
+        if signal["signal_id"] in self.classified:  # a redelivered record: the stored signal names its case
+            signal = {**signal, "case_id": self.classified[signal["signal_id"]]}
         result = classify_signal(signal, key, list(self.cases.values()), self.active, now)
         self.cases[result.case["case_id"]] = result.case
+        self.logs.setdefault(result.case["case_id"], []).extend(result.log)
+        self.classified.setdefault(signal["signal_id"], result.case["case_id"])
+        result.signals = self.signals_of(result.case["case_id"])
+        result.classifications = [e.body for e in self.logs[result.case["case_id"]] if e.kind == "classification"]
         return result
+
+    def signals_of(self, case_id):
+        return [e.body for e in self.logs.get(case_id, []) if e.kind == "signal"]
 
 
 def test_low_single_signal_lands_in_enkelvoudig_and_queues_a_letter():
@@ -40,7 +52,7 @@ def test_low_single_signal_lands_in_enkelvoudig_and_queues_a_letter():
     assert result.is_new and result.case["basket_id"] == "enkelvoudig"
     assert [s["action"] for s in result.to_queue] == ["letter"]
     assert result.case["criteria_version"] == "default"
-    (classification,) = result.case["classifications"]
+    (classification,) = result.classifications
     assert classification["basket_id"] == "enkelvoudig" and classification["explanation"]
 
 
@@ -66,7 +78,7 @@ def test_second_partner_at_the_same_address_moves_the_case_to_meervoudig():
     assert [s["action"] for s in second.to_queue] == ["home_visit"]
     statuses = [(s["action"], s["status"]) for s in second.case["steps"]]
     assert ("letter", "cancelled") in statuses and ("phone_call", "cancelled") in statuses
-    assert len(second.case["classifications"]) == 2
+    assert len(second.classifications) == 2
 
 
 def test_other_suffix_is_another_household():
@@ -82,7 +94,7 @@ def test_a_signal_40_days_later_opens_a_new_case_that_is_a_repeat():
     later = household.receive(item(reference="EN-2", signal_date="2026-11-10", arrears_since="2026-10-01",
                                    debtor__date_of_birth="1970-01-01", amount="20.00"))
     assert later.is_new and later.case["case_id"] != first.case["case_id"]
-    assert later.case["classifications"][-1]["facts"]["repeat"] is True
+    assert later.classifications[-1]["facts"]["repeat"] is True
     assert later.case["basket_id"] == "enkelvoudig"  # onder-drempel is only for non-repeats
 
 
@@ -100,7 +112,7 @@ def test_redelivered_signal_changes_nothing_and_requeues_unsent_steps():
     again = household.receive(signal)
     assert again.already_attached and again.case is first.case
     assert [s["step_id"] for s in again.to_queue] == [s["step_id"] for s in first.to_queue]
-    assert len(first.case["signals"]) == 1
+    assert len(first.signals) == 1
 
 
 def test_case_moved_by_hand_takes_the_signal_but_keeps_its_basket():
@@ -110,7 +122,7 @@ def test_case_moved_by_hand_takes_the_signal_but_keeps_its_basket():
     first.case["basket_id"] = "crisis"
     second = household.receive(item(partner=HOUSING, reference="WS-1"))
     assert second.case["basket_id"] == "crisis" and second.to_queue == []
-    assert len(second.case["signals"]) == 2 and len(second.case["classifications"]) == 1
+    assert len(second.signals) == 2 and len(second.classifications) == 1
 
 
 def test_closed_case_never_takes_new_signals():
@@ -133,7 +145,7 @@ def test_joins_the_case_whose_start_is_closest():
 
 def test_a_new_case_expires_six_months_after_it_opened_unless_picked_up():
     result = Household_().receive(item())
-    assert result.case["expires_at"] == int(datetime(2027, 5, 27, 9, 0, tzinfo=timezone.utc).timestamp())
+    assert result.case["expires_at"] == int(datetime(2027, 5, 27, 9, 0, tzinfo=UTC).timestamp())
 
 
 def test_on_a_tie_the_case_that_started_first_wins_whatever_arrived_first():

@@ -3,8 +3,9 @@ import json
 from datetime import date
 from pathlib import Path
 
-from infra.criteria import load_criteria, load_signals, main
 from vroegsignaal.services.dry_run import sort_signals
+
+from infra.criteria import load_criteria, load_signals, main
 
 EXAMPLES = Path(__file__).resolve().parents[2] / "examples"
 
@@ -33,3 +34,29 @@ def test_validate_command_names_every_problem(tmp_path, capsys):
 def test_validate_command_accepts_the_example(capsys):
     assert main(["validate", str(EXAMPLES / "criteria-woerden.json"), "--municipality", "GM0632"]) == 0
     assert "valid" in capsys.readouterr().out
+
+
+LATEST_DECIDES = {"schema_version": 1, "baskets": [
+    {"id": "water-laatst", "name": "Water als laatste", "action": "none",
+     "when": {"fact": "partner_type", "equals": "water"}},
+    {"id": "overig", "name": "Overig", "action": "none"}]}
+
+
+def _same_day(first_type: str, second_type: str) -> list[dict]:
+    from tests.factories import signal_body
+    return [{"partner_id": f"p-{kind}", "partner_type": kind,
+             "signal": signal_body(reference=f"R-{n}", signal_date="2026-11-20", supply_ending=False)}
+            for n, kind in enumerate((first_type, second_type))]
+
+
+def test_signals_of_the_same_date_arrive_in_file_order_so_the_last_is_the_latest():
+    """The latest signal among equal signal dates is the last in the file, every run
+    (as the stream sees signals in the order they arrive)."""
+    from vroegsignaal.domain.active_criteria import ActiveCriteria
+    from vroegsignaal.domain.criteria import parse_criteria
+    active = ActiveCriteria("file", None, None, parse_criteria(LATEST_DECIDES))
+    for _ in range(20):  # arrival ties were broken by random ids: 20 equal runs cannot be luck
+        water_last = sort_signals(_same_day("energy", "water"), active, today=date(2026, 11, 27))
+        energy_last = sort_signals(_same_day("water", "energy"), active, today=date(2026, 11, 27))
+        assert [r.basket_id for r in water_last] == ["overig", "water-laatst"]
+        assert [r.basket_id for r in energy_last] == ["water-laatst", "overig"]

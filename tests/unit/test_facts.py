@@ -6,7 +6,6 @@ from datetime import date, timedelta
 from decimal import Decimal
 
 import pytest
-
 from vroegsignaal.domain.criteria import FACT_TYPES, Facts, Settings, SignalFacts, age_on, compute_facts
 
 DAY = timedelta(days=1)
@@ -217,6 +216,26 @@ def test_no_signals_is_an_error():
 
 
 def test_signal_facts_is_frozen():
+    from dataclasses import FrozenInstanceError
     s = sig()
-    with pytest.raises(Exception):
+    with pytest.raises(FrozenInstanceError):
         s.amount_cents = 1
+
+
+def test_a_stored_aggregate_gives_the_facts_of_all_its_signals():
+    """A case keeps a SignalAggregate, stored and read back after every signal: its
+    facts are those of all the case's signals."""
+    from vroegsignaal.domain.criteria import SignalAggregate
+    signals = [sig(partner_id="p1", partner_type="water", amount_cents=31000, arrival="2"),
+               sig(partner_id="p2", partner_type="energy", signal_date=D - 3 * DAY, amount_cents=120000,
+                   arrears_since=D - 90 * DAY, crisis=True, date_of_birth=date(2001, 4, 2), arrival="1"),
+               sig(partner_id="p1", partner_type="water", amount_cents=2000, has_email=True, arrival="3")]
+    record = SignalAggregate().record()
+    for signal in signals:
+        aggregate = SignalAggregate.from_record(json.loads(json.dumps(record)))
+        aggregate.add(signal)
+        record = aggregate.record()
+    stored = SignalAggregate.from_record(record).facts(postcode="3441AB", case_start=D - 3 * DAY,
+                                                        earlier_case_starts=[], settings=EXAMPLE_SETTINGS)
+    assert stored == facts(signals, settings=EXAMPLE_SETTINGS)
+    assert stored.high_amount_trigger == ("water", 31000, "250")

@@ -4,26 +4,25 @@ bodies and query strings (no AWS, no moto)."""
 from __future__ import annotations
 
 import copy
-
-from datetime import date, datetime, timedelta, timezone
+from datetime import UTC, date, datetime, timedelta
 
 import pytest
-
-from tests.factories import HOUSING, PARTNER, signal_body
 from vroegsignaal.domain import cases as case_rules
 from vroegsignaal.domain.active_criteria import ActiveCriteria, default_active
+from vroegsignaal.domain.classification import classify_signal
 from vroegsignaal.domain.criteria import default_criteria, example_document, parse_criteria
 from vroegsignaal.domain.errors import ConcurrentChange, ValidationFailed
 from vroegsignaal.domain.household import Household
-from vroegsignaal.domain.signal import validate_signal
 from vroegsignaal.domain.retention import add_months, expires_at_on_close
+from vroegsignaal.domain.signal import validate_signal
 from vroegsignaal.services.casework import Casework
-from vroegsignaal.services.classification import classify_signal
 from vroegsignaal.services.criteria_admin import CriteriaAdmin, LetterTemplates, used_variables
 from vroegsignaal.services.intake import signal_item
-from vroegsignaal.services.views import Conflict, NotFound, Views, case_summary, case_view, parse_query, PAGINATION
+from vroegsignaal.services.views import PAGINATION, Conflict, NotFound, Views, case_summary, case_view, parse_query
 
-NOW = datetime(2026, 11, 27, 9, 0, tzinfo=timezone.utc)
+from tests.factories import HOUSING, PARTNER, signal_body
+
+NOW = datetime(2026, 11, 27, 9, 0, tzinfo=UTC)
 TODAY = date(2026, 11, 27)
 GM = "GM0632"
 OLD = "1970-03-04"
@@ -42,9 +41,25 @@ class Cases:
         self.household_reads: list[str] = []
         self.conflicts = 0  # the next n writes fail as if someone changed the case meanwhile
         self.tasks: "Tasks | None" = None
+        self.logs: dict[str, dict[str, list]] = {}  # case_id -> kind -> bodies, in order
 
-    def add(self, case):
+    def add(self, case, log=()):
         self.cases[case["case_id"]] = copy.deepcopy(case)
+        self._append(case, log)
+
+    def _append(self, case, log):
+        logs = self.logs.setdefault(case["case_id"], {kind: [] for kind in case_rules.LOG_KINDS})
+        for entry in log:
+            logs[entry.kind].append(copy.deepcopy(entry.body))
+
+    def log(self, case):
+        return copy.deepcopy(self.logs.get(case["case_id"]) or {kind: [] for kind in case_rules.LOG_KINDS})
+
+    def attempts(self, case_id):
+        return self.logs.get(case_id, {}).get(case_rules.CONTACT_ATTEMPT, [])
+
+    def moves(self, case_id):
+        return self.logs.get(case_id, {}).get(case_rules.MOVE, [])
 
     def find(self, code, case_id):
         case = self.cases.get(case_id)
@@ -54,22 +69,22 @@ class Cases:
         case = self.cases.get(case_id)
         return copy.deepcopy(case) if case and case["household"] == household else None
 
-    def write(self, case, *extra):
+    def write(self, case, *, log=(), changed_tasks=()):
         if self.conflicts:
             self.conflicts -= 1
             raise ConcurrentChange(case["case_id"])
         stored = self.cases.get(case["case_id"])
         if stored is not None and stored["version"] != case["version"]:
             raise ConcurrentChange(case["case_id"])
-        for kind, task, expected in extra:  # all or nothing, as a transaction
-            assert kind == "task"
+        for task, expected in changed_tasks:  # all or nothing, as a transaction
             if self.tasks.tasks[task["task_id"]]["status"] != expected:
                 raise ConcurrentChange(case["case_id"])
-        for _, task, _ in extra:
+        for task, _ in changed_tasks:
             self.tasks.tasks[task["task_id"]] = copy.deepcopy(task)
         case["version"] += 1
         self.cases[case["case_id"]] = copy.deepcopy(case)
-        self.writes.append((copy.deepcopy(case), extra))
+        self._append(case, log)
+        self.writes.append((copy.deepcopy(case), tuple(changed_tasks)))
 
     def household_cases(self, household):
         self.household_reads.append(household)
@@ -80,7 +95,7 @@ class Cases:
                         and (opened_since is None or c["opened_at"] >= opened_since)
                         and (status is None or c["status"] == status)), key=lambda c: c["opened_at"])
         # A listed case has its fields and summary only, as the store projects it.
-        return [{**{k: v for k, v in c.items() if k not in ("signals", "classifications", "steps")},
+        return [{**{k: v for k, v in c.items() if k not in ("aggregate", "steps")},
                  "summary": case_rules.summary(c)} for c in found] if listed else found
 
     def basket_page(self, code, basket_id, *, status, limit, cursor):
@@ -110,9 +125,6 @@ class Tasks:
     def get(self, task_id):
         task = self.tasks.get(task_id)
         return copy.deepcopy(task) if task else None
-
-    def put_changed(self, task, *, expected_status):
-        return ("task", copy.deepcopy(task), expected_status)
 
     def write_changed(self, task, *, expected_status):
         if self.tasks[task["task_id"]]["status"] != expected_status:
@@ -174,8 +186,19 @@ def make_case(active=None, *, received=NOW, partner=PARTNER, cases: Cases | None
         cases.household_reads.clear()
     result = classify_signal(item, household, known, active or default_active(), received)
     if cases is not None:
-        cases.add(result.case)
+        cases.add(result.case, result.log)
+    LOGS[result.case["case_id"]] = [*LOGS.get(result.case["case_id"], []), *result.log]
     return result.case
+
+
+LOGS: dict[str, list] = {}  # every made case's log entries, for views of cases no store holds
+
+
+def log_of(case):
+    found = {kind: [] for kind in case_rules.LOG_KINDS}
+    for entry in LOGS.get(case["case_id"], []):
+        found[entry.kind].append(entry.body)
+    return found
 
 
 @pytest.fixture
@@ -202,7 +225,7 @@ def test_case_summary_and_view_speak_the_api_conventions():
     summary = case_summary(case)
     assert summary["total_amount"] == "1912.50" and summary["names"] == ["A.B. van Dijk"]
     assert summary["opened_at"] == "2026-11-27T09:00:00.000000Z" and summary["house_number_suffix"] == "BIS"
-    view = case_view(case, [])
+    view = case_view(case, [], log_of(case))
     assert view["steps"][0]["done_at"] == "2026-11-27T09:00:00.000000Z"
     assert view["signals"][0]["amount"] == "1912.50" and view["signals"][0]["signal_date"] == "2026-11-20"
     assert view["classifications"][0]["criteria_version"] == "default"
@@ -212,7 +235,7 @@ def test_case_summary_and_view_speak_the_api_conventions():
 def test_a_queued_step_is_pending_to_the_api():
     case = make_case()
     assert case["steps"][0]["status"] == "queued"
-    assert case_view(case, [])["steps"][0]["status"] == "pending"
+    assert case_view(case, [], log_of(case))["steps"][0]["status"] == "pending"
 
 
 def test_two_partners_make_sorted_distinct_partner_types_and_one_name():
@@ -372,7 +395,7 @@ def test_move_to_another_basket_cancels_the_old_path_and_queues_after_the_write(
         ("enkelvoudig", "cancelled"), ("enkelvoudig", "cancelled"), ("crisis", "pending")]
     assert sent == [(case["case_id"], ["home_visit"])] and len(cases.writes) == 1
     stored = cases.cases[case["case_id"]]
-    assert stored["moves"] == [{"at": "2026-11-27T09:00:00.000000Z", "from": "enkelvoudig", "to": "crisis",
+    assert cases.moves(case["case_id"]) == [{"at": "2026-11-27T09:00:00.000000Z", "from": "enkelvoudig", "to": "crisis",
                                 "reason": "urgent"}]
     assert stored["expires_at"] is None
 
@@ -397,7 +420,7 @@ def test_move_to_the_same_basket_records_it_and_keeps_the_path(ports):
     sent = []
     casework(cases, tasks, sent=sent).move(GM, case["case_id"], {"basket_id": "enkelvoudig", "reason": "bekeken"})
     stored = cases.cases[case["case_id"]]
-    assert stored["steps"] == steps and sent == [] and len(stored["moves"]) == 1 and stored["moved_by_hand"]
+    assert stored["steps"] == steps and sent == [] and len(cases.moves(case["case_id"])) == 1 and stored["moved_by_hand"]
 
 
 def test_move_rules_with_fakes(ports):
@@ -453,7 +476,7 @@ def test_contact_attempt_defaults_and_pick_up(ports):
     assert attempt["date"] == "2026-11-27" and attempt["registered_at"] == "2026-11-27T09:00:00.000000Z"
     assert attempt["note"] is None and attempt["part_of_day"] is None
     stored = cases.cases[case["case_id"]]
-    assert stored["contact_attempts"] == [attempt]
+    assert cases.attempts(case["case_id"]) == [attempt]
     assert stored["picked_up_at"] == attempt["registered_at"] and stored["expires_at"] is None
     later = casework(cases, tasks, now=NOW + timedelta(hours=2)).add_contact_attempt(
         GM, case["case_id"], {"type": "Mail", "reached": False, "date": "2026-11-27"})
@@ -505,19 +528,19 @@ def test_close_cancels_open_tasks_in_the_same_write_and_sets_the_retention(ports
     assert view["status"] == "closed" and view["outcome"] == "Verwijzing zonder contact"
     assert view["closed_at"] == "2026-11-27T09:00:00.000000Z" and view["next_step"] is None
     ((written, extra),) = cases.writes
-    assert [(t["task_id"], t["status"], expected) for _, t, expected in extra] == [("t-open", "cancelled", "open")]
+    assert [(t["task_id"], t["status"], expected) for t, expected in extra] == [("t-open", "cancelled", "open")]
     assert tasks.tasks["t-open"]["status"] == "cancelled" and tasks.tasks["t-done"]["status"] == "done"
     assert all(s["status"] in ("cancelled", "done", "skipped") for s in written["steps"])
     # Never picked up: 6 months after it opened.
-    assert written["expires_at"] == int(datetime(2027, 5, 27, 9, 0, tzinfo=timezone.utc).timestamp())
+    assert written["expires_at"] == int(datetime(2027, 5, 27, 9, 0, tzinfo=UTC).timestamp())
     with pytest.raises(Conflict):
         casework(cases, tasks).close(GM, case["case_id"], {"outcome": "Verwijzing zonder contact"})
 
 
 def test_a_picked_up_case_expires_18_months_after_closing():
     case = {"opened_at": "2026-01-01T00:00:00.000000Z", "picked_up_at": "2026-02-01T00:00:00.000000Z"}
-    closed = datetime(2026, 8, 31, 12, 0, tzinfo=timezone.utc)
-    assert expires_at_on_close(case, closed) == int(datetime(2028, 2, 29, 12, 0, tzinfo=timezone.utc).timestamp())
+    closed = datetime(2026, 8, 31, 12, 0, tzinfo=UTC)
+    assert expires_at_on_close(case, closed) == int(datetime(2028, 2, 29, 12, 0, tzinfo=UTC).timestamp())
     assert add_months(datetime(2026, 8, 31), 6) == datetime(2027, 2, 28)
     assert add_months(datetime(2026, 12, 15), 1) == datetime(2027, 1, 15)
 
@@ -542,7 +565,7 @@ def test_assigning_a_task_picks_its_case_up_in_the_same_transaction(ports):
     assert task["assignee"] == "jan" and task["status"] == "open"
     ((written, extra),) = cases.writes
     assert written["picked_up_at"] == "2026-11-27T09:00:00.000000Z"
-    assert [(t["task_id"], t["assignee"], expected) for _, t, expected in extra] == [("t1", "jan", "open")]
+    assert [(t["task_id"], t["assignee"], expected) for t, expected in extra] == [("t1", "jan", "open")]
     # Already picked up: the task is written alone.
     casework(cases, tasks).update_task(GM, "t1", {"status": "done"})
     assert len(cases.writes) == 1 and tasks.tasks["t1"]["done_at"] == "2026-11-27T09:00:00.000000Z"
@@ -608,3 +631,24 @@ def test_letter_template_from_text_or_json():
         templates.put(GM, {"template": 5, "extra": 1})
     assert {tuple(d["loc"]) for d in failed.value.details} == {("extra",), ("template",)}
     assert used_variables("{% for m in melders %}{{ m }}{% endfor %} {{ datum }}") == ["datum", "melders"]
+
+
+def test_case_view_steps_carry_their_id_and_letters_their_channel():
+    case = make_case()
+    step = case["steps"][0]
+    case["letters"].append({"letter_id": "letter-1", "created_at": "2026-11-27T09:00:00.000000Z",
+                            "step": step["step_id"], "action": "email", "channel": "email"})
+    view = case_view(case, [], log_of(case))
+    (letter,) = view["letters"]
+    assert letter["channel"] == "email"
+    assert letter["step"] == view["steps"][0]["step_id"] == step["step_id"]
+
+
+def test_a_failed_step_shows_its_reason():
+    from vroegsignaal.domain import paths
+    case = make_case()
+    step = case["steps"][0]
+    assert paths.fail_step(case, step["step_id"], "the letter is longer than 50000 characters", NOW)
+    shown = case_view(case, [], log_of(case))["steps"][0]
+    assert (shown["status"], shown["reason"]) == ("failed", "the letter is longer than 50000 characters")
+    assert case["steps"][1]["due"] == "2026-12-11"  # the path goes on: the phone call 14 days later

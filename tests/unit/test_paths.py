@@ -1,14 +1,15 @@
 """Treatment paths: first step, follow-ups, moves, skips (criteria.md "Baskets")."""
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta
 
 from vroegsignaal.domain import paths
+from vroegsignaal.domain.cases import register_contact_attempt
 
-T0 = datetime(2026, 11, 27, 9, 0, tzinfo=timezone.utc)
+T0 = datetime(2026, 11, 27, 9, 0, tzinfo=UTC)
 LETTER_THEN_CALL = [{"action": "letter"}, {"action": "phone_call", "after_days": 14}]
 
 
 def new_case():
-    return {"case_id": "case-1", "status": "open", "steps": [], "contact_attempts": []}
+    return {"case_id": "case-1", "status": "open", "steps": []}
 
 
 def test_first_step_is_queued_and_the_next_waits_for_it():
@@ -45,7 +46,7 @@ def test_reached_contact_after_previous_step_skips_the_rest():
     case = new_case()
     (letter,) = paths.enter_basket(case, "enkelvoudig", LETTER_THEN_CALL + [{"action": "home_visit", "after_days": 7}], T0)
     paths.complete_step(case, letter["step_id"], T0)
-    case["contact_attempts"].append({"reached": True, "registered_at": (T0 + timedelta(days=2)).isoformat()})
+    register_contact_attempt(case, {"type": "Telefoon", "reached": True}, "attempt-1", T0 + timedelta(days=2))
     assert paths.queue_due_steps(case, T0 + timedelta(days=30)) == []
     assert [s["status"] for s in case["steps"]] == ["done", "skipped", "skipped"]
 
@@ -54,7 +55,7 @@ def test_unreached_contact_does_not_stop_the_path():
     case = new_case()
     (letter,) = paths.enter_basket(case, "enkelvoudig", LETTER_THEN_CALL, T0)
     paths.complete_step(case, letter["step_id"], T0)
-    case["contact_attempts"].append({"reached": False, "registered_at": (T0 + timedelta(days=2)).isoformat()})
+    register_contact_attempt(case, {"type": "Telefoon", "reached": False}, "attempt-1", T0 + timedelta(days=2))
     assert len(paths.queue_due_steps(case, T0 + timedelta(days=14))) == 1
 
 
@@ -114,7 +115,7 @@ def test_an_email_carried_out_as_a_letter_counts_as_a_letter():
 
 
 def test_due_dates_are_amsterdam_dates():
-    late_evening_utc = datetime(2026, 11, 27, 23, 30, tzinfo=timezone.utc)  # 00:30 on the 28th in Amsterdam
+    late_evening_utc = datetime(2026, 11, 27, 23, 30, tzinfo=UTC)  # 00:30 on the 28th in Amsterdam
     case = new_case()
     (letter,) = paths.enter_basket(case, "enkelvoudig", LETTER_THEN_CALL, late_evening_utc)
     assert letter["due"] == "2026-11-28"

@@ -6,7 +6,7 @@ waiting. On AWS the offset stays zero.
 """
 from __future__ import annotations
 
-from datetime import date, datetime, timedelta, timezone
+from datetime import UTC, date, datetime, timedelta
 from zoneinfo import ZoneInfo
 
 AMSTERDAM = ZoneInfo("Europe/Amsterdam")
@@ -15,7 +15,7 @@ _offset = timedelta(0)
 
 def now() -> datetime:
     """The current time, timezone-aware UTC."""
-    return datetime.now(timezone.utc) + _offset
+    return datetime.now(UTC) + _offset
 
 
 def today() -> date:
@@ -30,7 +30,7 @@ def local_date(moment: datetime) -> date:
 
 def iso(moment: datetime) -> str:
     """ISO 8601 in UTC with a Z, as every API response shows timestamps."""
-    return moment.astimezone(timezone.utc).strftime("%Y-%m-%dT%H:%M:%S.%fZ")
+    return moment.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%S.%fZ")
 
 
 def advance(days: float) -> datetime:

@@ -10,28 +10,29 @@ decorators that does nothing.
 from __future__ import annotations
 
 import os
-from typing import Any, Callable
+from collections.abc import Callable
+from typing import Any
 
 
 class _NoTracer:
-    def capture_method(self, method: Callable | None = None, **_: Any):
+    def capture_method(self, method: Callable[..., Any] | None = None, **_: Any) -> Any:
         return method if method is not None else (lambda inner: inner)
 
-    def capture_lambda_handler(self, handler: Callable | None = None, **_: Any):
+    def capture_lambda_handler(self, handler: Callable[..., Any] | None = None, **_: Any) -> Any:
         return handler if handler is not None else (lambda inner: inner)
 
     def put_annotation(self, *_: Any, **__: Any) -> None:
         pass
 
 
-def tracer():
+def tracer() -> Any:
     if os.environ.get("POWERTOOLS_TRACE_DISABLED", "").strip().lower() in ("true", "1"):
         return _NoTracer()
     from aws_lambda_powertools import Tracer
     return Tracer()
 
 
-def publish_counts(metrics, counts) -> None:
+def publish_counts(metrics: Any, counts: dict[str, int]) -> None:
     """Counts gathered over one batch as one metric value each (not one per record:
     Powertools flushes early at 100 values), then forget them for the next batch."""
     for name, value in counts.items():

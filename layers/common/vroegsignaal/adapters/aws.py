@@ -8,7 +8,8 @@ mode is off: moto does not route DynamoDB Streams calls to it
 from __future__ import annotations
 
 import os
-from functools import lru_cache
+from functools import cache
+from typing import Any
 
 import boto3
 from botocore.config import Config
@@ -20,8 +21,8 @@ _CONFIG = Config(
 )
 
 
-@lru_cache(maxsize=None)
-def client(service: str):
+@cache
+def client(service: str) -> Any:
     return boto3.client(service, region_name=os.environ.get("AWS_REGION", "eu-west-1"), config=_CONFIG)
 
 

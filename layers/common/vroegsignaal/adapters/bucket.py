@@ -1,15 +1,14 @@
 """The data bucket: criteria, letter templates and letters."""
 from __future__ import annotations
 
-import os
-
 from botocore.exceptions import ClientError
 
+from . import config
 from .aws import client
 
 
 def name() -> str:
-    return os.environ["BUCKET_NAME"]
+    return config.current().bucket_name
 
 
 def is_missing(error: ClientError) -> bool:
@@ -19,7 +18,8 @@ def is_missing(error: ClientError) -> bool:
 def read(key: str) -> bytes | None:
     """The object's bytes, or None when there is no such object."""
     try:
-        return client("s3").get_object(Bucket=name(), Key=key)["Body"].read()
+        body: bytes = client("s3").get_object(Bucket=name(), Key=key)["Body"].read()
+        return body
     except ClientError as error:
         if is_missing(error):
             return None

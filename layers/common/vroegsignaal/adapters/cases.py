@@ -1,58 +1,69 @@
-"""Cases and tasks in the table (docs/design.md).
+"""Cases in the table (docs/design.md, "The table").
 
-A case is written whole, conditioned on the version read, so two writers never
-overwrite each other: the loser gets `ConcurrentChange` and retries (a stream
-record is redelivered, an SQS message comes back).
+A household's partition holds its head (how many cases it ever opened), its
+cases (bounded in size) and each case's log (every signal entry,
+classification, contact attempt and move, written once and never changed);
+the keys are in keys.py. A case is written whole,
+conditioned on the version read, together with its new log entries in one
+transaction, so two writers never overwrite each other: the loser gets
+`ConcurrentChange` and retries (a stream record is redelivered, an SQS
+message comes back). This module is the one conversion between a case (and
+its log) and the table's items.
 """
 from __future__ import annotations
 
 import base64
-import time
 import json
+from collections.abc import Callable, Sequence
 from typing import Any
 
 from botocore.exceptions import ClientError
 
+from vroegsignaal import clock
 from vroegsignaal.domain import cases as case_rules
 from vroegsignaal.domain import paths
-from vroegsignaal.domain.errors import ConcurrentChange, CursorError
+from vroegsignaal.domain.classification import Classified
+from vroegsignaal.domain.errors import CursorError
+from vroegsignaal.domain.retention import household_head_expires_at
 
-from . import table
+from . import dynamo, keys, table, tasks
 
-DUE_PARTITION = "DUE"
+_INDEX_ATTRS = ("pk", "sk", "type", "gsi1pk", "gsi1sk", "gsi2pk", "gsi2sk", "gsi3pk", "gsi3sk", "gsi4pk", "gsi4sk",
+                "summary")
+_READ_EXPIRY = "_read_expires_at"  # what the store read, to see whether the log must follow a new expiry
+# What a list of cases reads of each case: its own fields and the stored summary.
+LIST_FIELDS = ("pk", "sk", "gsi1pk", "gsi1sk", "gsi2pk", "gsi2sk", "case_id", "municipality_code", "basket_id",
+               "status", "opened_at", "postcode", "house_number", "house_number_suffix", "criteria_version",
+               "summary")
+_LOG_KIND_KEYS = dict(zip(case_rules.LOG_KINDS, keys.LOG_KINDS, strict=True))
+_LOG_KINDS_OF_KEY = {v: k for k, v in _LOG_KIND_KEYS.items()}
+_BATCH = 25  # BatchWriteItem's limit
 
 
-def _head_expiry() -> int:
-    """The household head goes when its last case could: 18 months after a close, plus
-    the 6 months a case may stay open unpicked (retention.py), from now."""
-    return int(time.time()) + (6 + 18) * 31 * 24 * 3600
-
-
-def case_key(case: dict[str, Any]) -> dict[str, Any]:
-    return table.key(f"HH#{case['household']}", f"CASE#{case['case_id']}")
+# --------------------------------------------------------------------------- conversion
 
 
 def _case_item(case: dict[str, Any]) -> dict[str, Any]:
     """The case with its keys and index attributes, all derived from the case itself."""
     code, opened = case["municipality_code"], f"{case['opened_at']}#{case['case_id']}"
-    item = {**case,
-            "pk": f"HH#{case['household']}", "sk": f"CASE#{case['case_id']}", "type": "case",
-            "gsi1pk": f"MUN#{code}#BASKET#{case['basket_id']}", "gsi1sk": opened,
-            "gsi2pk": f"MUN#{code}#CASES", "gsi2sk": opened,
-            "gsi3pk": f"CASE#{case['case_id']}", "gsi3sk": "CASE",
+    pk, sk = keys.case(case["household"], case["case_id"])
+    gsi3pk, gsi3sk = keys.case_by_id_index(case["case_id"])
+    item = {**{k: v for k, v in case.items() if k != _READ_EXPIRY},
+            "pk": pk, "sk": sk, "type": "case",
+            "gsi1pk": keys.basket_index(code, case["basket_id"]), "gsi1sk": opened,
+            "gsi2pk": keys.municipality_cases_index(code), "gsi2sk": opened,
+            "gsi3pk": gsi3pk, "gsi3sk": gsi3sk,
             "summary": case_rules.summary(case)}
     due = paths.next_due(case)
     if due:  # sparse: only cases with a step waiting for its date are in the due index
-        item["gsi4pk"], item["gsi4sk"] = DUE_PARTITION, f"{due}#{case['case_id']}"
+        item["gsi4pk"], item["gsi4sk"] = keys.due_index(due, case["case_id"])
     return item
 
 
-_INDEX_ATTRS = ("pk", "sk", "type", "gsi1pk", "gsi1sk", "gsi2pk", "gsi2sk", "gsi3pk", "gsi3sk", "gsi4pk", "gsi4sk",
-                "summary")
-# What a list of cases reads of each case: its own fields and the stored summary, not its history.
-LIST_FIELDS = ("pk", "sk", "gsi1pk", "gsi1sk", "gsi2pk", "gsi2sk", "case_id", "municipality_code", "basket_id",
-               "status", "opened_at", "postcode", "house_number", "house_number_suffix", "criteria_version",
-               "summary")
+def _case_of(item: dict[str, Any]) -> dict[str, Any]:
+    case = {k: v for k, v in item.items() if k not in _INDEX_ATTRS}
+    case[_READ_EXPIRY] = item.get("expires_at")
+    return case
 
 
 def listed_case(item: dict[str, Any]) -> dict[str, Any]:
@@ -60,87 +71,161 @@ def listed_case(item: dict[str, Any]) -> dict[str, Any]:
     return {**{k: v for k, v in item.items() if k not in _INDEX_ATTRS}, "summary": item["summary"]}
 
 
-def _case_of(item: dict[str, Any]) -> dict[str, Any]:
-    return {k: v for k, v in item.items() if k not in _INDEX_ATTRS}
+def _log_item(case: dict[str, Any], entry: case_rules.LogEntry) -> dict[str, Any]:
+    pk, sk = keys.case_log(case["household"], case["case_id"], _LOG_KIND_KEYS[entry.kind], entry.order)
+    # A log entry goes with its case: it carries the case's expiry (retention.py).
+    return {"pk": pk, "sk": sk, "type": "case_log", "kind": entry.kind, "case_id": case["case_id"],
+            "body": entry.body, "expires_at": case.get("expires_at")}
 
 
-def case_put(case: dict[str, Any]) -> dict[str, Any]:
-    """A transactional Put of the case, conditioned on the version it was read at."""
-    read_version = case["version"]
-    item = _case_item({**case, "version": read_version + 1})
+def _put(item: dict[str, Any], condition: str | None = None) -> dict[str, Any]:
     put: dict[str, Any] = {"TableName": table.table_name(), "Item": table.to_attrs(item)}
-    if read_version == 0:
-        put["ConditionExpression"] = "attribute_not_exists(pk)"
-    else:
-        put["ConditionExpression"] = "version = :v"
-        put["ExpressionAttributeValues"] = {":v": {"N": str(read_version)}}
+    if condition:
+        put["ConditionExpression"] = condition
     return {"Put": put}
 
 
-def _cancelled_by_condition(error: ClientError) -> bool:
-    code = error.response["Error"]["Code"]
-    if code == "ConditionalCheckFailedException":
-        return True
-    if code == "TransactionCanceledException":
-        reasons = error.response.get("CancellationReasons") or []
-        # TransactionConflict: another write touched one of the items at the same moment.
-        return any(r.get("Code") in ("ConditionalCheckFailed", "TransactionConflict") for r in reasons) \
-            or not reasons
-    return False
+def _case_put(case: dict[str, Any]) -> dict[str, Any]:
+    """A transactional Put of the case, conditioned on the version it was read at."""
+    read_version = case["version"]
+    put = _put(_case_item({**case, "version": read_version + 1}),
+               "attribute_not_exists(pk)" if read_version == 0 else "version = :v")
+    if read_version:
+        put["Put"]["ExpressionAttributeValues"] = {":v": {"N": str(read_version)}}
+    return put
+
+
+def _signal_mark(signal_item: dict[str, Any], case: dict[str, Any]) -> dict[str, Any]:
+    """Record on the stored signal which case holds it (its partner's status, redelivery),
+    once: a second classification of the same signal fails here."""
+    return {"Update": {
+        "TableName": table.table_name(), "Key": table.key(*keys.signal(signal_item["partner_id"],
+                                                                        signal_item["reference"])),
+        "UpdateExpression": "SET case_id = :case, household = :household",
+        "ConditionExpression": "attribute_not_exists(case_id)",
+        "ExpressionAttributeValues": table.to_attrs({":case": case["case_id"], ":household": case["household"]})}}
+
+
+def _head_claim(household: str, opened_seen: int) -> dict[str, Any]:
+    """Count a new case on the household's head, on condition that no other writer
+    opened one since the household was read: signals of one household can be
+    classified at the same time (on different stream shards); only one opens the
+    case and the other joins it on its retry."""
+    values = {":next": {"N": str(opened_seen + 1)}, ":type": {"S": "household"},
+              ":expires": {"N": str(household_head_expires_at(clock.now()))}}
+    if opened_seen:
+        values[":seen"] = {"N": str(opened_seen)}
+    return {"Update": {
+        "TableName": table.table_name(), "Key": table.key(*keys.household_head(household)),
+        "UpdateExpression": "SET opened = :next, #t = :type, expires_at = :expires",
+        "ConditionExpression": "attribute_not_exists(pk)" if opened_seen == 0 else "opened = :seen",
+        "ExpressionAttributeNames": {"#t": "type"}, "ExpressionAttributeValues": values}}
+
+
+# --------------------------------------------------------------------------- the store
 
 
 class DynamoCaseStore:
     def household(self, household: str) -> tuple[list[dict[str, Any]], int]:
         """Every case of a household and how many were ever opened (its head), in one
-        strongly consistent query: matching must see the last write."""
-        items = table.query_all(key_condition="pk = :pk", values={":pk": f"HH#{household}"}, consistent=True)
-        head = next((i for i in items if i["sk"] == "HEAD"), None)
-        return [_case_of(i) for i in items if i["sk"].startswith("CASE#")], int(head["opened"]) if head else 0
+        strongly consistent query (matching must see the last write); the cases'
+        logs sort after the head and are not read."""
+        items = table.query_all(key_condition="pk = :pk AND sk <= :head",
+                                values={":pk": keys.household(household), ":head": keys.HEAD}, consistent=True)
+        head = next((i for i in items if i["sk"] == keys.HEAD), None)
+        cases = [_case_of(i) for i in items if i["sk"].startswith(keys.CASE_PREFIX)]
+        return cases, int(head["opened"]) if head else 0
 
     def household_cases(self, household: str) -> list[dict[str, Any]]:
         return self.household(household)[0]
 
-    def claim_new_case(self, household: str, *, opened_seen: int) -> None:
-        """Before opening a case: count it on the household's head, on condition that no
-        other writer opened one since we read the household. Signals of one household
-        can be classified at the same time (they sit on different stream shards): this
-        makes sure only one of them opens the case and the other joins it on its retry."""
-        condition = "attribute_not_exists(pk)" if opened_seen == 0 else "opened = :seen"
-        values = {":next": {"N": str(opened_seen + 1)}}
-        if opened_seen:
-            values[":seen"] = {"N": str(opened_seen)}
+    def store_classified(self, signal_item: dict[str, Any], result: Classified, *, opened_seen: int) -> None:
+        """Write what classifying a signal changed, all or nothing: the mark on the
+        signal, the household's head (a new case), the case and its new log entries.
+        A join writes these few items however many signals the case holds.
+        AlreadyInCase: the signal was classified before (a redelivered record)."""
+        case = result.case
+        items = [_signal_mark(signal_item, case)]
+        if result.is_new:
+            items.append(_head_claim(case["household"], opened_seen))
+        items.append(_case_put(case))
+        items.extend(_put(_log_item(case, entry)) for entry in result.log)
         try:
-            table.dynamodb().update_item(
-                TableName=table.table_name(), Key=table.key(f"HH#{household}", "HEAD"),
-                UpdateExpression="SET opened = :next, #t = :type, expires_at = :expires",
-                ConditionExpression=condition, ExpressionAttributeNames={"#t": "type"},
-                ExpressionAttributeValues={**values, ":type": {"S": "household"},
-                                           ":expires": {"N": str(_head_expiry())}})
+            table.dynamodb().transact_write_items(TransactItems=items)
         except ClientError as error:
-            if error.response["Error"]["Code"] == "ConditionalCheckFailedException":
-                raise ConcurrentChange(household) from None
-            raise
-
-    def write(self, case: dict[str, Any], *extra: dict[str, Any]) -> None:
-        """Write the case (and other transact items with it) if nobody changed it meanwhile."""
-        try:
-            if extra:
-                table.dynamodb().transact_write_items(TransactItems=[case_put(case), *extra])
-            else:
-                table.dynamodb().put_item(**case_put(case)["Put"])
-        except ClientError as error:
-            if _cancelled_by_condition(error):
-                raise ConcurrentChange(case["case_id"]) from None
-            raise
+            if dynamo.cancelled_at(error, 0):
+                raise case_rules.AlreadyInCase(signal_item["signal_id"]) from None
+            raise dynamo.translate(error, case["case_id"]) from None
         case["version"] += 1
+        case[_READ_EXPIRY] = case.get("expires_at")
+
+    def case_of_signal(self, signal_item: dict[str, Any]) -> dict[str, Any] | None:
+        """The case holding a signal (recorded on the stored signal when it was classified)."""
+        stored = table.get(*keys.signal(signal_item["partner_id"], signal_item["reference"]))
+        if not stored or not stored.get("case_id"):
+            return None
+        return self.get(stored["household"], stored["case_id"])
+
+    def write(self, case: dict[str, Any], *, log: Sequence[case_rules.LogEntry] = (),
+              changed_tasks: Sequence[tuple[dict[str, Any], str]] = ()) -> None:
+        """Write the case, its new log entries and tasks it changed (each with the status
+        it was read at), all or nothing, if nobody changed any of them meanwhile
+        (ConcurrentChange). When the case's expiry changed (picked up, closed), its
+        log follows."""
+        items = [_case_put(case), *(_put(_log_item(case, entry)) for entry in log),
+                 *(tasks.put_changed(task, expected_status=expected) for task, expected in changed_tasks)]
+        with dynamo.translated(case["case_id"]):
+            if len(items) > 1:
+                table.dynamodb().transact_write_items(TransactItems=items)
+            else:
+                table.dynamodb().put_item(**items[0]["Put"])
+        case["version"] += 1
+        if case.get("expires_at") != case.get(_READ_EXPIRY) and case["version"] > 1:
+            self._restamp_log(case)
+        case[_READ_EXPIRY] = case.get("expires_at")
+
+    def _restamp_log(self, case: dict[str, Any]) -> None:
+        """Give every log entry of the case the case's expiry. Log entries never change
+        otherwise, so writing them again is safe; entries written after the case was
+        (with the new expiry) are read here too. Once or twice in a case's life."""
+        expires = case.get("expires_at")
+        items = self._log_items(case)
+        for item in items:
+            item["expires_at"] = expires
+        for start in range(0, len(items), _BATCH):
+            requests = {table.table_name(): [{"PutRequest": {"Item": table.to_attrs(item)}}
+                                             for item in items[start:start + _BATCH]]}
+            for _attempt in range(8):
+                with dynamo.translated(case["case_id"]):
+                    response = table.dynamodb().batch_write_item(RequestItems=requests)
+                requests = response.get("UnprocessedItems") or {}
+                if not requests:
+                    break
+            else:
+                raise RuntimeError("log entries not re-stamped; the next change of the case tries again")
+
+    def _log_items(self, case: dict[str, Any]) -> list[dict[str, Any]]:
+        return table.query_all(key_condition="pk = :pk AND begins_with(sk, :log)",
+                               values={":pk": keys.household(case["household"]),
+                                       ":log": keys.case_log_prefix(case["case_id"])}, consistent=True)
+
+    def log(self, case: dict[str, Any]) -> dict[str, list[dict[str, Any]]]:
+        """The case's log by kind (signal, classification, contact_attempt, move), each
+        in order: one Query of the case's prefix, page by page, however long it is."""
+        found: dict[str, list[dict[str, Any]]] = {kind: [] for kind in case_rules.LOG_KINDS}
+        for item in self._log_items(case):
+            found[_LOG_KINDS_OF_KEY[keys.log_kind(item["sk"])]].append(item["body"])
+        return found
 
     def get(self, household: str, case_id: str) -> dict[str, Any] | None:
-        item = table.get(f"HH#{household}", f"CASE#{case_id}")
+        item = table.get(*keys.case(household, case_id))
         return _case_of(item) if item else None
 
     def find(self, municipality_code: str, case_id: str) -> dict[str, Any] | None:
         """A case by id, only within its municipality (another's is as good as absent)."""
-        items = table.query_all(index="gsi3", key_condition="gsi3pk = :pk", values={":pk": f"CASE#{case_id}"})
+        gsi3pk, _ = keys.case_by_id_index(case_id)
+        items = table.query_all(index="gsi3", key_condition="gsi3pk = :pk", values={":pk": gsi3pk},
+                                projection=("municipality_code", "household"))
         if not items or items[0]["municipality_code"] != municipality_code:
             return None
         # The index is eventually consistent: read the case itself.
@@ -149,7 +234,8 @@ class DynamoCaseStore:
     def page(self, *, index: str, pk: str, limit: int, cursor: str | None,
              filter_expression: str | None = None, values: dict[str, Any] | None = None,
              names: dict[str, str] | None = None, projection: tuple[str, ...] | None = LIST_FIELDS,
-             convert=listed_case) -> tuple[list[dict[str, Any]], str | None]:
+             convert: Callable[[dict[str, Any]], dict[str, Any]] = listed_case
+             ) -> tuple[list[dict[str, Any]], str | None]:
         """One page of an index, oldest first, with an opaque cursor. By default a page of
         cases as lists show them (listed_case); other items pass their own projection and
         conversion."""
@@ -172,7 +258,7 @@ class DynamoCaseStore:
     def due(self, until: str) -> list[dict[str, Any]]:
         """Cases with a step due on or before this date (the follow-up schedule)."""
         items = table.query_all(index="gsi4", key_condition="gsi4pk = :pk AND gsi4sk <= :until",
-                                values={":pk": DUE_PARTITION, ":until": f"{until}#~"})
+                                values={":pk": keys.DUE_PARTITION, ":until": keys.due_until(until)})
         return [_case_of(i) for i in items]
 
 

@@ -1,18 +1,17 @@
 """E-mail through SES (moto locally), at most once per step.
 
-SES has no idempotency key, so before sending a claim item `SENT#<key>` is
+SES has no idempotency key, so before sending a claim item (keys.sent_email) is
 written on condition that it does not exist, or is a "sending" claim older than
 CLAIM_SECONDS (a send that died half-way is tried again; one still running is
 left alone). A retried message finds it "sent" and sends nothing.
 """
 from __future__ import annotations
 
-import os
 import time
 
 from botocore.exceptions import ClientError
 
-from . import table
+from . import config, keys, table
 from .aws import client
 
 _KEEP_CLAIMS_SECONDS = 2 * 365 * 24 * 3600
@@ -25,7 +24,7 @@ class SendFailed(Exception):
 
 def send_email(*, once_key: str, to: str, subject: str, text: str) -> bool:
     """Send unless this key was sent before; True when it was sent now."""
-    key = table.key(f"SENT#{once_key}", "SENT")
+    key = table.key(*keys.sent_email(once_key))
     now = int(time.time())
     try:
         table.dynamodb().put_item(
@@ -41,7 +40,7 @@ def send_email(*, once_key: str, to: str, subject: str, text: str) -> bool:
         raise
     try:
         client("ses").send_email(
-            Source=os.environ["SENDER_EMAIL"],
+            Source=config.current().sender_email,
             Destination={"ToAddresses": [to]},
             Message={"Subject": {"Data": subject, "Charset": "UTF-8"},
                      "Body": {"Text": {"Data": text, "Charset": "UTF-8"}}},

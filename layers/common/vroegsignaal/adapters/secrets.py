@@ -16,4 +16,4 @@ def household_secret() -> str:
     if value:
         return value
     response = client("secretsmanager").get_secret_value(SecretId=os.environ["HOUSEHOLD_KEY_SECRET_ARN"])
-    return response["SecretString"]
+    return str(response["SecretString"])

@@ -6,11 +6,12 @@ nothing here ever meets a float.
 """
 from __future__ import annotations
 
-import os
-from typing import Any, Iterator
+from collections.abc import Iterator
+from typing import Any
 
 from boto3.dynamodb.types import TypeDeserializer, TypeSerializer
 
+from . import config
 from .aws import client
 
 _serializer = TypeSerializer()
@@ -18,10 +19,10 @@ _deserializer = TypeDeserializer()
 
 
 def table_name() -> str:
-    return os.environ["TABLE_NAME"]
+    return config.current().table_name
 
 
-def dynamodb():
+def dynamodb() -> Any:
     return client("dynamodb")
 
 
@@ -64,7 +65,8 @@ def query_pages(*, index: str | None = None, key_condition: str, values: dict[st
                 names: dict[str, str] | None = None, filter_expression: str | None = None,
                 forward: bool = True, limit: int | None = None,
                 start_key: dict[str, Any] | None = None, consistent: bool = False,
-                projection: tuple[str, ...] | None = None) -> Iterator[tuple[list[dict], dict | None]]:
+                projection: tuple[str, ...] | None = None
+                ) -> Iterator[tuple[list[dict[str, Any]], dict[str, Any] | None]]:
     """Yield (items, last_evaluated_key) page by page; `projection`: only these top-level attributes."""
     kwargs: dict[str, Any] = {
         "TableName": table_name(),

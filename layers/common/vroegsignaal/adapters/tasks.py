@@ -7,12 +7,10 @@ from __future__ import annotations
 
 from typing import Any
 
-from botocore.exceptions import ClientError
-
 from vroegsignaal import ids
 from vroegsignaal.domain.errors import ConcurrentChange
 
-from . import table
+from . import dynamo, keys, table
 
 _INDEX_ATTRS = ("pk", "sk", "type", "gsi2pk", "gsi2sk")
 TASK_FIELDS = ("task_id", "case_id", "basket_id", "type", "status", "assignee", "due", "created_at", "done_at")
@@ -25,8 +23,10 @@ def task_id_for(case_id: str, step_id: str) -> str:
 def task_item(task: dict[str, Any]) -> dict[str, Any]:
     # Every item's `type` says what the item is, so the task's own type is `task_type`.
     fields = {k: v for k, v in task.items() if k != "type"}
-    return {**fields, "task_type": task["type"], "pk": f"TASK#{task['task_id']}", "sk": "TASK", "type": "task",
-            "gsi2pk": f"MUN#{task['municipality_code']}#TASKS", "gsi2sk": f"{task['created_at']}#{task['task_id']}"}
+    pk, sk = keys.task(task["task_id"])
+    return {**fields, "task_type": task["type"], "pk": pk, "sk": sk, "type": "task",
+            "gsi2pk": keys.municipality_tasks_index(task["municipality_code"]),
+            "gsi2sk": f"{task['created_at']}#{task['task_id']}"}
 
 
 def task_of(item: dict[str, Any]) -> dict[str, Any]:
@@ -49,11 +49,10 @@ def put_new(task: dict[str, Any]) -> dict[str, Any]:
 def create_once(task: dict[str, Any]) -> bool:
     """Store a new task; False when it exists already (a redelivered step)."""
     try:
-        table.dynamodb().put_item(**put_new(task)["Put"])
+        with dynamo.translated(task["task_id"]):
+            table.dynamodb().put_item(**put_new(task)["Put"])
         return True
-    except ClientError as error:
-        if error.response["Error"]["Code"] != "ConditionalCheckFailedException":
-            raise
+    except ConcurrentChange:
         return False
 
 
@@ -65,15 +64,11 @@ def put_changed(task: dict[str, Any], *, expected_status: str) -> dict[str, Any]
 
 
 def get(task_id: str) -> dict[str, Any] | None:
-    item = table.get(f"TASK#{task_id}", "TASK")
+    item = table.get(*keys.task(task_id))
     return task_of(item) if item else None
 
 
 def write_changed(task: dict[str, Any], *, expected_status: str) -> None:
     """Write the task alone, if its status is still what was read."""
-    try:
+    with dynamo.translated(task["task_id"]):
         table.dynamodb().put_item(**put_changed(task, expected_status=expected_status)["Put"])
-    except ClientError as error:
-        if error.response["Error"]["Code"] == "ConditionalCheckFailedException":
-            raise ConcurrentChange(task["task_id"]) from None
-        raise

@@ -7,12 +7,10 @@ from __future__ import annotations
 
 from typing import Any
 
-from botocore.exceptions import ClientError
+from vroegsignaal.domain.errors import CursorError
 
-from vroegsignaal.domain.errors import ConcurrentChange
-
-from . import table, tasks
-from .cases import LIST_FIELDS, CursorError, DynamoCaseStore, _case_of, decode_cursor, listed_case
+from . import keys, table, tasks
+from .cases import LIST_FIELDS, DynamoCaseStore, _case_of, decode_cursor, listed_case
 
 _STATUS = {"#s": "status"}
 
@@ -38,7 +36,7 @@ class MunicipalityCaseStore(DynamoCaseStore):
         """Every case of the municipality (gsi2, oldest first), optionally opened at
         or after `opened_since` (an ISO timestamp) and of one status; `listed`: only
         the fields and summary of each (listed_case), not its signals and history."""
-        key_condition, values = "gsi2pk = :pk", {":pk": f"MUN#{code}#CASES"}
+        key_condition, values = "gsi2pk = :pk", {":pk": keys.municipality_cases_index(code)}
         if opened_since:
             key_condition += " AND gsi2sk >= :since"
             values[":since"] = opened_since
@@ -54,15 +52,15 @@ class MunicipalityCaseStore(DynamoCaseStore):
     def basket_page(self, code: str, basket_id: str, *, status: str | None, limit: int,
                     cursor: str | None) -> tuple[list[dict[str, Any]], str | None]:
         """One page of a basket's cases (gsi1), oldest first; status None: every case."""
-        pk = f"MUN#{code}#BASKET#{basket_id}"
-        filters = {"filter_expression": "#s = :status", "values": {":status": status}, "names": _STATUS} \
-            if status else {}
+        pk = keys.basket_index(code, basket_id)
+        filters: dict[str, Any] = {"filter_expression": "#s = :status", "values": {":status": status},
+                                   "names": _STATUS} if status else {}
         return self.page(index="gsi1", pk=pk, limit=limit, cursor=_checked_cursor(cursor, "gsi1", pk), **filters)
 
     def basket_has_cases(self, code: str, basket_id: str) -> bool:
         """Does the basket hold any case, open or closed?"""
         pages = table.query_pages(index="gsi1", key_condition="gsi1pk = :pk",
-                                  values={":pk": f"MUN#{code}#BASKET#{basket_id}"}, limit=1)
+                                  values={":pk": keys.basket_index(code, basket_id)}, limit=1)
         items, _ = next(pages)
         return bool(items)
 
@@ -75,21 +73,21 @@ class MunicipalityTaskStore:
     """The tasks of a municipality: read, list, write (adapters.tasks underneath)."""
 
     get = staticmethod(tasks.get)
-    put_changed = staticmethod(tasks.put_changed)
-
     write_changed = staticmethod(tasks.write_changed)
 
     def page(self, code: str, *, filters: dict[str, str], limit: int,
              cursor: str | None) -> tuple[list[dict[str, Any]], str | None]:
         """One page of the municipality's tasks (gsi2), oldest first; `filters` maps
         status/assignee/basket_id/type to the value it must have."""
-        pk = f"MUN#{code}#TASKS"
-        conditions, values, names = [], {}, {}
+        pk = keys.municipality_tasks_index(code)
+        conditions: list[str] = []
+        values: dict[str, Any] = {}
+        names: dict[str, str] = {}
         for number, (name, value) in enumerate(sorted(filters.items())):
             names[f"#f{number}"] = _TASK_FILTER_ATTRS[name]
             values[f":f{number}"] = value
             conditions.append(f"#f{number} = :f{number}")
-        kwargs = {"filter_expression": " AND ".join(conditions), "values": values, "names": names} \
-            if conditions else {}
+        kwargs: dict[str, Any] = {"filter_expression": " AND ".join(conditions), "values": values,
+                                  "names": names} if conditions else {}
         return DynamoCaseStore().page(index="gsi2", pk=pk, limit=limit, cursor=_checked_cursor(cursor, "gsi2", pk),
                                       projection=None, convert=tasks.task_of, **kwargs)

@@ -1,36 +1,98 @@
-"""Cases (vroegsignaalzaken): matching a signal to its household's case, and
-the facts of a case.
+"""Cases (vroegsignaalzaken): matching a signal to its household's case, what
+a case knows of its signals, and the rules that change a case.
 
 criteria.md, "Cases": a new signal joins an open case of its household whose
 start date is at most `matching_window_days` before or after the signal's
 `signal_date` (inclusive); of several, the one whose start is closest, on a
-tie the oldest. Otherwise it opens a new case. Matching uses the partners'
-signal dates, never arrival times; a closed case never takes new signals.
+tie the one with the earlier start date. Otherwise it opens a new case.
+Matching uses the partners' signal dates, never arrival times; a closed case
+never takes new signals.
 
-A case is a plain dict (stored as one item): case_id, municipality_code,
-household, postcode, house_number, house_number_suffix, status, start_date,
-opened_at, basket_id, criteria_version, moved_by_hand, signals (entries of
-`signal_entry`), classifications, steps (domain.paths), letters,
-contact_attempts, moves, picked_up_at, closed_at, outcome, version.
+A case is a plain dict of bounded size, whatever its household sends:
+case_id, municipality_code, household, postcode, house_number,
+house_number_suffix, status, start_date, opened_at, basket_id,
+criteria_version, moved_by_hand, aggregate (SignalAggregate.record(): what
+the facts need of its signals), names (capped), latest_debtor (of the latest
+signal, for letters), latest_email, latest_phone, steps (domain.paths),
+letters, tasks (ids), classification_count, contact_attempt_count,
+last_reached_at, move_count, picked_up_at, closed_at, outcome, expires_at,
+version. What grows with the case (its signals, classifications, contact
+attempts and moves) is its log: `LogEntry`s, each stored once and never
+changed, returned by the rules below for the store to write with the case.
 """
 from __future__ import annotations
 
+from collections.abc import Iterable
+from dataclasses import dataclass
 from datetime import date, datetime
-from typing import Any, Iterable
+from typing import Any
 
-from vroegsignaal.domain import paths
-from vroegsignaal.domain.retention import expires_at_on_open
-from vroegsignaal.domain.criteria import Criteria, Facts, SignalFacts, compute_facts
+from vroegsignaal import clock
+from vroegsignaal.domain import ddas, paths
+from vroegsignaal.domain.criteria import Criteria, Facts, SignalAggregate, SignalFacts
+from vroegsignaal.domain.retention import expires_at_on_close, expires_at_on_open, pick_up
+
+NAMES_MAX = 20  # display names kept on a case (a list shows them; the view has every signal)
+
+SIGNAL, CLASSIFICATION, CONTACT_ATTEMPT, MOVE = "signal", "classification", "contact_attempt", "move"
+LOG_KINDS = (SIGNAL, CLASSIFICATION, CONTACT_ATTEMPT, MOVE)
 
 
-def signal_entry(signal_item: dict[str, Any]) -> dict[str, Any]:
-    """How a stored signal sits in its case."""
-    return {key: signal_item[key] for key in
+@dataclass(frozen=True, slots=True)
+class LogEntry:
+    """One entry of a case's log. `order` sorts the entries of a kind (arrival or
+    time, made unique); `body` is what the case view shows of it."""
+
+    kind: str
+    order: str
+    body: dict[str, Any]
+
+
+class AlreadyInCase(Exception):
+    """The signal is in a case already (a redelivered stream record)."""
+
+
+# --------------------------------------------------------------------------- signals
+
+
+def arrival(signal_item: dict[str, Any]) -> str:
+    """A sortable arrival key: on equal signal dates the greatest is the latest signal."""
+    return f"{signal_item['received_at']}#{signal_item['signal_id']}"
+
+
+def signal_entry(signal_item: dict[str, Any]) -> LogEntry:
+    """How a stored signal sits in its case's log."""
+    body = {key: signal_item[key] for key in
             ("signal_id", "reference", "partner_id", "partner_type", "received_at", "signal")}
+    return LogEntry(SIGNAL, arrival(signal_item), body)
 
 
-def contains_signal(cases: Iterable[dict[str, Any]], signal_id: str) -> dict[str, Any] | None:
-    return next((c for c in cases if any(s["signal_id"] == signal_id for s in c["signals"])), None)
+def signal_facts(signal_item: dict[str, Any]) -> SignalFacts:
+    """What the engine needs of one signal."""
+    record = signal_item["signal"]
+    debtor = record["debtor"]
+    born = debtor.get("date_of_birth")
+    return SignalFacts(
+        partner_id=signal_item["partner_id"],
+        partner_type=signal_item["partner_type"],
+        signal_date=date.fromisoformat(record["signal_date"]),
+        arrears_since=date.fromisoformat(record["arrears_since"]),
+        amount_cents=int(record["amount_cents"]),
+        crisis=bool(record.get("crisis")),
+        warm_transfer=bool(record.get("warm_transfer")),
+        supply_ending=bool(record.get("supply_ending")),
+        date_of_birth=date.fromisoformat(born) if born else None,
+        has_phone=bool(debtor.get("phone")),
+        has_email=bool(debtor.get("email")),
+        arrival=arrival(signal_item),
+    )
+
+
+def display_name(debtor: dict[str, Any]) -> str:
+    return " ".join(part for part in (debtor.get("initials"), debtor.get("prefix"), debtor["last_name"]) if part)
+
+
+# --------------------------------------------------------------------------- matching
 
 
 def match_case(cases: Iterable[dict[str, Any]], signal_date: date, window_days: int) -> dict[str, Any] | None:
@@ -41,13 +103,13 @@ def match_case(cases: Iterable[dict[str, Any]], signal_date: date, window_days: 
             continue
         distance = abs((date.fromisoformat(case["start_date"]) - signal_date).days)
         if distance <= window_days:
-            # On a tie the oldest case: by start date (signal dates, never arrival times).
+            # On a tie the case with the earlier start date (signal dates, never arrival times).
             candidates.append((distance, case["start_date"], case["opened_at"], case["case_id"], case))
     return min(candidates, key=lambda c: c[:4])[4] if candidates else None
 
 
-def new_case(*, case_id: str, household: str, entry: dict[str, Any], now: datetime) -> dict[str, Any]:
-    record = entry["signal"]
+def new_case(*, case_id: str, household: str, signal_item: dict[str, Any]) -> dict[str, Any]:
+    record = signal_item["signal"]
     address = record["debtor"]["address"]
     return {
         "case_id": case_id,
@@ -58,54 +120,58 @@ def new_case(*, case_id: str, household: str, entry: dict[str, Any], now: dateti
         "house_number_suffix": address.get("house_number_suffix"),
         "status": "open",
         "start_date": record["signal_date"],
-        "opened_at": entry["received_at"],
+        "opened_at": signal_item["received_at"],
         "basket_id": None,
         "criteria_version": None,
         "moved_by_hand": False,
-        "signals": [],
-        "classifications": [],
+        "aggregate": SignalAggregate().record(),
+        "names": [],
+        "latest_debtor": None,
+        "latest_email": None,
+        "latest_phone": None,
         "steps": [],
         "letters": [],
-        "contact_attempts": [],
-        "moves": [],
+        "tasks": [],
+        "classification_count": 0,
+        "contact_attempt_count": 0,
+        "last_reached_at": None,
+        "move_count": 0,
         "picked_up_at": None,
         "closed_at": None,
         "outcome": None,
         "version": 0,
-        "expires_at": expires_at_on_open(entry["received_at"]),  # until somebody picks it up
+        "expires_at": expires_at_on_open(signal_item["received_at"]),  # until somebody picks it up
     }
 
 
-def attach(case: dict[str, Any], entry: dict[str, Any]) -> None:
-    """Add a signal to the case (mutates it); the start date is the earliest signal_date."""
-    case["signals"].append(entry)
-    case["start_date"] = min(case["start_date"], entry["signal"]["signal_date"])
-
-
-def _signal_facts(entry: dict[str, Any]) -> SignalFacts:
-    record = entry["signal"]
+def attach(case: dict[str, Any], signal_item: dict[str, Any]) -> LogEntry:
+    """Add a signal to the case (mutates it): its aggregate, names and latest
+    contact details; the start date is the earliest signal_date. Returns the
+    signal's log entry."""
+    record = signal_item["signal"]
     debtor = record["debtor"]
-    born = debtor.get("date_of_birth")
-    return SignalFacts(
-        partner_id=entry["partner_id"],
-        partner_type=entry["partner_type"],
-        signal_date=date.fromisoformat(record["signal_date"]),
-        arrears_since=date.fromisoformat(record["arrears_since"]),
-        amount_cents=int(record["amount_cents"]),
-        crisis=bool(record.get("crisis")),
-        warm_transfer=bool(record.get("warm_transfer")),
-        supply_ending=bool(record.get("supply_ending")),
-        date_of_birth=date.fromisoformat(born) if born else None,
-        has_phone=bool(debtor.get("phone")),
-        has_email=bool(debtor.get("email")),
-        arrival=f"{entry['received_at']}#{entry['signal_id']}",
-    )
+    aggregate = SignalAggregate.from_record(case["aggregate"])
+    previous_latest = aggregate.latest_key
+    facts = signal_facts(signal_item)
+    aggregate.add(facts)
+    case["aggregate"] = aggregate.record()
+    if previous_latest is None or (facts.signal_date, facts.arrival) > previous_latest:
+        case["latest_debtor"] = debtor
+    name = display_name(debtor)
+    if name not in case["names"] and len(case["names"]) < NAMES_MAX:
+        case["names"].append(name)
+    # Contact details: the last to arrive that has one.
+    if debtor.get("email"):
+        case["latest_email"] = debtor["email"]
+    if debtor.get("phone"):
+        case["latest_phone"] = debtor["phone"]
+    case["start_date"] = min(case["start_date"], record["signal_date"])
+    return signal_entry(signal_item)
 
 
 def facts_of(case: dict[str, Any], household_cases: Iterable[dict[str, Any]], criteria: Criteria) -> Facts:
     """The facts of the case under these criteria; `repeat` looks at the household's other cases."""
-    return compute_facts(
-        [_signal_facts(entry) for entry in case["signals"]],
+    return SignalAggregate.from_record(case["aggregate"]).facts(
         postcode=case["postcode"],
         case_start=date.fromisoformat(case["start_date"]),
         earlier_case_starts=[date.fromisoformat(c["start_date"]) for c in household_cases
@@ -114,29 +180,86 @@ def facts_of(case: dict[str, Any], household_cases: Iterable[dict[str, Any]], cr
     )
 
 
-def display_names(case: dict[str, Any]) -> list[str]:
-    """The debtors' display names, distinct, in order of arrival."""
-    names: list[str] = []
-    for entry in case["signals"]:
-        debtor = entry["signal"]["debtor"]
-        name = " ".join(part for part in (debtor.get("initials"), debtor.get("prefix"), debtor["last_name"]) if part)
-        if name not in names:
-            names.append(name)
-    return names
-
-
-def latest_signal(case: dict[str, Any]) -> dict[str, Any]:
-    """The signal with the latest signal_date, on a tie the last to arrive."""
-    return max(case["signals"], key=lambda e: (e["signal"]["signal_date"], e["received_at"], e["signal_id"]))
+def signal_count(case: dict[str, Any]) -> int:
+    return int(case["aggregate"]["signal_count"])
 
 
 def summary(case: dict[str, Any]) -> dict[str, Any]:
-    """What a list of cases shows beyond the case's own fields; derived from the
-    signals and steps, and stored with every write so lists need not read them."""
+    """What a list of cases shows beyond the case's own fields; stored with every
+    write so lists need not compute it."""
+    aggregate = case["aggregate"]
     return {
-        "names": display_names(case),
-        "signal_count": len(case["signals"]),
-        "partner_types": sorted({entry["partner_type"] for entry in case["signals"]}),
-        "total_amount_cents": sum(int(entry["signal"]["amount_cents"]) for entry in case["signals"]),
+        "names": list(case["names"]),
+        "signal_count": int(aggregate["signal_count"]),
+        "partner_types": sorted(aggregate["partner_types"]),
+        "total_amount_cents": int(aggregate["total_amount_cents"]),
         "next_step": paths.next_step(case),
     }
+
+
+def letter_facts(case: dict[str, Any]) -> dict[str, Any]:
+    """What a letter says of the case (municipality-api.md, "Letters"): the debtor
+    of the latest signal at the household address, the partner types, the total
+    and the case's reference. The keyword arguments of letters.build_context
+    beyond the municipality and the date."""
+    debtor = case["latest_debtor"] or {}
+    aggregate = case["aggregate"]
+    return {"debtor": debtor, "address": debtor.get("address") or {},
+            "partner_types": sorted(aggregate["partner_types"]),
+            "total_amount_cents": int(aggregate["total_amount_cents"]), "case_id": case["case_id"]}
+
+
+# --------------------------------------------------------------------------- the partner's view
+
+
+def partner_status(case: dict[str, Any] | None) -> str:
+    """A signal's status for its partner (signals-api.md) follows its case."""
+    if case is None:
+        return ddas.RECEIVED  # not classified yet
+    if case["status"] == "closed":
+        return ddas.CLOSED
+    return ddas.IN_PROGRESS if case.get("picked_up_at") else ddas.RECEIVED
+
+
+# --------------------------------------------------------------------------- what consultants do
+
+
+def move_by_hand(case: dict[str, Any], basket_id: str, path: Iterable[dict[str, Any]], reason: str,
+                 now: datetime) -> tuple[list[dict[str, Any]], LogEntry]:
+    """A consultant moves the case: it is not reclassified after this and counts as
+    picked up; the path changes unless it stays in its basket. Returns the steps to
+    queue and the move's log entry."""
+    previous = case.get("basket_id")
+    at = clock.iso(now)
+    case["moved_by_hand"] = True
+    case["move_count"] = int(case.get("move_count") or 0) + 1
+    entry = LogEntry(MOVE, f"{at}#{case['move_count']:06d}",
+                     {"at": at, "from": previous, "to": basket_id, "reason": reason})
+    pick_up(case, at)
+    to_queue: list[dict[str, Any]] = []
+    if basket_id != previous:
+        case["basket_id"] = basket_id
+        to_queue = paths.enter_basket(case, basket_id, path, now)
+    return to_queue, entry
+
+
+def register_contact_attempt(case: dict[str, Any], fields: dict[str, Any], attempt_id: str,
+                             now: datetime) -> LogEntry:
+    """A contact attempt: the case is picked up; a reached resident stops later path
+    steps (paths.reached_since reads `last_reached_at`)."""
+    at = clock.iso(now)
+    attempt = {"attempt_id": attempt_id, **fields, "registered_at": at}
+    case["contact_attempt_count"] = int(case.get("contact_attempt_count") or 0) + 1
+    if fields.get("reached"):
+        case["last_reached_at"] = at
+    pick_up(case, at)
+    return LogEntry(CONTACT_ATTEMPT, f"{at}#{attempt_id}", attempt)
+
+
+def close(case: dict[str, Any], outcome: str, now: datetime) -> None:
+    """Close the case: no further path step runs, the partners see `closed`."""
+    case["status"] = "closed"
+    case["closed_at"] = clock.iso(now)
+    case["outcome"] = outcome
+    paths.cancel_open_steps(case)
+    case["expires_at"] = expires_at_on_close(case, now)

@@ -12,12 +12,14 @@ Steps are plain dicts on the case (JSON-able):
 {"step_id", "basket_id", "generation", "index", "action", "after_days", "status", "due", "done_at",
 "queued_at"}
 with status pending (waits for its due date), queued (handed to the letters
-or tasks queue), done, skipped or cancelled. Dates are ISO strings.
+or tasks queue), done, skipped, cancelled or failed (with a `reason`: the
+system could not carry it out). Dates are ISO strings.
 """
 from __future__ import annotations
 
+from collections.abc import Iterable
 from datetime import date, datetime, timedelta
-from typing import Any, Iterable
+from typing import Any
 
 from vroegsignaal import clock, ids
 
@@ -46,6 +48,7 @@ def enter_basket(case: dict[str, Any], basket_id: str, path: Iterable[dict[str, 
             step["status"] = "cancelled"
     generation = case.get("path_generation", 0) + 1
     case["path_generation"] = generation
+    _forget_old_steps(case, generation)
     new_steps = [_step(case["case_id"], basket_id, i, s["action"], int(s.get("after_days") or 0), generation)
                  for i, s in enumerate(path)]
     first = new_steps[0]
@@ -54,6 +57,14 @@ def enter_basket(case: dict[str, Any], basket_id: str, path: Iterable[dict[str, 
         first["done_at"] = now.isoformat()
     case.setdefault("steps", []).extend(new_steps)
     return _start(case, first, now)
+
+
+def _forget_old_steps(case: dict[str, Any], generation: int) -> None:
+    """Keep the case bounded however often it changes basket: of paths before the
+    previous one only the steps that were carried out (or failed) stay; the
+    classification history in the log says which baskets the case went through."""
+    case["steps"] = [s for s in case.get("steps", [])
+                     if s["generation"] >= generation - 1 or s["status"] in ("done", "failed")]
 
 
 def _start(case: dict[str, Any], step: dict[str, Any], now: datetime) -> list[dict[str, Any]]:
@@ -103,11 +114,25 @@ def complete_step(case: dict[str, Any], step_id: str, now: datetime, *, carried_
     return True
 
 
+def fail_step(case: dict[str, Any], step_id: str, reason: str, now: datetime) -> bool:
+    """A step the system could not carry out (a letter whose template fails): it is
+    not tried again, the case shows why, and the rest of its path goes on as after
+    a step carried out. False when it no longer waits to be carried out."""
+    step = find_step(case, step_id)
+    if step is None or step["status"] != "queued":
+        return False
+    step["status"] = "failed"
+    step["reason"] = reason
+    step["done_at"] = now.isoformat()
+    _schedule_next(case, step)
+    return True
+
+
 def reached_since(case: dict[str, Any], moment: str) -> bool:
-    """Was the resident reached (a contact attempt with reached: true) after this moment?"""
-    since = datetime.fromisoformat(moment)
-    return any(a.get("reached") and datetime.fromisoformat(a["registered_at"]) > since
-               for a in case.get("contact_attempts", []))
+    """Was the resident reached (a contact attempt with reached: true) after this moment?
+    The case keeps the time of the last such attempt (its attempts are in its log)."""
+    last = case.get("last_reached_at")
+    return isinstance(last, str) and datetime.fromisoformat(last) > datetime.fromisoformat(moment)
 
 
 def queue_due_steps(case: dict[str, Any], now: datetime) -> list[dict[str, Any]]:

@@ -9,14 +9,15 @@ never makes a second letter or task.
 from __future__ import annotations
 
 import logging
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime
-from typing import Any, Callable
+from typing import Any
 
 from vroegsignaal import clock
 from vroegsignaal.domain import cases as case_rules
 from vroegsignaal.domain import letters, paths
-from vroegsignaal.domain.errors import ConcurrentChange
+from vroegsignaal.domain.errors import ConcurrentChange, LetterFailed
 
 log = logging.getLogger(__name__)
 TASK_ACTIONS = ("phone_call", "home_visit")
@@ -31,8 +32,9 @@ class StepOutcome:
 class StepRunner:
     """Ports: case store, task store functions, letter store, municipality profiles, mailer."""
 
-    def __init__(self, *, cases, tasks, letter_store, municipality: Callable[[str], dict | None],
-                 send_email: Callable[..., None], now: Callable[[], datetime] = clock.now):
+    def __init__(self, *, cases: Any, tasks: Any, letter_store: Any,
+                 municipality: Callable[[str], dict[str, Any] | None],
+                 send_email: Callable[..., Any], now: Callable[[], datetime] = clock.now) -> None:
         self.cases = cases
         self.tasks = tasks
         self.letter_store = letter_store
@@ -77,6 +79,8 @@ class StepRunner:
         changed meanwhile is read again; a case closed meanwhile cancels the task."""
         for attempt in range(3):
             step = paths.find_step(case, step_id)
+            if step is None:
+                return  # the step is gone from the case (an old path forgotten): nothing to record
             if step["status"] == "queued":
                 paths.complete_step(case, step_id, datetime.fromisoformat(task["created_at"].replace("Z", "+00:00")))
             elif step["status"] != "done":  # cancelled by a move after the task was made
@@ -95,21 +99,23 @@ class StepRunner:
 
     def _letter(self, case: dict[str, Any], step: dict[str, Any]) -> StepOutcome:
         now = self.now()
-        latest = case_rules.latest_signal(case)["signal"]
-        email = next((e["signal"]["debtor"].get("email") for e in reversed(case["signals"])
-                      if e["signal"]["debtor"].get("email")), None)
+        email = case.get("latest_email")
         channel = "email" if step["action"] == "email" and email else "letter"  # no address: a letter
         code = case["municipality_code"]
         profile = self.municipality(code) or {"name": code}
-        context = letters.build_context(
-            debtor=latest["debtor"], address=latest["debtor"]["address"], municipality=profile,
-            partner_types=sorted({e["partner_type"] for e in case["signals"]}),
-            total_amount_cents=sum(int(e["signal"]["amount_cents"]) for e in case["signals"]),
-            case_id=case["case_id"], letter_date=clock.local_date(now))
-        text = letters.render_text(context, self.letter_store.template(code))
+        context = letters.build_context(**case_rules.letter_facts(case), municipality=profile,
+                                        letter_date=clock.local_date(now))
+        try:
+            text = letters.render_text(context, self.letter_store.template(code))
+            pdf = letters.render_pdf(context, text)
+        except LetterFailed as failed:
+            # The template cannot make this letter: retrying would fail the same way.
+            paths.fail_step(case, step["step_id"], failed.reason, now)
+            self.cases.write(case)
+            return StepOutcome(True, "failed")
         letter_id = self.letter_store.letter_id_for(case["case_id"], step["step_id"])
         # The PDF is kept for e-mails too: the case shows what the resident received.
-        self.letter_store.put_letter(code, case["case_id"], letter_id, letters.render_pdf(context, text))
+        self.letter_store.put_letter(code, case["case_id"], letter_id, pdf)
         if channel == "email":
             # Once per letter id, whatever happens after: a retry finds it sent.
             self.send_email(once_key=letter_id, to=email, subject=letters.subject_line(context), text=text)
@@ -121,7 +127,8 @@ class StepRunner:
         return StepOutcome(True, channel)
 
 
-def run_followups(cases, send_steps: Callable, now: datetime) -> dict[str, int]:
+def run_followups(cases: Any, send_steps: Callable[[dict[str, Any], list[dict[str, Any]]], Any],
+                  now: datetime) -> dict[str, int]:
     """Queue every path step that has fallen due (criteria.md rules in domain.paths),
     and send again steps that stayed queued too long. Returns counts."""
     counts = {"cases": 0, "queued": 0, "resent": 0, "conflicts": 0, "failed": 0}
@@ -135,7 +142,8 @@ def run_followups(cases, send_steps: Callable, now: datetime) -> dict[str, int]:
     return counts
 
 
-def _follow_up(case: dict[str, Any], cases, send_steps: Callable, now: datetime, counts: dict[str, int]) -> None:
+def _follow_up(case: dict[str, Any], cases: Any, send_steps: Callable[[dict[str, Any], list[dict[str, Any]]], Any],
+               now: datetime, counts: dict[str, int]) -> None:
     stale = paths.stale_queued_steps(case, now)
     statuses = [s["status"] for s in case["steps"]]
     due = paths.queue_due_steps(case, now)

@@ -7,7 +7,7 @@ fresh read a few times, then answered 409. Steps a move starts are queued
 after the write (a send that fails leaves them `queued`, and the follow-up
 schedule sends queued steps again).
 
-Ports: cases (find, get, write(case, *extra)), tasks (get, put_changed,
+Ports: cases (find, get, log, write(case, log=, changed_tasks=)), tasks (get,
 write_changed), criteria (active), send_steps(case, steps). Request bodies
 are validated here with every problem at once; messages name the field,
 never the value.
@@ -16,32 +16,21 @@ from __future__ import annotations
 
 import logging
 import re
+from collections.abc import Callable
 from datetime import date, datetime
-from typing import Any, Callable
+from typing import Any, TypeVar
 
 from vroegsignaal import clock, ids
-from vroegsignaal.domain import paths
-from vroegsignaal.domain.retention import expires_at_on_close
+from vroegsignaal.domain import cases as case_rules
+from vroegsignaal.domain.ddas import CONTACT_TYPES, OUTCOMES, PARTS_OF_DAY
 from vroegsignaal.domain.errors import ConcurrentChange, ValidationFailed
+from vroegsignaal.domain.retention import pick_up
 
 from .views import Conflict, NotFound, case_tasks, case_view, task_view
 
 log = logging.getLogger(__name__)
+T = TypeVar("T")
 
-# DDAS v0.9 EnumContactsoort
-CONTACT_TYPES = ("Mail", "Brief", "SMS/Whatsapp", "Telefoon", "Huisbezoek", "Kaartje", "Overige", "Administratief")
-PARTS_OF_DAY = ("Ochtend", "Middag", "Avond")
-# DDAS v0.9 EnumEindresultaat
-OUTCOMES = (
-    "Niet opgepakt: herhaalde melding", "Niet opgepakt: onterecht signaal",
-    "Inwoner is overleden", "Persoon is geen inwoner (meer) in de gemeente",
-    "Niet opgepakt: andere reden", "Inwoner al bekend bij schuldhulpverlening",
-    "Inwoner heeft al een ander lopend traject", "Definitief geen contact kunnen krijgen",
-    "Geen reactie na eerder contact", "Inwoner hoeft geen hulp vanuit vroegsignalering",
-    "Inwoner heeft zelf al betaald/betalingsregeling getroffen",
-    "(Budget)advies en/of quick fix", "Vervolghulp en/of verwijzing financieel",
-    "Verwijzing zonder contact", "Vervolghulp en/of verwijzing niet financieel",
-)
 REASON_MAX = 500
 NOTE_MAX = 2000
 ASSIGNEE_MAX = 100
@@ -57,10 +46,11 @@ class _Problems:
     def add(self, field: str, msg: str) -> None:
         self.details.append({"loc": [field], "msg": msg})
 
-    def object(self, body: Any, allowed: tuple[str, ...]) -> dict[str, Any] | None:
+    def object(self, body: Any, allowed: tuple[str, ...]) -> dict[str, Any]:
+        """The body's allowed fields; ValidationFailed at once when it is no object."""
         if not isinstance(body, dict):
             self.details.append({"loc": [], "msg": "the body must be a JSON object"})
-            return None
+            self.raise_any()
         for key in body:
             if key not in allowed:
                 self.add(str(key), "unknown field")
@@ -72,7 +62,7 @@ class _Problems:
             raise ValidationFailed(self.details)
 
 
-def _text(problems: _Problems, body: dict, field: str, max_chars: int, *, required: bool) -> str | None:
+def _text(problems: _Problems, body: dict[str, Any], field: str, max_chars: int, *, required: bool) -> str | None:
     value = body.get(field)
     if value is None:
         if required:
@@ -87,19 +77,15 @@ def _text(problems: _Problems, body: dict, field: str, max_chars: int, *, requir
 def validate_move(body: Any) -> tuple[str, str]:
     problems = _Problems()
     fields = problems.object(body, ("basket_id", "reason"))
-    if fields is None:
-        problems.raise_any()
     basket_id = _text(problems, fields, "basket_id", 40, required=True)
     reason = _text(problems, fields, "reason", REASON_MAX, required=True)
     problems.raise_any()
-    return basket_id, reason
+    return str(basket_id), str(reason)
 
 
 def validate_contact_attempt(body: Any, *, today: date) -> dict[str, Any]:
     problems = _Problems()
     fields = problems.object(body, ("type", "reached", "date", "part_of_day", "note"))
-    if fields is None:
-        problems.raise_any()
     kind = fields.get("type")
     if kind is None:
         problems.add("type", "required")
@@ -138,15 +124,13 @@ def _is_date(text: str) -> bool:
 def validate_close(body: Any) -> str:
     problems = _Problems()
     fields = problems.object(body, ("outcome",))
-    if fields is None:
-        problems.raise_any()
     outcome = fields.get("outcome")
     if outcome is None:
         problems.add("outcome", "required")
     elif outcome not in OUTCOMES:
         problems.add("outcome", "must be one of the DDAS outcomes (EnumEindresultaat)")
     problems.raise_any()
-    return outcome
+    return str(outcome)
 
 
 def validate_task_change(body: Any) -> dict[str, Any]:
@@ -176,26 +160,14 @@ def validate_task_change(body: Any) -> dict[str, Any]:
     return changes
 
 
-# --------------------------------------------------------------------------- retention
-
-
-def pick_up(case: dict[str, Any], now: datetime) -> bool:
-    """The case is picked up (`in_progress` for the partner, `datum_opgepakt`)
-    the first time; a picked-up case is kept until 18 months after it closes,
-    so the 6-months-after-opening expiry (if one was set) goes."""
-    if case.get("picked_up_at"):
-        return False
-    case["picked_up_at"] = clock.iso(now)
-    case["expires_at"] = None  # None is not written: the attribute is removed
-    return True
-
-
 # --------------------------------------------------------------------------- the service
 
 
 class Casework:
-    def __init__(self, *, cases, tasks, criteria, send_steps: Callable, now: Callable[[], datetime] = clock.now,
-                 today: Callable[[], date] = clock.today, attempts: int = 3):
+    def __init__(self, *, cases: Any, tasks: Any, criteria: Any,
+                 send_steps: Callable[[dict[str, Any], list[dict[str, Any]]], Any],
+                 now: Callable[[], datetime] = clock.now, today: Callable[[], date] = clock.today,
+                 attempts: int = 3) -> None:
         self.cases = cases
         self.tasks = tasks
         self.criteria = criteria
@@ -204,7 +176,7 @@ class Casework:
         self.today = today
         self.attempts = attempts
 
-    def _retrying(self, change: Callable[[], Any]) -> Any:
+    def _retrying(self, change: Callable[[], T]) -> T:
         for attempt in range(self.attempts):
             try:
                 return change()
@@ -214,7 +186,7 @@ class Casework:
         raise AssertionError("unreachable")
 
     def _case(self, code: str, case_id: str) -> dict[str, Any]:
-        case = self.cases.find(code, case_id)
+        case: dict[str, Any] | None = self.cases.find(code, case_id)
         if case is None:
             raise NotFound("no case with that id in this municipality")
         return case
@@ -226,7 +198,7 @@ class Casework:
         return case
 
     def view(self, case: dict[str, Any]) -> dict[str, Any]:
-        return case_view(case, case_tasks(case, self.tasks))
+        return case_view(case, case_tasks(case, self.tasks), self.cases.log(case))
 
     def _send(self, case: dict[str, Any], steps: list[dict[str, Any]]) -> None:
         if not steps:
@@ -244,22 +216,13 @@ class Casework:
         path changes as criteria.md says (unless it stays in its basket)."""
         basket_id, reason = validate_move(body)
 
-        def change():
+        def change() -> tuple[dict[str, Any], list[dict[str, Any]]]:
             case = self._open_case(code, case_id)
             basket = self.criteria.active(code).criteria.basket(basket_id)
             if basket is None:
                 raise ValidationFailed([{"loc": ["basket_id"], "msg": "not a basket of the active criteria"}])
-            now = self.now()
-            previous = case.get("basket_id")
-            case["moved_by_hand"] = True
-            case.setdefault("moves", []).append({"at": clock.iso(now), "from": previous, "to": basket_id,
-                                                 "reason": reason})
-            pick_up(case, now)
-            to_queue: list[dict[str, Any]] = []
-            if basket_id != previous:
-                case["basket_id"] = basket_id
-                to_queue = paths.enter_basket(case, basket_id, basket.path, now)
-            self.cases.write(case)
+            to_queue, entry = case_rules.move_by_hand(case, basket_id, basket.path, reason, self.now())
+            self.cases.write(case, log=[entry])
             return case, to_queue
 
         case, to_queue = self._retrying(change)
@@ -271,15 +234,11 @@ class Casework:
     def add_contact_attempt(self, code: str, case_id: str, body: Any) -> dict[str, Any]:
         fields = validate_contact_attempt(body, today=self.today())
 
-        def change():
+        def change() -> dict[str, Any]:
             case = self._open_case(code, case_id)
-            now = self.now()
-            # domain.paths.reached_since reads "reached" and "registered_at".
-            attempt = {"attempt_id": ids.new_id("attempt"), **fields, "registered_at": clock.iso(now)}
-            case.setdefault("contact_attempts", []).append(attempt)
-            pick_up(case, now)
-            self.cases.write(case)
-            return attempt
+            entry = case_rules.register_contact_attempt(case, fields, ids.new_id("attempt"), self.now())
+            self.cases.write(case, log=[entry])
+            return entry.body
 
         return self._retrying(change)
 
@@ -290,21 +249,14 @@ class Casework:
         in the same transaction, the partners see `closed`."""
         outcome = validate_close(body)
 
-        def change():
+        def change() -> dict[str, Any]:
             case = self._case(code, case_id)
             if case["status"] == "closed":
                 raise Conflict("the case is already closed")
-            now = self.now()
-            case["status"] = "closed"
-            case["closed_at"] = clock.iso(now)
-            case["outcome"] = outcome
-            paths.cancel_open_steps(case)
-            case["expires_at"] = expires_at_on_close(case, now)
-            cancelled = []
-            for task in case_tasks(case, self.tasks):
-                if task["status"] == "open":
-                    cancelled.append(self.tasks.put_changed({**task, "status": "cancelled"}, expected_status="open"))
-            self.cases.write(case, *cancelled)
+            case_rules.close(case, outcome, self.now())
+            cancelled = [({**task, "status": "cancelled"}, "open")
+                         for task in case_tasks(case, self.tasks) if task["status"] == "open"]
+            self.cases.write(case, changed_tasks=cancelled)
             return case
 
         return self.view(self._retrying(change))
@@ -316,7 +268,7 @@ class Casework:
         or finishing it picks its case up, in the same transaction."""
         changes = validate_task_change(body)
 
-        def change():
+        def change() -> dict[str, Any]:
             task = self.tasks.get(task_id)
             if task is None or task.get("municipality_code") != code:
                 raise NotFound("no task with that id in this municipality")
@@ -336,8 +288,8 @@ class Casework:
             case = self._case_of_task(code, task) if picks_up or reopens else None
             if reopens and case is not None and case["status"] != "open":
                 raise Conflict("the task's case is closed")
-            if picks_up and case is not None and case["status"] == "open" and pick_up(case, now):
-                self.cases.write(case, self.tasks.put_changed(updated, expected_status=read_status))
+            if picks_up and case is not None and case["status"] == "open" and pick_up(case, clock.iso(now)):
+                self.cases.write(case, changed_tasks=[(updated, read_status)])
             else:
                 self.tasks.write_changed(updated, expected_status=read_status)
             return updated
@@ -345,7 +297,9 @@ class Casework:
         return task_view(self._retrying(change))
 
     def _case_of_task(self, code: str, task: dict[str, Any]) -> dict[str, Any] | None:
+        case: dict[str, Any] | None
         if task.get("household"):
             case = self.cases.get(task["household"], task["case_id"])
             return case if case is not None and case.get("municipality_code") == code else None
-        return self.cases.find(code, task["case_id"])
+        case = self.cases.find(code, task["case_id"])
+        return case

@@ -7,22 +7,35 @@ templates (put_template(code, source)).
 """
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import datetime, timedelta
-from typing import Any, Callable
+from typing import Any, Protocol
 
 from vroegsignaal import clock
 from vroegsignaal.domain import cases as case_rules
+from vroegsignaal.domain.active_criteria import ActiveCriteria
 from vroegsignaal.domain.criteria import Criteria, parse_criteria, validate_criteria
-from vroegsignaal.domain.errors import ValidationFailed
+from vroegsignaal.domain.errors import NotFound, ValidationFailed
 
-from .views import NotFound, int_between, parse_query
+from .views import int_between, parse_query
 
 PREVIEW_DEFAULT_DAYS = 90
 MOVED_SAMPLE = 20
 
 
+class CriteriaRepository(Protocol):
+    def active(self, code: str) -> ActiveCriteria: ...
+
+    def upload(self, code: str, criteria: Criteria) -> ActiveCriteria: ...
+
+    def activate(self, code: str, version: str) -> ActiveCriteria | None: ...
+
+    def versions(self, code: str) -> list[dict[str, Any]]: ...
+
+
 class CriteriaAdmin:
-    def __init__(self, *, repository, cases, now: Callable[[], datetime] = clock.now, readers: int = 16):
+    def __init__(self, *, repository: CriteriaRepository, cases: Any, now: Callable[[], datetime] = clock.now,
+                 readers: int = 16) -> None:
         self.repository = repository
         self.cases = cases
         self.now = now
@@ -32,7 +45,7 @@ class CriteriaAdmin:
         return self.repository.active(code).view()
 
     @staticmethod
-    def _valid(code: str, document: Any, problems: list[dict] | None = None) -> Criteria:
+    def _valid(code: str, document: Any, problems: list[dict[str, Any]] | None = None) -> Criteria:
         """A valid document, or ValidationFailed with every problem (JSON Pointers)
         plus `problems` found elsewhere in the request."""
         found = list(problems or []) + validate_criteria(document, municipality_code=code)
@@ -56,11 +69,12 @@ class CriteriaAdmin:
     def preview(self, code: str, document: Any, query: dict[str, str] | None) -> dict[str, Any]:
         """Classify every case opened in the last `days` days under the posted
         document and under the active criteria; nothing is written. Facts are
-        computed exactly as the stream does (the `repeat` fact looks at the
-        household's other cases, read once per household, in parallel)."""
+        computed exactly as the stream does, from each case's aggregate (the
+        `repeat` fact looks at the household's other cases, read once per
+        household, in parallel)."""
         try:
             days = parse_query(query, {"days": int_between(1, 366)}).get("days", PREVIEW_DEFAULT_DAYS)
-            query_problems: list[dict] = []
+            query_problems: list[dict[str, Any]] = []
         except ValidationFailed as failed:
             days, query_problems = PREVIEW_DEFAULT_DAYS, failed.details
         proposed = self._valid(code, document, query_problems)
@@ -100,13 +114,13 @@ class CriteriaAdmin:
         from concurrent.futures import ThreadPoolExecutor
 
         with ThreadPoolExecutor(max_workers=min(self.readers, len(households))) as pool:
-            return dict(zip(households, pool.map(self.cases.household_cases, households)))
+            return dict(zip(households, pool.map(self.cases.household_cases, households), strict=True))
 
 
 class LetterTemplates:
     """PUT letter-template: a Jinja2 text, checked with sample data before it is stored."""
 
-    def __init__(self, *, store):
+    def __init__(self, *, store: Any) -> None:
         self.store = store
 
     @staticmethod

@@ -3,17 +3,18 @@ municipality checks before it uploads its afwegingskader. Nothing is stored."""
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import date, datetime, time, timezone
+from datetime import UTC, date, datetime, timedelta
 from typing import Any
 
 from vroegsignaal.domain.active_criteria import ActiveCriteria
+from vroegsignaal.domain.classification import classify_signal
 from vroegsignaal.domain.errors import ValidationFailed
 from vroegsignaal.domain.household import Household
 from vroegsignaal.domain.signal import validate_signal
-from vroegsignaal.services.classification import classify_signal
 from vroegsignaal.services.intake import signal_item
 
 _OFFLINE_SECRET = "dry-run"  # households only need to match within this run
+_FILE_START = datetime(2000, 1, 1, tzinfo=UTC)  # arrival times only order the file
 
 
 @dataclass
@@ -23,12 +24,14 @@ class SortedSignal:
     case: str | None          # "case 1", "case 2", ... in order of opening
     basket_id: str | None
     explanation: dict[str, Any] | None
-    problems: list[dict] | None
+    problems: list[dict[str, Any]] | None
 
 
 def sort_signals(entries: list[dict[str, Any]], active: ActiveCriteria, *, today: date) -> list[SortedSignal]:
     """`entries`: {"partner_id", "partner_type", "signal": <payload as a partner sends it>}.
-    Signals are taken in order of signal_date, as they would have arrived."""
+    Signals arrive in file order (one microsecond apart, so the latest signal
+    among equal signal dates is the last in the file, as the stream would see
+    them), each classified against the cases of the signals before it."""
     validated: list[tuple[int, dict[str, Any]]] = []
     results: dict[int, SortedSignal] = {}
     for index, entry in enumerate(entries):
@@ -42,11 +45,12 @@ def sort_signals(entries: list[dict[str, Any]], active: ActiveCriteria, *, today
             reference = raw.get("reference") if isinstance(raw, dict) else None
             results[index] = SortedSignal(index, reference, None, None, None, failed.details)
             continue
-        arrival = datetime.combine(signal.signal_date, time(12), tzinfo=timezone.utc)
+        arrival = _FILE_START + timedelta(microseconds=index)
         validated.append((index, signal_item(signal, partner=partner, received_at=arrival)))
-    households: dict[str, dict[str, dict]] = {}
+    households: dict[str, dict[str, dict[str, Any]]] = {}
     case_names: dict[str, str] = {}
-    for index, item in sorted(validated, key=lambda pair: (pair[1]["signal"]["signal_date"], pair[0])):
+    explanations: dict[str, dict[str, Any]] = {}
+    for index, item in validated:
         key = Household.of(item["signal"]).key(_OFFLINE_SECRET)
         cases = households.setdefault(key, {})
         now = datetime.fromisoformat(item["received_at"].replace("Z", "+00:00"))
@@ -54,7 +58,10 @@ def sort_signals(entries: list[dict[str, Any]], active: ActiveCriteria, *, today
         case = outcome.case
         cases[case["case_id"]] = case
         case_names.setdefault(case["case_id"], f"case {len(case_names) + 1}")
-        latest = case["classifications"][-1] if case["classifications"] else None
+        classification = outcome.log[-1].body if len(outcome.log) > 1 else None
+        explanation = classification["explanation"] if classification else explanations.get(case["case_id"])
+        if classification:
+            explanations[case["case_id"]] = classification["explanation"]
         results[index] = SortedSignal(index, item["reference"], case_names[case["case_id"]], case["basket_id"],
-                                      latest["explanation"] if latest else None, None)
+                                      explanation, None)
     return [results[i] for i in sorted(results)]

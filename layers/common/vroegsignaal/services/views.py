@@ -2,7 +2,7 @@
 basket, one case whole, its tasks, a letter. Read only.
 
 Ports (duck-typed, so unit tests use in-memory fakes):
-- cases: find(code, case_id), municipality_cases(code, opened_since=, status=),
+- cases: find(code, case_id), log(case), municipality_cases(code, opened_since=, status=),
   basket_page(code, basket_id, status=, limit=, cursor=), basket_has_cases(code, basket_id)
 - tasks: get(task_id), page(code, filters=, limit=, cursor=)
 - criteria: active(code), versions(code), version(code, version)
@@ -14,14 +14,17 @@ their job); nothing here logs.
 """
 from __future__ import annotations
 
-from datetime import datetime, timezone
-from typing import Any, Callable
+from collections.abc import Callable
+from datetime import UTC, datetime
+from typing import Any
 
 from vroegsignaal import clock
 from vroegsignaal.domain import cases as case_rules
-from vroegsignaal.domain import paths
-from vroegsignaal.domain.criteria import default_criteria
-from vroegsignaal.domain.errors import Conflict, NotFound, ValidationFailed  # noqa: F401 - re-exported
+from vroegsignaal.domain.criteria import Basket, Criteria, default_criteria
+from vroegsignaal.domain.errors import Conflict, NotFound, ValidationFailed
+
+__all__ = ["Conflict", "NotFound", "ValidationFailed", "Views", "case_summary", "case_tasks", "case_view",
+           "parse_query", "task_view"]
 from vroegsignaal.domain.money import format_cents
 
 DEFAULT_LIMIT = 50
@@ -89,13 +92,13 @@ def ts(value: str | None) -> str | None:
         return value
     moment = datetime.fromisoformat(value)
     if moment.tzinfo is None:
-        moment = moment.replace(tzinfo=timezone.utc)
+        moment = moment.replace(tzinfo=UTC)
     return clock.iso(moment)
 
 
 def case_summary(case: dict[str, Any]) -> dict[str, Any]:
     """A case in a list (GET baskets/{basket_id}/cases): a listed case carries its
-    stored summary, a whole case has it computed."""
+    stored summary, a whole case has it computed (from its aggregate, not its signals)."""
     summary = case.get("summary") or case_rules.summary(case)
     return {
         "case_id": case["case_id"],
@@ -135,8 +138,11 @@ def _signal_view(entry: dict[str, Any]) -> dict[str, Any]:
 def _step_view(step: dict[str, Any]) -> dict[str, Any]:
     # "queued" (handed to a queue, not yet carried out) is "pending" to the API.
     status = "pending" if step["status"] == "queued" else step["status"]
-    return {"action": step["action"], "basket_id": step.get("basket_id"), "status": status,
-            "due": step.get("due"), "done_at": ts(step.get("done_at"))}
+    view = {"step_id": step["step_id"], "action": step["action"], "basket_id": step.get("basket_id"),
+            "status": status, "due": step.get("due"), "done_at": ts(step.get("done_at"))}
+    if step["status"] == "failed":
+        view["reason"] = step.get("reason")
+    return view
 
 
 def task_view(task: dict[str, Any]) -> dict[str, Any]:
@@ -160,37 +166,40 @@ def attempt_view(attempt: dict[str, Any]) -> dict[str, Any]:
             "registered_at": ts(attempt.get("registered_at"))}
 
 
-def case_view(case: dict[str, Any], tasks: list[dict[str, Any]]) -> dict[str, Any]:
-    """The whole case (GET cases/{case_id}); `tasks` are the case's task items."""
+def case_view(case: dict[str, Any], tasks: list[dict[str, Any]],
+              log: dict[str, list[dict[str, Any]]]) -> dict[str, Any]:
+    """The whole case (GET cases/{case_id}); `tasks` are the case's task items, `log`
+    its log by kind (every signal, classification, contact attempt and move)."""
     return {
         **case_summary(case),
-        "signals": [_signal_view(entry) for entry in case["signals"]],
+        "signals": [_signal_view(entry) for entry in log.get(case_rules.SIGNAL, [])],
         "classifications": [
             {"at": ts(c["at"]), "criteria_version": c["criteria_version"], "basket_id": c["basket_id"],
              "facts": c["facts"], "explanation": c["explanation"]}
-            for c in case.get("classifications", [])
+            for c in log.get(case_rules.CLASSIFICATION, [])
         ],
         "steps": [_step_view(step) for step in case.get("steps", [])],
         "letters": [{"letter_id": letter["letter_id"], "created_at": ts(letter.get("created_at")),
-                     "step": letter.get("step")} for letter in case.get("letters", [])],
+                     "step": letter.get("step"), "channel": letter.get("channel", "letter")}
+                    for letter in case.get("letters", [])],
         "tasks": [task_view(task) for task in tasks],
-        "contact_attempts": [attempt_view(a) for a in case.get("contact_attempts", [])],
+        "contact_attempts": [attempt_view(a) for a in log.get(case_rules.CONTACT_ATTEMPT, [])],
         "moved_by_hand": bool(case.get("moved_by_hand")),
         "moves": [{"at": ts(m.get("at")), "from": m.get("from"), "to": m.get("to"), "reason": m.get("reason")}
-                  for m in case.get("moves", [])],
+                  for m in log.get(case_rules.MOVE, [])],
         "picked_up_at": ts(case.get("picked_up_at")),
         "closed_at": ts(case.get("closed_at")),
         "outcome": case.get("outcome"),
     }
 
 
-def case_tasks(case: dict[str, Any], tasks_port) -> list[dict[str, Any]]:
+def case_tasks(case: dict[str, Any], tasks_port: Any) -> list[dict[str, Any]]:
     """The case's tasks (their ids are on the case), oldest first; a handful at most."""
     found = [tasks_port.get(task_id) for task_id in dict.fromkeys(case.get("tasks") or [])]
     return [task for task in found if task is not None and task.get("case_id") == case["case_id"]]
 
 
-def _path(basket) -> list[dict[str, Any]]:
+def _path(basket: Basket) -> list[dict[str, Any]]:
     return [{"action": step["action"], "after_days": int(step.get("after_days") or 0)} for step in basket.path]
 
 
@@ -198,15 +207,15 @@ def _path(basket) -> list[dict[str, Any]]:
 
 
 class Views:
-    def __init__(self, *, cases, tasks, criteria, letters):
+    def __init__(self, *, cases: Any, tasks: Any, criteria: Any, letters: Any) -> None:
         self.cases = cases
         self.tasks = tasks
         self.criteria = criteria
         self.letters = letters
         # Uploaded versions never change: keep the ones read (per container).
-        self._versions: dict[tuple[str, str], Any] = {}
+        self._versions: dict[tuple[str, str], Criteria] = {}
 
-    def _version(self, code: str, version: str | None):
+    def _version(self, code: str, version: str | None) -> Criteria | None:
         if not version:
             return None
         key = (code, version)
@@ -241,7 +250,7 @@ class Views:
             if version and version not in group["versions"]:
                 group["versions"].append(version)
 
-        def row(basket_id: str, name: str, path: list, is_active: bool) -> dict[str, Any]:
+        def row(basket_id: str, name: str, path: list[dict[str, Any]], is_active: bool) -> dict[str, Any]:
             group = groups.get(basket_id, {})
             return {"id": basket_id, "name": name, "path": path, "open_cases": group.get("open_cases", 0),
                     "open_signals": group.get("open_signals", 0),
@@ -267,7 +276,7 @@ class Views:
             criteria = self._version(code, row["version"])
             if criteria is not None and criteria.basket(basket_id):
                 return True
-        return self.cases.basket_has_cases(code, basket_id)
+        return bool(self.cases.basket_has_cases(code, basket_id))
 
     def basket_cases(self, code: str, basket_id: str, query: dict[str, str] | None) -> dict[str, Any]:
         params = parse_query(query, {"status": one_of("open", "closed", "all"), **PAGINATION})
@@ -283,21 +292,21 @@ class Views:
     # ---- cases
 
     def find_case(self, code: str, case_id: str) -> dict[str, Any]:
-        case = self.cases.find(code, case_id)
+        case: dict[str, Any] | None = self.cases.find(code, case_id)
         if case is None:
             raise NotFound("no case with that id in this municipality")
         return case
 
     def case(self, code: str, case_id: str) -> dict[str, Any]:
         case = self.find_case(code, case_id)
-        return case_view(case, case_tasks(case, self.tasks))
+        return case_view(case, case_tasks(case, self.tasks), self.cases.log(case))
 
     def letter(self, code: str, case_id: str, letter_id: str) -> bytes:
         """The PDF of a letter listed on the case."""
         case = self.find_case(code, case_id)
         if not any(letter.get("letter_id") == letter_id for letter in case.get("letters", [])):
             raise NotFound("no letter with that id on this case")
-        pdf = self.letters.get_letter(code, case_id, letter_id)
+        pdf: bytes | None = self.letters.get_letter(code, case_id, letter_id)
         if pdf is None:
             raise NotFound("the letter is no longer stored")
         return pdf

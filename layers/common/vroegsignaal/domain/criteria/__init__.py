@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import json
 import os
+from typing import Any
 
 from .conditions import OPERATORS, OPERATORS_BY_TYPE
 from .document import (
@@ -22,12 +23,12 @@ from .document import (
     parse_criteria,
     validate_criteria,
 )
-from .facts import FACT_TYPES, Facts, SignalFacts, age_on, compute_facts
+from .facts import FACT_TYPES, Facts, SignalAggregate, SignalFacts, age_on, compute_facts
 from .settings import Settings
 
 __all__ = [
     "ACTIONS", "FACT_TYPES", "OPERATORS", "OPERATORS_BY_TYPE",
-    "Basket", "Classification", "Criteria", "Facts", "Settings", "SignalFacts",
+    "Basket", "Classification", "Criteria", "Facts", "Settings", "SignalAggregate", "SignalFacts",
     "age_on", "compute_facts", "default_criteria", "default_document", "example_document",
     "parse_criteria", "validate_criteria",
 ]
@@ -36,17 +37,18 @@ _HERE = os.path.dirname(os.path.abspath(__file__))
 _default: Criteria | None = None
 
 
-def _load(name: str) -> dict:
+def _load(name: str) -> dict[str, Any]:
     with open(os.path.join(_HERE, name), encoding="utf-8") as file:
-        return json.load(file)
+        document: dict[str, Any] = json.load(file)
+    return document
 
 
-def default_document() -> dict:
+def default_document() -> dict[str, Any]:
     """The default criteria of criteria.md (standaardinstelling), a fresh dict."""
     return _load("default.json")
 
 
-def example_document() -> dict:
+def example_document() -> dict[str, Any]:
     """The example of criteria.md without its municipality_code, a fresh dict."""
     return _load("example.json")
 
