@@ -14,7 +14,8 @@ LAMBDA_ENV = {
     "AWS_REGION": "eu-west-1", "AWS_ACCOUNT_ID_ENDPOINT_MODE": "disabled", "POWERTOOLS_TRACE_DISABLED": "true",
     "POWERTOOLS_SERVICE_NAME": "vroegsignaal", "POWERTOOLS_METRICS_NAMESPACE": "Vroegsignaal",
     "TABLE_NAME": "bench-table", "BUCKET_NAME": "bench-bucket", "LETTERS_QUEUE_URL": "http://127.0.0.1:1/q1",
-    "TASKS_QUEUE_URL": "http://127.0.0.1:1/q2", "HOUSEHOLD_KEY_SECRET": "bench", "SENDER_EMAIL": "a@example.nl",
+    "TASKS_QUEUE_URL": "http://127.0.0.1:1/q2", "CLASSIFY_FAILURE_QUEUE_URL": "http://127.0.0.1:1/q3",
+    "HOUSEHOLD_KEY_SECRET": "bench", "SENDER_EMAIL": "a@example.nl",
     "POWERTOOLS_LOG_LEVEL": "WARNING",
 }
 

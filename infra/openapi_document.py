@@ -258,6 +258,8 @@ def schemas() -> dict[str, Any]:
         "TaskChange": obj({"assignee": nullable(text(100, 1)),
                            "status": {"type": "string", "enum": ["open", "done"]}}, closed=True,
                           description="assignee, status or both"),
+        "LetterTemplate": obj({"template": {"type": "string", "enum": ["custom", "default"]}, "text": STRING,
+                               "variables": {"type": "array", "items": STRING}}, ["template", "text", "variables"]),
         "LetterTemplateStored": obj({"template": {"type": "string", "enum": ["custom", "default"]},
                                      "variables": {"type": "array", "items": STRING}}, ["template", "variables"]),
     }
@@ -458,7 +460,15 @@ def municipality_paths() -> dict[str, Any]:
             "updateTask", "Tasks", "Assign a task or mark it done", security=key, parameters=[CODE, task_id],
             body=json_body("TaskChange", {"status": "done"}),
             answers=responses({200: ok("the task", ref("Task"))}, 400, 404, 409, 413, 422))},
-        f"{base}/letter-template": {"put": operation(
+        f"{base}/letter-template": {"get": operation(
+            "getLetterTemplate", "Letters", "The letter template in use", security=key, parameters=[CODE],
+            description="`custom` with its text when the municipality stored one, else `default` with the default text.",
+            answers=responses({200: ok("the template", ref("LetterTemplate"))})),
+            "delete": operation(
+            "deleteLetterTemplate", "Letters", "Go back to the default letter template", security=key,
+            parameters=[CODE],
+            answers=responses({200: ok("the default template, now in use", ref("LetterTemplate"))})),
+            "put": operation(
             "putLetterTemplate", "Letters", "Replace the letter template", security=key, parameters=[CODE],
             description="The body is the Jinja2 text (text/plain), or {\"template\": \"...\"} as JSON. A template "
                         "that does not render with sample data is 422; nothing is stored then.",

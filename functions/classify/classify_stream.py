@@ -15,7 +15,7 @@ from vroegsignaal.adapters.cases import DynamoCaseStore
 from vroegsignaal.adapters.criteria_store import ActiveCriteriaCache
 from vroegsignaal.services.classify_stream import SignalClassifier
 
-config.check()  # a missing variable fails the cold start, not a record
+config.check(config.CLASSIFY_FAILURE_QUEUE_VARIABLE)  # a missing variable fails the cold start, not a record
 logger = Logger()
 metrics = Metrics()
 tracer = observability.tracer()

@@ -41,6 +41,8 @@ ROUTES = [
     ("GET", "/tasks", None),
     ("PATCH", "/tasks/{task_id}", {"assignee": "jan"}),
     ("PUT", "/letter-template", {"template": "Beste {{ naam }},\n\nGroet\n"}),
+    ("GET", "/letter-template", None),
+    ("DELETE", "/letter-template", None),
     ("GET", "/exports/ddas", None),
 ]
 ROUTE_IDS = [f"{method} {resource}" for method, resource, _ in ROUTES]

@@ -361,6 +361,8 @@ EXPECTED_ROUTES = {  # signals-api.md, municipality-api.md
             ("GET", "/tasks"),
             ("PATCH", "/tasks/{task_id}"),
             ("PUT", "/letter-template"),
+            ("GET", "/letter-template"),
+            ("DELETE", "/letter-template"),
             ("GET", "/exports/ddas"),
         ]
     },
@@ -571,8 +573,8 @@ def test_each_function_may_make_the_calls_its_code_makes(resources, function, ac
 DYNAMODB_CALLS = {
     "AuthorizerFunction": {"GetItem"},                          # the key item
     "IntakeFunction": {"GetItem", "PutItem", "Query"},          # signals, their cases, municipalities
-    "MunicipalityFunction": {"GetItem", "Query", "PutItem", "UpdateItem"},  # cases, tasks, criteria counter
-    "ClassifyFunction": {"Query", "PutItem", "UpdateItem"},     # households, cases, the household head
+    "MunicipalityFunction": {"GetItem", "Query", "PutItem", "UpdateItem", "BatchWriteItem"},  # cases, logs, tasks, criteria
+    "ClassifyFunction": {"GetItem", "Query", "PutItem", "UpdateItem"},  # the criteria pointer, households, cases, the head
     "LettersFunction": {"GetItem", "PutItem", "UpdateItem"},    # the case, the e-mail's send-once marker
     "TasksFunction": {"GetItem", "PutItem"},                    # the case, the task
     "FollowUpsFunction": {"Query", "PutItem"},                  # due steps (gsi4), the case

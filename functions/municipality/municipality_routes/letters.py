@@ -18,6 +18,18 @@ def get_letter(code: str, case_id: str, letter_id: str):
     return api.pdf_response(views.letter(code, case_id, letter_id), filename=f"{letter_id}.pdf")
 
 
+@router.get("/letter-template")
+def get_letter_template(code: str):
+    return api.json_response(200, templates.get(code))
+
+
+@router.delete("/letter-template")
+def delete_letter_template(code: str):
+    answer = templates.delete(code)
+    log(code, "letter template removed: the default applies")
+    return api.json_response(200, answer)
+
+
 @router.put("/letter-template")
 def put_letter_template(code: str):
     content_type = (router.current_event.headers.get("Content-Type") or "").split(";")[0].strip().lower()

@@ -7,12 +7,8 @@ from vroegsignaal.adapters.criteria_store import CriteriaRepository
 from vroegsignaal.adapters.workbaskets import MunicipalityCaseStore, MunicipalityTaskStore
 from vroegsignaal.services.casework import Casework
 from vroegsignaal.services.criteria_admin import CriteriaAdmin
+from vroegsignaal.services.letter_templates import LetterTemplates
 from vroegsignaal.services.views import Views
-
-try:  # its own module from the letters split on; before that it lived with CriteriaAdmin
-    from vroegsignaal.services.letter_templates import LetterTemplates
-except ImportError:
-    from vroegsignaal.services.criteria_admin import LetterTemplates  # type: ignore[no-redef]
 
 _cases = MunicipalityCaseStore()
 _tasks = MunicipalityTaskStore()
