@@ -78,7 +78,7 @@ def main() -> None:
                                                  is_known_municipality=lambda code: True),
                                  partner=partner, received_at=clock.now()) for s in signals]
             for item in items:
-                item["pk"] = item["pk"].replace("SIGNAL#", "DIRECT#")
+                item["reference"] = f"DIRECT-{item['reference']}"  # other items than the handler's
             store = DynamoSignalStore(lambda: "")
             started = time.perf_counter()
             for item in items:

@@ -27,13 +27,13 @@ from vroegsignaal.services.dry_run import sort_signals  # noqa: E402
 def load_criteria(path: str, municipality: str | None) -> ActiveCriteria:
     if path == "default":
         return default_active()
-    document = json.loads(Path(path).read_text(encoding="utf-8"))
+    document = json_text.loads(Path(path).read_text(encoding="utf-8"))
     return ActiveCriteria(Path(path).name, document.get("label"), None,
                           parse_criteria(document, municipality_code=municipality))
 
 
 def load_signals(path: str) -> list[dict]:
-    data = json.loads(Path(path).read_text(encoding="utf-8"))
+    data = json_text.loads(Path(path).read_text(encoding="utf-8"))
     if isinstance(data, dict) and "signals" in data:
         return [{"partner_id": data.get("partner_id", "partner"), "partner_type": data.get("partner_type", "other"),
                  "signal": s} for s in data["signals"]]

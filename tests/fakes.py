@@ -11,9 +11,10 @@ class InMemorySignalStore:
         self.statuses: dict[str, str] = {}
 
     def insert_signal(self, item: dict[str, Any]) -> dict[str, Any] | None:
-        if item["pk"] in self.items:
-            return copy.deepcopy(self.items[item["pk"]])
-        self.items[item["pk"]] = copy.deepcopy(item)
+        key = f"{item['partner_id']}/{item['reference']}"
+        if key in self.items:
+            return copy.deepcopy(self.items[key])
+        self.items[key] = copy.deepcopy(item)
         return None
 
     def signal_status(self, item: dict[str, Any]) -> str:

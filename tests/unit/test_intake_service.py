@@ -27,7 +27,7 @@ def test_new_signal_is_stored_with_integer_cents():
     (item,) = store.items.values()
     assert result.signal_id == item["signal_id"]
     assert item["signal"]["amount_cents"] == 41250
-    assert item["pk"] == "SIGNAL#energie-noord#EN-2026-000123"
+    assert (item["partner_id"], item["reference"]) == ("energie-noord", "EN-2026-000123")
     assert item["signal"]["debtor"]["address"]["postcode"] == "3441AB"
 
 
@@ -131,7 +131,7 @@ def test_receive_each_handles_any_number_without_an_envelope():
 
 class StoreWithLookUp(InMemorySignalStore):
     def get_signal(self, partner_id, reference):
-        return self.items.get(f"SIGNAL#{partner_id}#{reference}")
+        return self.items.get(f"{partner_id}/{reference}")
 
 
 def test_a_partner_sees_the_status_of_its_own_signal():

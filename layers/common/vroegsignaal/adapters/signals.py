@@ -19,10 +19,11 @@ class DynamoSignalStore:
 
     def insert_signal(self, item: dict[str, Any]) -> dict[str, Any] | None:
         """Store the item unless (partner, reference) exists; return the existing item, else None."""
+        pk, sk = keys.signal(item["partner_id"], item["reference"])
         try:
             table.dynamodb().put_item(
                 TableName=table.table_name(),
-                Item=table.to_attrs(item),
+                Item=table.to_attrs({"pk": pk, "sk": sk, **item}),
                 ConditionExpression="attribute_not_exists(pk)",
                 ReturnValuesOnConditionCheckFailure="ALL_OLD",
             )

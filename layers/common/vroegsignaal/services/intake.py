@@ -106,8 +106,6 @@ class BatchResult:
 def signal_item(signal: Signal, *, partner: dict[str, Any], received_at: datetime) -> dict[str, Any]:
     """The stored form of a signal (the stream hands it to classification)."""
     return {
-        "pk": f"SIGNAL#{partner['partner_id']}#{signal.reference}",
-        "sk": "SIGNAL",
         "type": "signal",
         "signal_id": ids.new_id("sig"),
         "partner_id": partner["partner_id"],
