@@ -41,7 +41,12 @@ class InvocationError(Exception):
         self.details = details  # the traceback, as CloudWatch would show it
 
     def report(self) -> None:
-        warn(f"{self.function} failed: {self.error_type}: {self.message}\n{self.details}".rstrip())
+        """One line on the console; the traceback where CloudWatch would have it, in the
+        functions' log (stdout)."""
+        warn(f"{self.function} failed: {self.error_type}: {self.message}")
+        if self.details:
+            print(json.dumps({"level": "ERROR", "function": self.function, "error_type": self.error_type,
+                              "message": self.message, "traceback": self.details}), flush=True)
 
 
 class InvocationTracker:
