@@ -9,7 +9,6 @@ nothing locally and are skipped.
 """
 from __future__ import annotations
 
-import contextlib
 import hashlib
 import json
 import secrets
@@ -214,7 +213,8 @@ def _create_table(logical_id: str, props: dict[str, Any], resolver: Resolver, dd
 def _create_bucket(logical_id: str, props: dict[str, Any], resolver: Resolver, s3: Any,
                    created: StackResources) -> None:
     name = resolver.attributes[logical_id]["Ref"]
-    with contextlib.suppress(s3.exceptions.BucketAlreadyOwnedByYou):  # kept in the state folder
+    existing = {bucket["Name"] for bucket in s3.list_buckets().get("Buckets", [])}
+    if name not in existing:  # kept in the state folder (moto would replace it with an empty one)
         s3.create_bucket(Bucket=name, CreateBucketConfiguration={"LocationConstraint": REGION})
     versioning = props.get("VersioningConfiguration")
     if versioning:
