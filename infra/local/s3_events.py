@@ -11,7 +11,7 @@ import time
 import uuid
 from datetime import UTC, datetime
 from typing import Any
-from urllib.parse import parse_qs, quote_plus, unquote
+from urllib.parse import parse_qs, quote_plus
 
 # Query parameters that make a PUT or DELETE act on something other than the object itself.
 _SUBRESOURCES = {"acl", "tagging", "retention", "legal-hold", "uploadId", "partNumber", "versioning", "policy",
@@ -28,11 +28,9 @@ class S3EventRecorder:
 
     def observe(self, environ: dict[str, Any], headers: list[tuple[str, str]]) -> None:
         """Note the event a successful S3 request makes, if it makes one."""
-        if not _is_s3(environ):
-            return
         path = environ.get("PATH_INFO", "/").encode("latin-1").decode("utf-8", "replace")
         bucket, _, key = path.lstrip("/").partition("/")
-        if not bucket or not key:
+        if not bucket or not key or not _is_s3(environ, bucket):
             return
         query = parse_qs(environ.get("QUERY_STRING", ""), keep_blank_values=True)
         method = environ["REQUEST_METHOD"]
@@ -47,9 +45,15 @@ class S3EventRecorder:
         self.events.append(_record(name, bucket, key, dict(headers), environ))
 
 
-def _is_s3(environ: dict[str, Any]) -> bool:
-    scope = environ.get("HTTP_AUTHORIZATION", "") + unquote(environ.get("QUERY_STRING", ""))
-    return "/s3/aws4_request" in scope
+def _is_s3(environ: dict[str, Any], bucket: str) -> bool:
+    """A REST request (no JSON or query protocol action) on a bucket that exists: signed with
+    SigV4 or V2, in a header or a presigned URL, S3 is the only REST service here."""
+    if environ.get("HTTP_X_AMZ_TARGET") or "Action=" in environ.get("QUERY_STRING", ""):
+        return False
+    from moto.core import DEFAULT_ACCOUNT_ID
+    from moto.s3.models import s3_backends
+
+    return bucket in s3_backends[DEFAULT_ACCOUNT_ID]["aws"].buckets
 
 
 def _record(name: str, bucket: str, key: str, headers: dict[str, str], environ: dict[str, Any]) -> dict[str, Any]:
