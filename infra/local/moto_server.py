@@ -43,7 +43,8 @@ def main(argv: list[str] | None = None) -> int:
     from .state import StateFolderInUse, StateKeeper
 
     signal.signal(signal.SIGINT, signal.SIG_IGN)
-    keeper = StateKeeper(DomainDispatcherApplication(create_backend_app), args.state, fresh=args.fresh)
+    keeper = StateKeeper(DomainDispatcherApplication(create_backend_app), args.state, fresh=args.fresh,
+                         fsync=os.environ.get("LOCAL_STATE_FSYNC") == "1")
     try:
         keeper.open()
     except StateFolderInUse as error:

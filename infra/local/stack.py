@@ -18,7 +18,6 @@ from __future__ import annotations
 
 import json
 import logging
-import os
 import sys
 import time
 import uuid
@@ -33,6 +32,7 @@ from botocore.config import Config
 
 from .api_routes import build_routes
 from .cfn import ACCOUNT_ID, REGION, Resolver, load_template
+from .environment import BASE_ENVIRONMENT, ProcessEnvironment
 from .functions import InvocationTracker, LambdaFunction, build_functions, shared_environment
 from .gateway import Gateway
 from .lanes import guard_powertools_metrics
@@ -53,22 +53,6 @@ DEFAULT_TENANTS = ROOT / "infra" / "tenants.demo.json"
 DEFAULT_STATE = ROOT / ".local" / "state"
 DELIVERED_EVENT_TYPES = ("Api", "DynamoDB", "SQS", "S3", "Schedule", "ScheduleV2")
 
-# The process environment of every function, before the template's variables.
-BASE_ENVIRONMENT: dict[str, str | None] = {
-    "AWS_ACCESS_KEY_ID": "testing",
-    "AWS_SECRET_ACCESS_KEY": "testing",
-    "AWS_SESSION_TOKEN": None,          # never a real session, never a real profile
-    "AWS_SECURITY_TOKEN": None,
-    "AWS_PROFILE": None,
-    "AWS_DEFAULT_REGION": REGION,
-    "AWS_REGION": REGION,
-    "AWS_ACCOUNT_ID_ENDPOINT_MODE": "disabled",  # moto does not route account-based endpoints
-    "POWERTOOLS_TRACE_DISABLED": "true",
-    "POWERTOOLS_SERVICE_NAME": "vroegsignaal",
-    "POWERTOOLS_METRICS_NAMESPACE": "Vroegsignaal",
-    "AWS_XRAY_SDK_ENABLED": "false",
-    "AWS_XRAY_CONTEXT_MISSING": "IGNORE_ERROR",
-}
 
 _CLIENT_CONFIG = Config(account_id_endpoint_mode="disabled", retries={"mode": "standard", "max_attempts": 3})
 
@@ -82,27 +66,6 @@ class Tenant:
     api_key: str
 
 
-class _Environment:
-    """os.environ changes that are undone on stop(), so an in-process stack leaves no trace."""
-
-    def __init__(self) -> None:
-        self._saved: dict[str, str | None] = {}
-
-    def set(self, values: dict[str, str | None]) -> None:
-        for name, value in values.items():
-            self._saved.setdefault(name, os.environ.get(name))
-            if value is None:
-                os.environ.pop(name, None)
-            else:
-                os.environ[name] = value
-
-    def restore(self) -> None:
-        for name, value in self._saved.items():
-            if value is None:
-                os.environ.pop(name, None)
-            else:
-                os.environ[name] = value
-        self._saved.clear()
 
 
 class LocalStack:
@@ -128,7 +91,7 @@ class LocalStack:
         self.tenants: list[Tenant] = []
         self.users: list[dict[str, Any]] = []   # people of the local user pool, when the template has one
         self.endpoint_url = ""
-        self._environment = _Environment()
+        self._environment = ProcessEnvironment()
         self._tracker = InvocationTracker()
         self._moto: Any = None
         self._pumps: list[Pump] = []
