@@ -16,6 +16,7 @@ import sys
 import threading
 from datetime import timedelta
 from pathlib import Path
+from typing import IO
 
 from .stack import DEFAULT_STATE, DEFAULT_TEMPLATE, DEFAULT_TENANTS, ROOT, LocalStack, Tenant
 
@@ -86,7 +87,7 @@ def _parser() -> argparse.ArgumentParser:
     return parser
 
 
-def _functions_log(args: argparse.Namespace):
+def _functions_log(args: argparse.Namespace) -> IO[str] | None:
     """The functions print their JSON logs to stdout (as on Lambda): send stdout to the log
     file before they are loaded, so their loggers write there."""
     if args.logs == "console":

@@ -27,26 +27,27 @@ class Authorizer:
     query_strings: list[str]
     ttl_seconds: int
     validation: str | None = None
-    _cache: dict[tuple, tuple[float, dict]] = field(default_factory=dict, repr=False)
+    _cache: dict[tuple[str, ...], tuple[float, dict[str, Any]]] = field(default_factory=dict, repr=False)
     _lock: threading.Lock = field(default_factory=threading.Lock, repr=False)
 
     def identity(self, headers: dict[str, str], query: dict[str, str]) -> tuple[str, ...] | None:
         """The identity sources' values, or None when one is missing (API Gateway then answers 401
         without calling the authorizer)."""
         lowered = {name.lower(): value for name, value in headers.items()}
-        values = [lowered.get(name.lower()) for name in self.headers] + [query.get(name) for name in self.query_strings]
-        if any(not value for value in values):
+        found = [lowered.get(name.lower()) for name in self.headers] + [query.get(name) for name in self.query_strings]
+        values = [value for value in found if value]
+        if len(values) < len(found):
             return None
         if self.validation and self.payload_type == "TOKEN" and not re.fullmatch(self.validation, values[0]):
             return None
         return tuple(values)
 
-    def cached(self, identity: tuple) -> dict | None:
+    def cached(self, identity: tuple[str, ...]) -> dict[str, Any] | None:
         with self._lock:
             hit = self._cache.get(identity)
             return hit[1] if hit and hit[0] > time.monotonic() else None
 
-    def remember(self, identity: tuple, output: dict) -> None:
+    def remember(self, identity: tuple[str, ...], output: dict[str, Any]) -> None:
         if self.ttl_seconds > 0:
             with self._lock:
                 self._cache[identity] = (time.monotonic() + self.ttl_seconds, output)
@@ -171,10 +172,11 @@ def build_routes(template: dict[str, Any], resolver: Resolver,
                 api_id = "implicitapi"
                 if api_id not in apis:
                     apis[api_id] = make_api("ServerlessRestApi", {})
-            api = apis.get(api_id)
-            if api is None:
+            found = apis.get(api_id)
+            if found is None:
                 warn(f"{function.logical_id}.{event_name}: RestApiId {api_id} is not an API of this template")
                 continue
+            api = found
             authorizer_name = ((props.get("Auth") or {}).get("Authorizer")) or api.default_authorizer
             if authorizer_name == "AWS_IAM":
                 warn_once(f"{function.logical_id}.{event_name}: AWS_IAM auth is not emulated; the route is open")

@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import os
+from collections.abc import Mapping
 
 from .cfn import REGION
 
@@ -29,7 +30,7 @@ class ProcessEnvironment:
     def __init__(self) -> None:
         self._saved: dict[str, str | None] = {}
 
-    def set(self, values: dict[str, str | None]) -> None:
+    def set(self, values: Mapping[str, str | None]) -> None:
         for name, value in values.items():
             self._saved.setdefault(name, os.environ.get(name))
             if value is None:

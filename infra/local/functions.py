@@ -186,6 +186,8 @@ def _import(module_name: str, module_file: Path) -> Any:
     if "." in module_name:
         return importlib.import_module(module_name)
     spec = importlib.util.spec_from_file_location(module_name, module_file)
+    if spec is None or spec.loader is None:
+        raise ImportError(f"cannot load {module_file}")
     module = importlib.util.module_from_spec(spec)
     sys.modules[module_name] = module
     try:

@@ -177,6 +177,7 @@ class Gateway:
     def _authorize(self, route: Route, event: dict[str, Any]) -> Reply | None:
         """Run the route's authorizer; None when allowed (event gets requestContext.authorizer)."""
         authorizer, api = route.authorizer, route.api
+        assert authorizer is not None
         identity = authorizer.identity(event["headers"], event["queryStringParameters"] or {})
         if identity is None:
             return self.gateway_response(api, "UNAUTHORIZED")

@@ -30,7 +30,7 @@ class MotoProcess:
         self.port = 0
         self.state_dir = state_dir
         self.fresh = fresh
-        self._process: subprocess.Popen | None = None
+        self._process: subprocess.Popen[bytes] | None = None
         self._errors = tempfile.TemporaryFile()  # noqa: SIM115 - the server's stderr, while it runs
 
     def start(self) -> None:

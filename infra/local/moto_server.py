@@ -21,7 +21,12 @@ import signal
 import sys
 import threading
 import time
+from collections.abc import Callable
 from pathlib import Path
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from .state import StateKeeper
 
 PARENT_CHECK_SECONDS = 0.5
 
@@ -68,13 +73,13 @@ def main(argv: list[str] | None = None) -> int:
     return 0
 
 
-def _watch_parent(parent: int, stop) -> None:
+def _watch_parent(parent: int, stop: Callable[[], None]) -> None:
     while os.getppid() == parent:
         time.sleep(PARENT_CHECK_SECONDS)
     stop()
 
 
-def _snapshot_now_and_then(keeper, seconds: float) -> None:
+def _snapshot_now_and_then(keeper: StateKeeper, seconds: float) -> None:
     while True:
         time.sleep(seconds)
         if keeper.changed_since_snapshot():

@@ -58,11 +58,11 @@ def subscriptions(template: dict[str, Any], resolver: Any, functions: dict[str, 
             continue
         configuration = resolver.resolve((resource.get("Properties") or {}).get("NotificationConfiguration") or {})
         for item in configuration.get("LambdaConfigurations") or []:
-            function = by_arn.get(item.get("Function"))
-            if function is None:
+            target = by_arn.get(item.get("Function"))
+            if target is None:
                 warn(f"{logical_id}: notification to {item.get('Function')}, not a function of this template")
                 continue
-            found.append(_subscription(function, buckets[logical_id], item.get("Event"), item.get("Filter")))
+            found.append(_subscription(target, buckets[logical_id], item.get("Event"), item.get("Filter")))
     return found
 
 

@@ -64,5 +64,5 @@ class Pump:
 
 
 def retry_pause(retries: int) -> float:
-    return min(0.2, 0.05 * 2 ** retries)
+    return min(0.2, 0.05 * 2.0 ** retries)
 

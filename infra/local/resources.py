@@ -22,7 +22,7 @@ from .cfn import REGION, Resolver, arn, physical_name
 ClientFactory = Callable[[str], Any]
 
 
-class _Attributes(dict):
+class _Attributes(dict[str, Any]):
     """Attributes of a resource the local stack does not model: any GetAtt gets a stand-in."""
 
     def __missing__(self, attribute: str) -> str:
@@ -70,7 +70,7 @@ def assign_attributes(template: dict[str, Any], resolver: Resolver) -> None:
             continue
         kind, props = resource["Type"], resource.get("Properties") or {}
 
-        def own_name(prop: str, *, lower: bool = False, props: dict = props, logical_id: str = logical_id) -> str:
+        def own_name(prop: str, *, lower: bool = False, props: dict[str, Any] = props, logical_id: str = logical_id) -> str:
             value = props.get(prop)
             return resolver.resolve(value) if value is not None else physical_name(logical_id, lower=lower)
 
@@ -259,7 +259,8 @@ def _dead_letter_target(props: dict[str, Any], resolver: Resolver) -> str | None
     policy = resolver.resolve(policy)
     if isinstance(policy, str):
         policy = json.loads(policy)
-    return policy.get("deadLetterTargetArn")
+    target = policy.get("deadLetterTargetArn")
+    return str(target) if target is not None else None
 
 
 def verify_email_identity(ses: Any, identity: str, created: StackResources) -> None:

@@ -13,6 +13,8 @@ from datetime import UTC, datetime
 from typing import Any
 from urllib.parse import parse_qs, quote_plus
 
+from .cfn import ACCOUNT_ID  # moto's default account
+
 # Query parameters that make a PUT or DELETE act on something other than the object itself.
 _SUBRESOURCES = {"acl", "tagging", "retention", "legal-hold", "uploadId", "partNumber", "versioning", "policy",
                  "cors", "lifecycle", "notification", "encryption", "website", "logging", "replication",
@@ -50,10 +52,9 @@ def _is_s3(environ: dict[str, Any], bucket: str) -> bool:
     SigV4 or V2, in a header or a presigned URL, S3 is the only REST service here."""
     if environ.get("HTTP_X_AMZ_TARGET") or "Action=" in environ.get("QUERY_STRING", ""):
         return False
-    from moto.core import DEFAULT_ACCOUNT_ID
     from moto.s3.models import s3_backends
 
-    return bucket in s3_backends[DEFAULT_ACCOUNT_ID]["aws"].buckets
+    return bucket in s3_backends[ACCOUNT_ID]["aws"].buckets
 
 
 def _record(name: str, bucket: str, key: str, headers: dict[str, str], environ: dict[str, Any]) -> dict[str, Any]:
@@ -83,10 +84,9 @@ def _record(name: str, bucket: str, key: str, headers: dict[str, str], environ: 
 
 
 def _stored_object(bucket: str, key: str) -> Any:
-    from moto.core import DEFAULT_ACCOUNT_ID
     from moto.s3.models import s3_backends
 
     try:
-        return s3_backends[DEFAULT_ACCOUNT_ID]["aws"].get_object(bucket, key)
+        return s3_backends[ACCOUNT_ID]["aws"].get_object(bucket, key)
     except Exception:  # noqa: BLE001 - no size then; the event still goes out
         return None

@@ -83,7 +83,7 @@ class LocalStack:
         self.environment_overrides = environment or {}
         self.state_dir = Path(state_dir) if state_dir else None
         self.fresh = fresh
-        self.state: StateClient | None = None
+        self._state: StateClient | None = None
         self.restored: dict[str, Any] = {}   # what the state folder held at the start
         self._clock_offset_seconds = 0.0
         self.functions: dict[str, LambdaFunction] = {}
@@ -125,7 +125,7 @@ class LocalStack:
         host, port = self._moto.get_host_and_port()
         self.endpoint_url = f"http://{host}:{port}"
         self._environment.set({"AWS_ENDPOINT_URL": self.endpoint_url})
-        self.state = StateClient(self.endpoint_url)
+        self._state = StateClient(self.endpoint_url)
         self.restored = self.state.state()
 
         references = DynamicReferences()
@@ -198,6 +198,13 @@ class LocalStack:
         if self._gateway is None:
             raise RuntimeError("the local stack is not running")
         return self._gateway.base_url
+
+    @property
+    def state(self) -> StateClient:
+        """The state kept in moto's process: checkpoints, the clock offset, TTL, S3 events."""
+        if self._state is None:
+            raise RuntimeError("the local stack is not running")
+        return self._state
 
     @property
     def web_url(self) -> str | None:

@@ -68,7 +68,7 @@ StartResponse = Callable[..., Any]
 
 
 class StateKeeper:
-    def __init__(self, app: Callable[[dict, StartResponse], Iterable[bytes]], folder: Path | None, *,
+    def __init__(self, app: Callable[[dict[str, Any], StartResponse], Iterable[bytes]], folder: Path | None, *,
                  fresh: bool = False, fsync: bool = False):
         self.app = app
         self.fsync = fsync
@@ -134,28 +134,34 @@ class StateKeeper:
         document = {
             "format": FORMAT,
             "sequence": self._sequence,
-            "backends": {name: dict(get_backend(name)) for name in SERVICES},
+            "backends": {name: dict(get_backend(name)) for name in SERVICES},  # type: ignore[call-overload]
             "checkpoints": self.checkpoints,
             "clock_offset_seconds": self.clock_offset_seconds,
             "s3_events": self.s3_events.events,
         }
         data = pickle.dumps(document, protocol=pickle.HIGHEST_PROTOCOL)
-        temporary = self.folder / (SNAPSHOT + ".tmp")
+        folder = self._folder()
+        temporary = folder / (SNAPSHOT + ".tmp")
         with open(temporary, "wb") as output:
             output.write(data)
             output.flush()
             os.fsync(output.fileno())
-        os.replace(temporary, self.folder / SNAPSHOT)
+        os.replace(temporary, folder / SNAPSHOT)
         self._snapshot_sequence = self._sequence
         if self._journal is not None:
             self._journal.close()
         # Entries up to the snapshot's sequence are skipped on replay, so a stop
         # between the rename and this truncation replays nothing twice.
-        self._journal = open(self.folder / JOURNAL, "wb")  # noqa: SIM115 - open while the stack runs
+        self._journal = open(folder / JOURNAL, "wb")  # noqa: SIM115 - open while the stack runs
         return {"bytes": len(data), "seconds": round(time.monotonic() - started, 3)}
 
+    def _folder(self) -> Path:
+        if self.folder is None:
+            raise RuntimeError("this stack keeps no state")
+        return self.folder
+
     def _load_snapshot(self) -> None:
-        path = self.folder / SNAPSHOT
+        path = self._folder() / SNAPSHOT
         if not path.exists():
             return
         from moto.backends import get_backend
@@ -172,7 +178,7 @@ class StateKeeper:
         _make_in_flight_messages_visible()
 
     def _replay_journal(self) -> None:
-        path = self.folder / JOURNAL
+        path = self._folder() / JOURNAL
         if not path.exists():
             return
         with open(path, "rb") as journal:
@@ -309,9 +315,9 @@ def _read_body(environ: dict[str, Any]) -> bytes:
         return b""
     length = environ.get("CONTENT_LENGTH")
     if length:
-        return stream.read(int(length))
+        return bytes(stream.read(int(length)))
     if environ.get("wsgi.input_terminated"):
-        return stream.read()
+        return bytes(stream.read())
     return b""
 
 
@@ -323,12 +329,16 @@ def _changes_something(environ: dict[str, Any], body: bytes) -> bool:
     target = environ.get("HTTP_X_AMZ_TARGET")
     action = target.rsplit(".", 1)[-1] if target else None
     if action is None and "x-www-form-urlencoded" in environ.get("CONTENT_TYPE", ""):
-        action = (parse_qs(body.decode("utf-8", "replace")).get("Action") or [None])[0]
+        action = _first(parse_qs(body.decode("utf-8", "replace")).get("Action"))
     if action is None:
-        action = (parse_qs(environ.get("QUERY_STRING", "")).get("Action") or [None])[0]
+        action = _first(parse_qs(environ.get("QUERY_STRING", "")).get("Action"))
     if action is not None:
         return not action.startswith(READ_ONLY_PREFIXES)
     return environ["REQUEST_METHOD"] not in ("GET", "HEAD", "OPTIONS")
+
+
+def _first(values: list[str] | None) -> str | None:
+    return values[0] if values else None
 
 
 def _make_in_flight_messages_visible() -> None:

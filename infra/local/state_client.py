@@ -17,11 +17,12 @@ class StateClient:
         request = urllib.request.Request(self.endpoint_url + path, data=data, method=method,
                                          headers={"Content-Type": "application/json"})
         with urllib.request.urlopen(request, timeout=TIMEOUT_SECONDS) as response:
-            return json.loads(response.read())
+            answer: Any = json.loads(response.read())
+        return answer
 
     def state(self) -> dict[str, Any]:
-        """checkpoints, clock_offset_seconds, replayed, persistent."""
-        return self._call("GET", "/_local/state")
+        """checkpoints, clock_offset_seconds, replayed, persistent, existed."""
+        return dict(self._call("GET", "/_local/state"))
 
     def checkpoint(self, name: str, value: Any) -> None:
         self._call("POST", "/_local/checkpoint", {"name": name, "value": value})
@@ -31,10 +32,10 @@ class StateClient:
 
     def expire(self, now_epoch_seconds: float) -> int:
         """DynamoDB TTL at this moment: how many items were deleted."""
-        return self._call("POST", "/_local/expire", {"now": now_epoch_seconds})["expired"]
+        return int(self._call("POST", "/_local/expire", {"now": now_epoch_seconds})["expired"])
 
     def s3_events(self, after: int) -> dict[str, Any]:
-        return self._call("GET", f"/_local/s3-events?after={after}")
+        return dict(self._call("GET", f"/_local/s3-events?after={after}"))
 
     def snapshot(self) -> dict[str, Any]:
-        return self._call("POST", "/_local/snapshot", {})
+        return dict(self._call("POST", "/_local/snapshot", {}))

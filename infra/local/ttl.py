@@ -40,7 +40,7 @@ def _expire_table(table: Any, now: float) -> int:
 
 
 def _items(table: Any) -> list[Any]:
-    found = []
+    found: list[Any] = []
     for value in list(table.items.values()):
         if isinstance(value, dict):
             found.extend(value.values())
