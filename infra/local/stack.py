@@ -119,6 +119,8 @@ class LocalStack:
         logging.getLogger("werkzeug").setLevel(logging.ERROR)  # moto's per-request access log
         # Powertools warns on every invocation that published no metric (a GET, say): noise here.
         warnings.filterwarnings("ignore", message="No application metrics to publish")
+        # Concurrent functions share Powertools' one metric set (lanes.py): their dimensions meet.
+        warnings.filterwarnings("ignore", message="Dimension .* has already been added")
         template = load_template(self.template_path)
         self._moto = MotoProcess("127.0.0.1", state_dir=self.state_dir, fresh=self.fresh)
         self._moto.start()
