@@ -1,6 +1,7 @@
 """Talking to the running local stack over HTTP, as curl would."""
 from __future__ import annotations
 
+import contextlib
 import http.client
 import json
 from urllib.parse import urlsplit
@@ -85,10 +86,8 @@ class ServedStack:
         import signal
 
         if self.process.poll() is None:
-            try:
+            with contextlib.suppress(ProcessLookupError):
                 self.signal_group(signal.SIGKILL)
-            except ProcessLookupError:
-                pass
             self.process.wait(timeout=30)
         if not self.output.closed:
             self.output.close()

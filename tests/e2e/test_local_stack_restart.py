@@ -12,7 +12,7 @@ import subprocess
 import sys
 import threading
 import time
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from itertools import count
 from pathlib import Path
 
@@ -65,8 +65,8 @@ def drained(stack):
 def clock_offset_seconds(stack):
     status, body = request(stack, "POST", "/_local/clock", body={"advance_days": 0})
     assert status == 200, body
-    now = datetime.strptime(body["now"], "%Y-%m-%dT%H:%M:%S.%fZ").replace(tzinfo=timezone.utc)
-    return (now - datetime.now(timezone.utc)).total_seconds()
+    now = datetime.strptime(body["now"], "%Y-%m-%dT%H:%M:%S.%fZ").replace(tzinfo=UTC)
+    return (now - datetime.now(UTC)).total_seconds()
 
 
 def criteria_versions(stack):
@@ -121,7 +121,7 @@ def test_a_kill_of_the_process_group_at_any_moment_loses_no_accepted_signal(serv
         stack = served(fresh=round_number == 0)
         stop = threading.Event()
 
-        def keep_sending(stack=stack, round_number=round_number):
+        def keep_sending(stack=stack, round_number=round_number, stop=stop):
             while not stop.is_set():
                 batch = signals(f"KILL{round_number}", 10)
                 sent.extend(signal["reference"] for signal in batch)
