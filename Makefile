@@ -6,6 +6,9 @@ SAM_VENV := .tools/sam
 SAM := $(SAM_VENV)/bin/sam
 PORT ?= 3000
 TENANTS ?= infra/tenants.demo.json
+STATE ?= .local/state
+FRESH ?=
+LOGS ?= file
 REGION ?= eu-west-1
 export AWS_ACCOUNT_ID_ENDPOINT_MODE := disabled
 
@@ -40,11 +43,15 @@ check-template: install
 	$(VENV)/bin/cfn-lint template.yaml
 	$(SAM) validate --lint --region $(REGION)
 
+# The local stack keeps its state in $(STATE); FRESH=1 starts empty; LOGS=console shows the
+# functions' logs. `exec`: Ctrl-C reaches the stack, which stops cleanly (exit 0).
 serve: $(VENV)/.installed
-	$(PY) -m infra.local serve --port $(PORT) --tenants $(TENANTS)
+	@exec $(PY) -m infra.local serve --port $(PORT) --tenants $(TENANTS) --state $(STATE) --logs $(LOGS) \
+		$(if $(filter-out 0,$(FRESH)),--fresh)
 
+# The demo starts from nothing and leaves its data in $(STATE) for `make serve` to open.
 demo: $(VENV)/.installed
-	$(PY) -m infra.demo
+	@exec $(PY) -m infra.demo --state $(STATE)
 
 bench: $(VENV)/.installed
 	$(PY) -m bench

@@ -1,8 +1,9 @@
 """make bench: every benchmark, one after the other."""
-from bench import bench_engine, bench_imports, bench_intake, bench_pipeline
+from bench import bench_engine, bench_imports, bench_intake, bench_local_stack, bench_pipeline
 
 print("# Vroegsignaal benchmarks (figures and ratios on this machine; no test depends on them)")
 bench_imports.main()
 bench_intake.main()
 bench_engine.main()
 bench_pipeline.main()
+bench_local_stack.main([])

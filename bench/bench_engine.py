@@ -124,23 +124,23 @@ def bench(title: str, document: dict, cases: list[dict]) -> None:
 
     def only_classify(items):
         for f in items:
-            classify(f).basket_id
+            _ = classify(f).basket_id
 
     def with_explanation(items):
         for f in items:
-            classify(f).explanation
+            _ = classify(f).explanation
 
     def facts_classify(items):
         for c in items:
             f = compute_facts(c["signals"], postcode=c["postcode"], case_start=c["case_start"],
                               earlier_case_starts=c["earlier_case_starts"], settings=settings)
-            classify(f).basket_id
+            _ = classify(f).basket_id
 
     def facts_classify_explain(items):
         for c in items:
             f = compute_facts(c["signals"], postcode=c["postcode"], case_start=c["case_start"],
                               earlier_case_starts=c["earlier_case_starts"], settings=settings)
-            classify(f).explanation
+            _ = classify(f).explanation
 
     # every explanation must be storable: JSON without floats
     for f in facts[:200]:

@@ -9,7 +9,6 @@ import os
 import statistics
 import time
 from collections import Counter
-from pathlib import Path
 
 from bench.common import ROOT, heading, use_lambda_env, use_paths, verdict
 
@@ -20,9 +19,10 @@ TARGET_RATIO = 1.3
 
 def provision():
     """The template's resources in an in-process moto; the functions' environment set."""
+    from vroegsignaal.adapters import aws
+
     from infra.local.cfn import Resolver, load_template
     from infra.local.resources import DynamicReferences, assign_attributes, create_resources
-    from vroegsignaal.adapters import aws
     aws.reset()
     template = load_template(ROOT / "template.yaml")
     resolver = Resolver(template, dynamic_reference=DynamicReferences())
@@ -47,11 +47,11 @@ def main() -> None:
     os.environ["POWERTOOLS_LOG_LEVEL"] = "WARNING"
     os.environ["POWERTOOLS_METRICS_DISABLED"] = "true"
     from moto import mock_aws
+    from vroegsignaal import clock
+    from vroegsignaal.adapters import aws, registry, table
 
     from infra.demo_data import demo_signals
     from tests.integration.events import LambdaContext, stream_event
-    from vroegsignaal import clock
-    from vroegsignaal.adapters import aws, registry, table
 
     partner = {"kind": "partner", "partner_id": "woonstede", "partner_type": "housing"}
     pool = [s for batch in demo_signals(clock.today(), households_per_municipality=400).values() for s in batch
@@ -65,8 +65,8 @@ def main() -> None:
         registry.register_municipality("GM0344", "Utrecht")
         import intake_api
         from vroegsignaal.adapters.signals import DynamoSignalStore
-        from vroegsignaal.services.intake import signal_item
         from vroegsignaal.domain.signal import validate_signal
+        from vroegsignaal.services.intake import signal_item
         for round_number in range(ROUNDS):
             signals = [{**s, "reference": f"R{round_number}-{s['reference']}"} for s in pool]
             started = time.perf_counter()

@@ -30,16 +30,17 @@ def post(base_url: str, key: str, body: dict) -> dict:
 
 def main() -> None:
     use_paths()
-    from infra.demo_data import demo_signals
-    from infra.local.stack import LocalStack
     from vroegsignaal import clock
     from vroegsignaal.adapters import aws
+
+    from infra.demo_data import demo_signals
+    from infra.local.stack import LocalStack
 
     tenants_file = ROOT / "infra" / "tenants.demo.json"
     keys = {t["id"]: t["api_key"] for t in json.loads(Path(tenants_file).read_text())["partners"]}
     batches = demo_signals(clock.today(), households_per_municipality=200, seed=7)
     signals = [(partner, s) for partner, batch in batches.items() for s in batch
-               if not s["reference"].split("-")[1] == "BAD" and "amuont" not in s][:SIGNALS]
+               if s["reference"].split("-")[1] != "BAD" and "amuont" not in s][:SIGNALS]
 
     with LocalStack(port=0, tenants=tenants_file, environment=QUIET) as stack:
         calls: Counter = Counter()

@@ -4,10 +4,13 @@ Registers the demo partners and two municipalities, uploads the example
 criteria of criteria.md for Woerden (Utrecht keeps the default), sends a
 realistic batch of signals from several partners over HTTP, lets the pipeline
 run until quiet (classification, letters, tasks), and prints per municipality
-the werkbakjes overview and where the letters are.
+the werkbakjes overview and where the letters are. It starts from nothing and
+leaves its data in the state folder (--state, default .local/state), where
+`make serve` opens it.
 """
 from __future__ import annotations
 
+import argparse
 import contextlib
 import json
 import sys
@@ -20,13 +23,16 @@ from typing import Any
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT / "layers" / "common"))
 
-from infra.demo_data import demo_signals  # noqa: E402
-from infra.local.stack import LocalStack  # noqa: E402
 from vroegsignaal import clock  # noqa: E402
 from vroegsignaal.domain.criteria import example_document  # noqa: E402
 
+from infra.demo_data import demo_signals  # noqa: E402
+from infra.local.stack import DEFAULT_STATE, LocalStack  # noqa: E402
+
 OUT = ROOT / "out" / "demo"
 TENANTS = ROOT / "infra" / "tenants.demo.json"
+LOG = ROOT / ".local" / "logs" / "functions.log"
+PIPELINE_SECONDS = 300
 
 
 class Api:
@@ -76,17 +82,28 @@ def path_text(path: list[dict]) -> str:
     return " → ".join(s["action"] + (f" (+{s['after_days']}d)" if s.get("after_days") else "") for s in path)
 
 
-def main() -> int:
+def shown(path: Path) -> str:
+    try:
+        return str(path.resolve().relative_to(ROOT))
+    except ValueError:
+        return str(path)
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(prog="python -m infra.demo", description=__doc__)
+    parser.add_argument("--state", type=Path, default=DEFAULT_STATE,
+                        help="leave the demo's data in this folder (default: .local/state)")
+    args = parser.parse_args(argv)
     started = STARTED
     tenants = json.loads(TENANTS.read_text(encoding="utf-8"))
     keys = {t["id"]: t["api_key"] for t in tenants["partners"]}
     keys.update({m["code"]: m["api_key"] for m in tenants["municipalities"]})
     OUT.mkdir(parents=True, exist_ok=True)
-    log_path = OUT / "functions.log"
-    step(f"starting the local stack (moto on loopback, gateway, stream and queue pumps); "
-         f"the functions' logs go to {log_path.relative_to(ROOT)}")
-    with open(log_path, "w", encoding="utf-8") as log, contextlib.redirect_stdout(log), \
-            LocalStack(port=0, tenants=TENANTS) as stack:
+    LOG.parent.mkdir(parents=True, exist_ok=True)
+    step(f"starting the local stack from nothing in {shown(args.state)} (moto on loopback, gateway, "
+         f"stream and queue pumps); the functions' logs go to {shown(LOG)}")
+    with open(LOG, "a", encoding="utf-8") as log, contextlib.redirect_stdout(log), \
+            LocalStack(port=0, tenants=TENANTS, state_dir=args.state, fresh=True) as stack:
         api = Api(stack.base_url)
         step(f"API at {stack.base_url}; registered {len(tenants['partners'])} partners and "
              f"{len(tenants['municipalities'])} municipalities (keys stored as hashes)")
@@ -118,20 +135,44 @@ def main() -> int:
             say(f"    {partner_id} {reference}: {reasons}")
 
         step("the pipeline runs: stream → classification → letters and tasks queues")
+        pipeline_started = time.monotonic()
         while True:
             try:
                 stack.wait_until_quiet(timeout=2)
                 break
             except TimeoutError:
-                say(f"    … {'; '.join(stack.busy()) or 'working'}")
-                if time.monotonic() - started > 120:
+                say(f"    … {progress(api, stack, tenants, keys, counts['received'])}")
+                if time.monotonic() - pipeline_started > PIPELINE_SECONDS:
                     raise
-        step("quiet: every signal classified, every first step carried out")
+        step(f"quiet: {progress(api, stack, tenants, keys, counts['received'])}")
 
         for municipality in tenants["municipalities"]:
             overview(api, stack, municipality, keys[municipality["code"]])
-    say(f"\nDone in {time.monotonic() - started:.1f} s. Letters saved under {OUT.relative_to(ROOT)}/.")
+        say(f"\nDone in {time.monotonic() - started:.1f} s. Letters saved under {OUT.relative_to(ROOT)}/.")
+        step("stopping the local stack; its data stays in the state folder")
+    say(f"""
+Next:
+  make serve{'' if args.state.resolve() == DEFAULT_STATE.resolve() else f' STATE={args.state}'}          opens the demo's data (make serve FRESH=1 starts empty)
+  then          {'http://127.0.0.1:3000/app/ (the web app), ' if (ROOT / 'web' / 'index.html').is_file() else ''}http://127.0.0.1:3000/docs (the API), the keys above, the baskets:
+                curl -s http://127.0.0.1:3000/municipalities/GM0632/baskets -H 'Authorization: Bearer {keys["GM0632"]}'""")
     return 0
+
+
+def progress(api: Api, stack: LocalStack, tenants: dict, keys: dict[str, str], received: int) -> str:
+    """How far the pipeline is, in counts: signals in a case, letters made, tasks made."""
+    sorted_signals = 0
+    for municipality in tenants["municipalities"]:
+        status, body = api.call("GET", f"/municipalities/{municipality['code']}/baskets", keys[municipality["code"]])
+        if status == 200:
+            sorted_signals += sum(basket["open_signals"] for basket in body["baskets"])
+    bucket = next(iter(stack.resources.buckets.values()))
+    letters = sum(page.get("KeyCount", 0) for page in stack.client("s3").get_paginator("list_objects_v2").paginate(
+        Bucket=bucket, Prefix="letters/"))
+    table = next(iter(stack.resources.tables.values()))
+    tasks = sum(page["Count"] for page in stack.client("dynamodb").get_paginator("scan").paginate(
+        TableName=table, Select="COUNT", FilterExpression="#t = :task",
+        ExpressionAttributeNames={"#t": "type"}, ExpressionAttributeValues={":task": {"S": "task"}}))
+    return f"{sorted_signals} of {received} signals sorted, {letters} letters, {tasks} tasks"
 
 
 def overview(api: Api, stack: LocalStack, municipality: dict, key: str) -> None:
@@ -159,7 +200,7 @@ def overview(api: Api, stack: LocalStack, municipality: dict, key: str) -> None:
         letter_files += [(c["case_id"], letter) for c in cases for letter in letters_of.get(c["case_id"], [])]
         basket_tasks = sum(1 for t in tasks if t["basket_id"] == basket["id"])
         row = [basket["open_cases"], basket["open_signals"], basket_tasks, letters]
-        totals = [a + b for a, b in zip(totals, row)]
+        totals = [a + b for a, b in zip(totals, row, strict=True)]
         name = basket["name"] + ("" if basket["active"] else " (old)")
         say(f"{name[:24]:24} {path_text(basket['path'])[:34]:34} {row[0]:>10} {row[1]:>8} {row[2]:>6} {row[3]:>8}")
     say(f"{'total':24} {'':34} {totals[0]:>10} {totals[1]:>8} {totals[2]:>6} {totals[3]:>8}")
@@ -177,4 +218,8 @@ def overview(api: Api, stack: LocalStack, municipality: dict, key: str) -> None:
 
 
 if __name__ == "__main__":
-    raise SystemExit(main())
+    try:
+        raise SystemExit(main())
+    except KeyboardInterrupt:
+        say("\ndemo interrupted; the local stack stopped")
+        raise SystemExit(130) from None

@@ -26,7 +26,7 @@ def _bsn(rng: random.Random) -> str:
     """A random number that passes the eleven test (fictitious)."""
     while True:
         digits = [rng.randint(0, 9) for _ in range(8)]
-        total = sum(d * w for d, w in zip(digits, range(9, 1, -1)))
+        total = sum(d * w for d, w in zip(digits, range(9, 1, -1), strict=True))
         for last in range(10):
             if (total - last) % 11 == 0 and digits[0] != 0:
                 return "".join(map(str, digits + [last]))

@@ -11,8 +11,9 @@ import base64
 import copy
 import json
 import re
+from collections.abc import Callable
 from pathlib import Path
-from typing import Any, Callable
+from typing import Any
 
 import yaml
 
@@ -36,6 +37,7 @@ def _construct_tag(loader: CfnLoader, suffix: str, node: yaml.Node) -> dict[str,
     elif isinstance(node, yaml.SequenceNode):
         value = loader.construct_sequence(node, deep=True)
     else:
+        assert isinstance(node, yaml.MappingNode)
         value = loader.construct_mapping(node, deep=True)
     return {name: value}
 
@@ -51,7 +53,8 @@ CfnLoader.yaml_implicit_resolvers = {
 
 
 def load_template(path: str | Path) -> dict[str, Any]:
-    return yaml.load(Path(path).read_text(encoding="utf-8"), Loader=CfnLoader)
+    document: dict[str, Any] = yaml.load(Path(path).read_text(encoding="utf-8"), Loader=CfnLoader)  # noqa: S506 - a SafeLoader
+    return document
 
 
 # --------------------------------------------------------------------------- SAM Globals
@@ -217,10 +220,10 @@ class Resolver:
         else:
             text, variables = argument, {}
 
-        def replace(match: re.Match) -> str:
+        def replace(match: re.Match[str]) -> str:
             expression = match.group(1)
             if expression.startswith("!"):  # ${!Literal} stays as ${Literal}
-                return "${" + expression[1:] + "}"
+                return "${" + str(expression[1:]) + "}"
             if expression in variables:
                 return str(variables[expression])
             if "." in expression and expression.split(".", 1)[0] not in self.pseudo:
@@ -228,7 +231,7 @@ class Resolver:
                 return str(self.get_att(logical_id, attribute))
             return str(self.ref(expression))
 
-        return self.resolve(_SUB_VARIABLE.sub(replace, text))
+        return str(self.resolve(_SUB_VARIABLE.sub(replace, text)))
 
 
 def physical_name(logical_id: str, *, lower: bool = False) -> str:

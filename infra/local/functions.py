@@ -2,9 +2,11 @@
 
 Handler modules have unique names (docs/design.md), so all of them load side
 by side: each function's folder and the layer's folder go on sys.path, the way
-Lambda puts them on /var/task and /opt/python. One function runs one
-invocation at a time (as one warm container would); the event is a fresh JSON
-copy and the result must be JSON, as the runtime serialises both.
+Lambda puts them on /var/task and /opt/python. The event is a fresh JSON copy
+and the result must be JSON, as the runtime serialises both.
+
+Invocations run in lanes (`lanes.py`): API requests are never queued behind
+the stream and queue backlog.
 """
 from __future__ import annotations
 
@@ -17,12 +19,14 @@ import threading
 import time
 import traceback
 import uuid
+from collections.abc import Callable
 from dataclasses import dataclass, field
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from pathlib import Path
-from typing import Any, Callable
+from typing import Any
 
 from .cfn import Resolver, merge_globals
+from .lanes import PIPELINE, Lane
 from .log import warn, warn_once
 
 
@@ -37,10 +41,12 @@ class InvocationError(Exception):
         self.details = details  # the traceback, as CloudWatch would show it
 
     def report(self) -> None:
-        warn(f"{self.function} failed: {self.error_type}: {self.message}\n{self.details}".rstrip())
-
-
-_ONE_INVOCATION_AT_A_TIME = threading.Lock()
+        """One line on the console; the traceback where CloudWatch would have it, in the
+        functions' log (stdout)."""
+        warn(f"{self.function} failed: {self.error_type}: {self.message}")
+        if self.details:
+            print(json.dumps({"level": "ERROR", "function": self.function, "error_type": self.error_type,
+                              "message": self.message, "traceback": self.details}), flush=True)
 
 
 class InvocationTracker:
@@ -71,7 +77,7 @@ class LambdaContext:
         self.memory_limit_in_mb = str(function.memory_mb)  # a string, as the Python runtime has it
         self.aws_request_id = str(uuid.uuid4())
         self.log_group_name = f"/aws/lambda/{function.name}"
-        self.log_stream_name = f"{datetime.now(timezone.utc):%Y/%m/%d}/[$LATEST]{uuid.uuid4().hex}"
+        self.log_stream_name = f"{datetime.now(UTC):%Y/%m/%d}/[$LATEST]{uuid.uuid4().hex}"
         self.identity = None
         self.client_context = None
         self.tenant_id = None
@@ -103,11 +109,6 @@ class LambdaFunction:
     tracker: InvocationTracker
     _handler: Callable[[Any, Any], Any] | None = field(default=None, repr=False)
     _import_error: str | None = field(default=None, repr=False)
-    # One invocation at a time across ALL functions of the process, not one per function:
-    # moto's server is not safe for concurrent TransactWriteItems (it deep-copies a table
-    # another request is writing), and Powertools keeps logger and metrics state per
-    # process, which concurrent functions would mix. Throughput locally is GIL-bound anyway.
-    _lock: threading.Lock = field(default_factory=lambda: _ONE_INVOCATION_AT_A_TIME, repr=False)
 
     @property
     def module_name(self) -> str:
@@ -143,8 +144,8 @@ class LambdaFunction:
             warn(f"{self.logical_id}: Runtime.ImportModuleError\n{self._import_error}")
         return True
 
-    def invoke(self, event: Any) -> Any:
-        """Run one invocation; raise InvocationError if it fails (the caller reports it)."""
+    def invoke(self, event: Any, lane: Lane = PIPELINE) -> Any:
+        """Run one invocation in a lane; raise InvocationError if it fails (the caller reports it)."""
         if self._handler is None:
             if self._import_error is None:
                 raise InvocationError(self.logical_id, "NoHandlerYet", f"{self.module_file} does not exist yet")
@@ -153,7 +154,7 @@ class LambdaFunction:
         payload = json.loads(json.dumps(event))
         self.tracker.begin()
         try:
-            with self._lock:
+            with lane:
                 context = LambdaContext(self, self.timeout_seconds)
                 started = time.monotonic()
                 try:
@@ -185,6 +186,8 @@ def _import(module_name: str, module_file: Path) -> Any:
     if "." in module_name:
         return importlib.import_module(module_name)
     spec = importlib.util.spec_from_file_location(module_name, module_file)
+    if spec is None or spec.loader is None:
+        raise ImportError(f"cannot load {module_file}")
     module = importlib.util.module_from_spec(spec)
     sys.modules[module_name] = module
     try:

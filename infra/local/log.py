@@ -18,3 +18,8 @@ def warn_once(message: str) -> None:
             return
         _said.add(message)
     warn(message)
+
+
+def console(line: str) -> None:
+    """One line for the person at the console (the access log), on stderr."""
+    print(line, file=sys.stderr, flush=True)

@@ -4,7 +4,7 @@ Every resource gets its attributes (Ref, Arn, ...) first, so !Ref and !GetAtt
 resolve however the template orders things; then the services moto emulates
 are created: secrets, DynamoDB tables (GSIs, stream, TTL), S3 buckets
 (versioning), SQS queues (dead-letter queues before the queues that redrive
-to them) and SES identities. Encryption, policies, alarms and log groups mean
+to them) and SES identities. What a state folder already holds is kept. Encryption, policies, alarms and log groups mean
 nothing locally and are skipped.
 """
 from __future__ import annotations
@@ -13,15 +13,16 @@ import hashlib
 import json
 import secrets
 import string
+from collections.abc import Callable
 from dataclasses import dataclass, field
-from typing import Any, Callable
+from typing import Any
 
 from .cfn import REGION, Resolver, arn, physical_name
 
 ClientFactory = Callable[[str], Any]
 
 
-class _Attributes(dict):
+class _Attributes(dict[str, Any]):
     """Attributes of a resource the local stack does not model: any GetAtt gets a stand-in."""
 
     def __missing__(self, attribute: str) -> str:
@@ -69,7 +70,7 @@ def assign_attributes(template: dict[str, Any], resolver: Resolver) -> None:
             continue
         kind, props = resource["Type"], resource.get("Properties") or {}
 
-        def own_name(prop: str, *, lower: bool = False) -> str:
+        def own_name(prop: str, *, lower: bool = False, props: dict[str, Any] = props, logical_id: str = logical_id) -> str:
             value = props.get(prop)
             return resolver.resolve(value) if value is not None else physical_name(logical_id, lower=lower)
 
@@ -127,7 +128,7 @@ def create_resources(template: dict[str, Any], resolver: Resolver, client: Clien
     for logical_id, props in of_type("AWS::S3::Bucket"):
         _create_bucket(logical_id, props, resolver, client("s3"), created)
     _create_queues(of_type("AWS::SQS::Queue"), resolver, client("sqs"), created)
-    for logical_id, props in of_type("AWS::SES::EmailIdentity"):
+    for _logical_id, props in of_type("AWS::SES::EmailIdentity"):
         identity = resolver.resolve(props["EmailIdentity"])
         verify_email_identity(client("ses"), identity, created)
     return created
@@ -140,7 +141,11 @@ def _create_secret(logical_id: str, props: dict[str, Any], resolver: Resolver, s
         value = resolver.resolve(props["SecretString"])
     else:
         value = _generate_secret(props.get("GenerateSecretString") or {})
-    response = sm.create_secret(Name=name, SecretString=value)
+    try:
+        response = sm.create_secret(Name=name, SecretString=value)
+    except sm.exceptions.ResourceExistsException:  # kept in the state folder
+        response = sm.get_secret_value(SecretId=name)
+        value = response["SecretString"]
     resolver.attributes[logical_id]["Ref"] = response["ARN"]
     created.secrets[response["ARN"]] = created.secrets[name] = value
 
@@ -189,9 +194,14 @@ def _create_table(logical_id: str, props: dict[str, Any], resolver: Resolver, dd
     stream = props.get("StreamSpecification")
     if stream:
         request["StreamSpecification"] = {"StreamEnabled": True, "StreamViewType": stream["StreamViewType"]}
-    description = ddb.create_table(**request)["TableDescription"]
+    try:
+        description = ddb.create_table(**request)["TableDescription"]
+        created_now = True
+    except ddb.exceptions.ResourceInUseException:  # kept in the state folder
+        description = ddb.describe_table(TableName=name)["Table"]
+        created_now = False
     ttl = props.get("TimeToLiveSpecification")
-    if ttl and str(ttl.get("Enabled", "")).lower() == "true":
+    if created_now and ttl and str(ttl.get("Enabled", "")).lower() == "true":
         ddb.update_time_to_live(TableName=name, TimeToLiveSpecification={
             "Enabled": True, "AttributeName": ttl["AttributeName"]})
     created.tables[logical_id] = name
@@ -203,7 +213,9 @@ def _create_table(logical_id: str, props: dict[str, Any], resolver: Resolver, dd
 def _create_bucket(logical_id: str, props: dict[str, Any], resolver: Resolver, s3: Any,
                    created: StackResources) -> None:
     name = resolver.attributes[logical_id]["Ref"]
-    s3.create_bucket(Bucket=name, CreateBucketConfiguration={"LocationConstraint": REGION})
+    existing = {bucket["Name"] for bucket in s3.list_buckets().get("Buckets", [])}
+    if name not in existing:  # kept in the state folder (moto would replace it with an empty one)
+        s3.create_bucket(Bucket=name, CreateBucketConfiguration={"LocationConstraint": REGION})
     versioning = props.get("VersioningConfiguration")
     if versioning:
         s3.put_bucket_versioning(Bucket=name, VersioningConfiguration={
@@ -247,7 +259,8 @@ def _dead_letter_target(props: dict[str, Any], resolver: Resolver) -> str | None
     policy = resolver.resolve(policy)
     if isinstance(policy, str):
         policy = json.loads(policy)
-    return policy.get("deadLetterTargetArn")
+    target = policy.get("deadLetterTargetArn")
+    return str(target) if target is not None else None
 
 
 def verify_email_identity(ses: Any, identity: str, created: StackResources) -> None:

@@ -6,17 +6,20 @@
         stack.advance_clock(14)     # the system is 14 days later; due follow-ups ran
 
 A moto server stands in for DynamoDB, S3, SQS, SES and Secrets Manager; the
-gateway and the pumps stand in for API Gateway and Lambda's event source
-mappings; the handlers are the real ones.
+gateway and the pumps stand in for API Gateway, Lambda's event source mappings
+and S3's notifications; the handlers are the real ones.
+
+With `state_dir` everything (table, bucket, queues, the clock, the pumps'
+positions) is kept in that folder and opened again by the next start
+(infra/local/state.py); `fresh=True` forgets it first. Without it (the
+default, as tests use it) nothing is kept.
 """
 from __future__ import annotations
 
 import json
 import logging
-import os
 import sys
 import time
-import urllib.request
 import uuid
 import warnings
 from dataclasses import dataclass
@@ -27,35 +30,29 @@ from typing import Any
 import boto3
 from botocore.config import Config
 
+from .api_routes import build_routes
 from .cfn import ACCOUNT_ID, REGION, Resolver, load_template
+from .environment import BASE_ENVIRONMENT, ProcessEnvironment
 from .functions import InvocationTracker, LambdaFunction, build_functions, shared_environment
-from .gateway import Gateway, build_routes
+from .gateway import Gateway
+from .lanes import guard_powertools_metrics
 from .log import warn
 from .moto_process import MotoProcess
-from .pumps import POLL_SECONDS, Pump, SqsPump, StreamPump
+from .notification_pump import CHECKPOINT as S3_CHECKPOINT
+from .notification_pump import NotificationPump, subscriptions
+from .pump import POLL_SECONDS, Pump
 from .resources import DynamicReferences, StackResources, assign_attributes, create_resources, verify_email_identity
+from .sqs_pump import SqsPump
+from .state_client import StateClient
+from .stream_pump import StreamPump
 
 ROOT = Path(__file__).resolve().parents[2]
 QUIET_CHECK_SECONDS = 0.25
 DEFAULT_TEMPLATE = ROOT / "template.yaml"
 DEFAULT_TENANTS = ROOT / "infra" / "tenants.demo.json"
+DEFAULT_STATE = ROOT / ".local" / "state"
+DELIVERED_EVENT_TYPES = ("Api", "DynamoDB", "SQS", "S3", "Schedule", "ScheduleV2")
 
-# The process environment of every function, before the template's variables.
-BASE_ENVIRONMENT: dict[str, str | None] = {
-    "AWS_ACCESS_KEY_ID": "testing",
-    "AWS_SECRET_ACCESS_KEY": "testing",
-    "AWS_SESSION_TOKEN": None,          # never a real session, never a real profile
-    "AWS_SECURITY_TOKEN": None,
-    "AWS_PROFILE": None,
-    "AWS_DEFAULT_REGION": REGION,
-    "AWS_REGION": REGION,
-    "AWS_ACCOUNT_ID_ENDPOINT_MODE": "disabled",  # moto does not route account-based endpoints
-    "POWERTOOLS_TRACE_DISABLED": "true",
-    "POWERTOOLS_SERVICE_NAME": "vroegsignaal",
-    "POWERTOOLS_METRICS_NAMESPACE": "Vroegsignaal",
-    "AWS_XRAY_SDK_ENABLED": "false",
-    "AWS_XRAY_CONTEXT_MISSING": "IGNORE_ERROR",
-}
 
 _CLIENT_CONFIG = Config(account_id_endpoint_mode="disabled", retries={"mode": "standard", "max_attempts": 3})
 
@@ -69,33 +66,13 @@ class Tenant:
     api_key: str
 
 
-class _Environment:
-    """os.environ changes that are undone on stop(), so an in-process stack leaves no trace."""
-
-    def __init__(self) -> None:
-        self._saved: dict[str, str | None] = {}
-
-    def set(self, values: dict[str, str | None]) -> None:
-        for name, value in values.items():
-            self._saved.setdefault(name, os.environ.get(name))
-            if value is None:
-                os.environ.pop(name, None)
-            else:
-                os.environ[name] = value
-
-    def restore(self) -> None:
-        for name, value in self._saved.items():
-            if value is None:
-                os.environ.pop(name, None)
-            else:
-                os.environ[name] = value
-        self._saved.clear()
 
 
 class LocalStack:
     def __init__(self, *, port: int = 0, tenants: str | Path | None = None, template: str | Path | None = None,
                  parameters: dict[str, Any] | None = None, access_log: bool = False,
-                 sqs_retry_delay_seconds: int = 1, environment: dict[str, str] | None = None):
+                 sqs_retry_delay_seconds: int = 1, environment: dict[str, str] | None = None,
+                 state_dir: str | Path | None = None, fresh: bool = False):
         self.port = port
         self.tenants_file = Path(tenants) if tenants else None
         self.template_path = Path(template) if template else DEFAULT_TEMPLATE
@@ -104,11 +81,17 @@ class LocalStack:
         self.sqs_retry_delay_seconds = sqs_retry_delay_seconds
         # Applied over the template's variables, e.g. {"POWERTOOLS_LOG_LEVEL": "WARNING"} for the demo.
         self.environment_overrides = environment or {}
+        self.state_dir = Path(state_dir) if state_dir else None
+        self.fresh = fresh
+        self._state: StateClient | None = None
+        self.restored: dict[str, Any] = {}   # what the state folder held at the start
+        self._clock_offset_seconds = 0.0
         self.functions: dict[str, LambdaFunction] = {}
         self.resources = StackResources()
         self.tenants: list[Tenant] = []
+        self.users: list[dict[str, Any]] = []   # people of the local user pool, when the template has one
         self.endpoint_url = ""
-        self._environment = _Environment()
+        self._environment = ProcessEnvironment()
         self._tracker = InvocationTracker()
         self._moto: Any = None
         self._pumps: list[Pump] = []
@@ -136,14 +119,17 @@ class LocalStack:
         logging.getLogger("werkzeug").setLevel(logging.ERROR)  # moto's per-request access log
         # Powertools warns on every invocation that published no metric (a GET, say): noise here.
         warnings.filterwarnings("ignore", message="No application metrics to publish")
-        self._moto = MotoProcess("127.0.0.1")
+        # Concurrent functions share Powertools' one metric set (lanes.py): their dimensions meet.
+        warnings.filterwarnings("ignore", message="Dimension .* has already been added")
+        template = load_template(self.template_path)
+        self._moto = MotoProcess("127.0.0.1", state_dir=self.state_dir, fresh=self.fresh)
         self._moto.start()
         host, port = self._moto.get_host_and_port()
         self.endpoint_url = f"http://{host}:{port}"
         self._environment.set({"AWS_ENDPOINT_URL": self.endpoint_url})
-        self._reset_moto()  # start from nothing
+        self._state = StateClient(self.endpoint_url)
+        self.restored = self.state.state()
 
-        template = load_template(self.template_path)
         references = DynamicReferences()
         resolver = Resolver(template, parameters=self.parameters, dynamic_reference=references)
         assign_attributes(template, resolver)
@@ -160,12 +146,15 @@ class LocalStack:
             if str(folder) not in sys.path:
                 sys.path.insert(0, str(folder))
         self._reset_layer_clients()
+        self._restore_clock(float(self.restored["clock_offset_seconds"]))
         for function in self.functions.values():
             function.load()
+        guard_powertools_metrics()
 
         if self.tenants_file:
             self.tenants = self._register_tenants(self.tenants_file)
-        self._wire_events()
+        self.state.expire(_clock_now().timestamp())  # what expired while the stack was stopped
+        self._wire_events(template, resolver)
         routes, apis = build_routes(template, resolver, self.functions)
         self._gateway = Gateway(routes, apis, port=self.port, now=_clock_now, access_log=self.access_log,
                                 local_routes={"/_local/clock": self._clock_route, "/_local/drain": self._drain_route})
@@ -180,16 +169,19 @@ class LocalStack:
         self._pumps.clear()
         self._scheduled.clear()
         if self._moto is not None:
-            self._reset_moto()
-            self._moto.stop()
+            self._moto.stop()  # with a state folder: its last snapshot
             self._moto = None
         self._environment.restore()
         _reset_clock()
         self._reset_layer_clients()
 
-    def _reset_moto(self) -> None:
-        request = urllib.request.Request(f"{self.endpoint_url}/moto-api/reset", method="POST", data=b"")
-        urllib.request.urlopen(request, timeout=10).close()
+    def _restore_clock(self, offset_seconds: float) -> None:
+        from vroegsignaal import clock
+
+        clock.reset()
+        self._clock_offset_seconds = offset_seconds
+        if offset_seconds:
+            clock.advance(offset_seconds / 86400)
 
     @staticmethod
     def _reset_layer_clients() -> None:
@@ -209,6 +201,20 @@ class LocalStack:
             raise RuntimeError("the local stack is not running")
         return self._gateway.base_url
 
+    @property
+    def state(self) -> StateClient:
+        """The state kept in moto's process: checkpoints, the clock offset, TTL, S3 events."""
+        if self._state is None:
+            raise RuntimeError("the local stack is not running")
+        return self._state
+
+    @property
+    def web_url(self) -> str | None:
+        """The werkbakjes web app, when this checkout has one (web/index.html)."""
+        from .gateway import WEB_DIR, WEB_PREFIX
+
+        return f"{self.base_url}{WEB_PREFIX}" if (WEB_DIR / "index.html").is_file() else None
+
     def client(self, service: str) -> Any:
         """A boto3 client of the stack's moto server (for tests and the demo)."""
         return boto3.client(service, endpoint_url=self.endpoint_url, region_name=REGION,
@@ -220,6 +226,9 @@ class LocalStack:
         from vroegsignaal import clock
 
         clock.advance(days)
+        self._clock_offset_seconds += days * 86400
+        self.state.set_clock_offset(self._clock_offset_seconds)
+        self.state.expire(clock.now().timestamp())  # DynamoDB TTL, on the system's time
         self.run_schedules()
         self.wait_until_quiet()
         return clock.now()
@@ -247,7 +256,7 @@ class LocalStack:
             started = self._tracker.started
             if not self.busy():
                 while any(pump.generation < seen + 2 and pump.is_alive()
-                          for pump, seen in zip(self._pumps, generations)) and time.monotonic() < deadline:
+                          for pump, seen in zip(self._pumps, generations, strict=True)) and time.monotonic() < deadline:
                     time.sleep(POLL_SECONDS / 5)
                 if not self.busy() and self._tracker.started == started:
                     return
@@ -274,16 +283,22 @@ class LocalStack:
 
     # ------------------------------------------------------------------ wiring
 
-    def _wire_events(self) -> None:
-        """Event source mappings become pumps; schedules wait for the clock."""
+    def _wire_events(self, template: dict[str, Any], resolver: Resolver) -> None:
+        """Event source mappings and S3 notifications become pumps; schedules wait for the clock.
+        Each pump starts where the state folder says it was."""
+        checkpoints = self.restored.get("checkpoints") or {}
         for function in self.functions.values():
             if not function.available:
                 continue
             for event_name, props in function.events_of_type("DynamoDB"):
                 if props.get("Enabled", True) in (False, "false"):
                     continue
-                self._pumps.append(StreamPump(function, event_name, props, streams=self.client("dynamodbstreams"),
-                                              send_on_failure=self._send_on_failure, region=REGION))
+                name = f"stream/{function.logical_id}.{event_name}/"
+                self._pumps.append(StreamPump(
+                    function, event_name, props, streams=self.client("dynamodbstreams"),
+                    send_on_failure=self._send_on_failure, region=REGION, save_checkpoint=self.state.checkpoint,
+                    checkpoints={key[len(name):]: value for key, value in checkpoints.items()
+                                 if key.startswith(name)}))
             for event_name, props in function.events_of_type("SQS"):
                 if props.get("Enabled", True) in (False, "false"):
                     continue
@@ -293,8 +308,15 @@ class LocalStack:
             for event_name, props in function.events_of_type("Schedule", "ScheduleV2"):
                 self._scheduled.append((function, event_name, props))
             for event_name, event in function.events.items():
-                if event.get("Type") not in ("Api", "DynamoDB", "SQS", "Schedule", "ScheduleV2"):
+                if event.get("Type") not in DELIVERED_EVENT_TYPES:
                     warn(f"{function.logical_id}.{event_name}: events of type {event.get('Type')} are not delivered")
+        notifications = [subscription for subscription in subscriptions(template, resolver, self.functions,
+                                                                        self.resources.buckets)
+                         if subscription.function.available]
+        if notifications:
+            self._pumps.append(NotificationPump(notifications, read_events=self.state.s3_events,
+                                                save_checkpoint=self.state.checkpoint,
+                                                position=int(checkpoints.get(S3_CHECKPOINT, 0)), region=REGION))
         for pump in self._pumps:
             pump.start()
 

@@ -62,7 +62,7 @@ def local_stack(tmp_path_factory):
     with log.open("wb") as output:
         process = subprocess.Popen(
             [sys.executable, "-m", "infra.local", "serve", "--port", str(port), "--tenants", str(tenants),
-             "--template", str(template)],
+             "--template", str(template), "--no-state", "--logs", "console"],
             cwd=ROOT, stdout=output, stderr=subprocess.STDOUT)
     document = json.loads(tenants.read_text(encoding="utf-8"))
     stack = RunningStack(

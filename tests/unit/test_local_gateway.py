@@ -4,8 +4,9 @@ from __future__ import annotations
 
 import pytest
 
+from infra.local.api_routes import Route, match_route
 from infra.local.cfn import Resolver, load_template, merge_globals
-from infra.local.gateway import Route, authorizer_context, evaluate_policy, match_route
+from infra.local.policies import authorizer_context, evaluate_policy
 
 METHOD_ARN = "arn:aws:execute-api:eu-west-1:123456789012:abc123/prod/GET/signals/EN-1"
 
@@ -41,8 +42,16 @@ def test_unknown_paths_methods_and_lengths():
     assert matched("POST", "/municipalities/GM0632/cases") is None
 
 
-def test_parameters_are_decoded_and_trailing_slashes_ignored():
-    assert matched("GET", "/signals/EN%3A1/") == ("/signals/{reference}", {"reference": "EN:1"})
+def test_parameters_stay_percent_encoded_as_a_rest_api_hands_them_over_and_trailing_slashes_are_ignored():
+    assert matched("GET", "/signals/EN%3A1/") == ("/signals/{reference}", {"reference": "EN%3A1"})
+
+
+def test_literal_segments_match_decoded():
+    assert matched("POST", "/signals/b%61tch") == ("/signals/batch", {})
+
+
+def test_a_greedy_parameter_keeps_encoded_slashes_and_spaces():
+    assert matched("GET", "/files/a%2Fb/c%20d") == ("/files/{proxy+}", {"proxy": "a%2Fb/c%20d"})
     assert matched("POST", "/municipalities/GM0632/cases/c-1/close") == (
         "/municipalities/{code}/cases/{case_id}/close", {"code": "GM0632", "case_id": "c-1"})
 
