@@ -18,6 +18,7 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "layers" / "common"))
 
 from vroegsignaal import clock  # noqa: E402
+from vroegsignaal.domain import json_text  # noqa: E402
 from vroegsignaal.domain.active_criteria import ActiveCriteria, default_active  # noqa: E402
 from vroegsignaal.domain.criteria import parse_criteria  # noqa: E402
 from vroegsignaal.domain.errors import ValidationFailed  # noqa: E402
