@@ -35,10 +35,6 @@ from .proxy_events import Reply, json_reply, proxy_event, proxy_reply
 MAX_REQUEST_BYTES = 10 * 1024 * 1024   # API Gateway's payload limit
 MAX_EVENT_BYTES = 6 * 1024 * 1024      # Lambda's synchronous payload limit
 DOCS_DIR = Path(__file__).resolve().parents[2] / "docs" / "api"
-WEB_DIR = Path(__file__).resolve().parents[2] / "web"
-WEB_PREFIX = "/app/"
-_CONTENT_TYPES = {".html": "text/html; charset=utf-8", ".js": "text/javascript", ".css": "text/css",
-                  ".json": "application/json", ".svg": "image/svg+xml", ".png": "image/png", ".ico": "image/x-icon"}
 DOCUMENTS = {"/openapi.json": ("openapi.json", "application/json"),
              "/docs": ("index.html", "text/html; charset=utf-8")}
 
@@ -61,8 +57,10 @@ class Gateway:
 
     def __init__(self, routes: list[Route], apis: list[RestApi], *, local_routes: dict[str, LocalRoute],
                  now: Callable[[], datetime], port: int = 0, access_log: bool = False,
-                 docs_dir: Path = DOCS_DIR):
+                 docs_dir: Path = DOCS_DIR, cognito: dict[str, Any] | None = None):
         self.routes = routes
+        # /config.json's "cognito" (region, user_pool_id, client_id, endpoint): None without a user pool.
+        self.cognito = cognito
         self.apis = apis
         self.local_routes = local_routes
         self.now = now
@@ -98,14 +96,16 @@ class Gateway:
             return self._local(method, path, body)
         if path in DOCUMENTS and method in ("GET", "HEAD"):
             return self._document(path)
-        if path.startswith(WEB_PREFIX) and method in ("GET", "HEAD") and WEB_DIR.is_dir():
-            return _web_file(path[len(WEB_PREFIX):])
+        if path == "/config.json" and method in ("GET", "HEAD"):
+            return self._web_config()
         api = self.apis[0] if self.apis else None
         if len(body) > MAX_REQUEST_BYTES:
             return self.gateway_response(api, "REQUEST_TOO_LARGE")
         matched = match_route(self.routes, method, path)
         if matched is None:
-            return self.gateway_response(api, "MISSING_AUTHENTICATION_TOKEN")
+            # Beside the API, the werkbakjes web app (as CloudFront serves it from its bucket).
+            web_file = _web_file(path) if method in ("GET", "HEAD") else None
+            return web_file or self.gateway_response(api, "MISSING_AUTHENTICATION_TOKEN")
         route, path_parameters = matched
         # The request time comes from the system's clock, so a request made after
         # POST /_local/clock is as late as everything else the system sees.
@@ -122,6 +122,14 @@ class Gateway:
             error.report()
             return json_reply(502, {"error": "internal", "message": "Internal server error"})
         return proxy_reply(route, result, headers)
+
+    def _web_config(self) -> Reply:
+        """/config.json (workspace.md): the API is this origin; the user pool, when the
+        template declares one, is the local Cognito's."""
+        from web import serving
+
+        return Reply(200, [("Content-Type", "application/json"), ("Cache-Control", "no-cache")],
+                     serving.config_document(api_url="", cognito=self.cognito))
 
     def _document(self, path: str) -> Reply:
         """The API's OpenAPI document and docs page (docs/api/), open to everyone, as the
@@ -221,14 +229,14 @@ class Gateway:
             "integrationLatency": int((time.monotonic() - started) * 1000)}
         return None
 
-def _web_file(relative: str) -> Reply:
-    """The werkbakjes web app (web/), as CloudFront serves it from its bucket."""
-    root = WEB_DIR.resolve()
-    file = (root / (relative or "index.html")).resolve()
-    if root not in file.parents or not file.is_file():
-        return json_reply(404, {"error": "not_found", "message": "no such file of the web app"})
-    return Reply(200, [("Content-Type", _CONTENT_TYPES.get(file.suffix, "application/octet-stream"))],
-                 file.read_bytes())
+def _web_file(path: str) -> Reply | None:
+    """A file of the werkbakjes web app (web/) with its security headers, or None."""
+    from web import serving
+
+    found = serving.static_file(path)
+    if found is None:
+        return None
+    return Reply(200, [("Content-Type", found.content_type), *found.headers.items()], found.content)
 
 
 def _handler_class(gateway: Gateway) -> type[BaseHTTPRequestHandler]:

@@ -211,9 +211,9 @@ class LocalStack:
     @property
     def web_url(self) -> str | None:
         """The werkbakjes web app, when this checkout has one (web/index.html)."""
-        from .gateway import WEB_DIR, WEB_PREFIX
+        from web import serving
 
-        return f"{self.base_url}{WEB_PREFIX}" if (WEB_DIR / "index.html").is_file() else None
+        return f"{self.base_url}/" if (serving.ROOT / "index.html").is_file() else None
 
     def client(self, service: str) -> Any:
         """A boto3 client of the stack's moto server (for tests and the demo)."""
