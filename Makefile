@@ -12,7 +12,7 @@ LOGS ?= file
 REGION ?= eu-west-1
 export AWS_ACCOUNT_ID_ENDPOINT_MODE := disabled
 
-.PHONY: install test unit integration e2e check-template serve demo bench build deploy clean
+.PHONY: install test lint unit integration e2e browser check-template serve demo bench build deploy clean
 
 install: $(VENV)/.installed $(SAM_VENV)/.installed
 
@@ -27,8 +27,13 @@ $(SAM_VENV)/.installed: requirements-sam.txt
 	$(SAM_VENV)/bin/pip install --quiet --disable-pip-version-check -r requirements-sam.txt
 	touch $@
 
-test: install check-template
+test: install check-template lint
 	$(PY) -m pytest
+
+# ruff over the repository; mypy over the layer (strict on domain/ and services/, pyproject.toml).
+lint: $(VENV)/.installed
+	$(VENV)/bin/ruff check .
+	$(VENV)/bin/mypy layers/common/vroegsignaal
 
 unit: $(VENV)/.installed
 	$(PY) -m pytest tests/unit
@@ -38,6 +43,10 @@ integration: $(VENV)/.installed
 
 e2e: $(VENV)/.installed
 	$(PY) -m pytest tests/e2e
+
+# Headless Chromium against the local stack (Debian's chromium and chromium-driver; .ci/run installs them).
+browser: $(VENV)/.installed
+	$(PY) -m pytest tests/browser
 
 check-template: install
 	$(VENV)/bin/cfn-lint template.yaml

@@ -17,8 +17,8 @@ from vroegsignaal.domain.retention import add_months, expires_at_on_close
 from vroegsignaal.domain.signal import validate_signal
 from vroegsignaal.services.casework import Casework
 from vroegsignaal.services.criteria_admin import CriteriaAdmin
-from vroegsignaal.services.letter_templates import LetterTemplates, used_variables
 from vroegsignaal.services.intake import signal_item
+from vroegsignaal.services.letter_templates import LetterTemplates, used_variables
 from vroegsignaal.services.views import PAGINATION, Conflict, NotFound, Views, case_summary, case_view, parse_query
 
 from tests.factories import HOUSING, PARTNER, signal_body

@@ -17,9 +17,10 @@ from botocore.config import Config
 from botocore.exceptions import ClientError
 
 from vroegsignaal import clock
+from vroegsignaal.domain.errors import ConcurrentChange
 from vroegsignaal.domain.uploads.progress import DONE, FAILED, PROCESSING, WAITING, Chunk, Upload
 
-from . import keys, table
+from . import dynamo, keys, table
 from .aws import client
 from .signals import DynamoSignalStore
 
@@ -30,7 +31,8 @@ _UPLOAD_FIELDS = ("upload_id", "partner_id", "partner_type", "filename", "conten
 
 
 def _condition_failed(error: ClientError) -> bool:
-    return error.response["Error"]["Code"] == "ConditionalCheckFailedException"
+    """Written before (the condition on the item's absence failed): adapters.dynamo decides."""
+    return isinstance(dynamo.translate(error, "upload"), ConcurrentChange)
 
 
 def _upload_of(item: dict[str, Any]) -> Upload:
@@ -119,7 +121,7 @@ class DynamoUploads:
         except ClientError as error:
             if not _condition_failed(error):
                 raise
-        recorded = table.get(pk, item["sk"])  # a concurrent import of the same object recorded it first
+        recorded = table.get(pk, str(item["sk"]))  # a concurrent import of the same object recorded it first
         return _chunk_of(recorded) if recorded else chunk
 
     def advance(self, upload_id: str, chunk: Chunk) -> int:
