@@ -7,10 +7,10 @@ import json
 from urllib.parse import urlsplit
 
 
-def request(stack, method, path, *, key=None, body=None, accept=None):
-    """(status, JSON document or raw bytes)."""
+def request(stack, method, path, *, key=None, body=None, accept=None, timeout=60):
+    """(status, JSON document or raw bytes); `timeout`: seconds to wait for the answer."""
     url = urlsplit(stack.base_url)
-    connection = http.client.HTTPConnection(url.hostname, url.port, timeout=60)
+    connection = http.client.HTTPConnection(url.hostname, url.port, timeout=timeout)
     headers = {"Content-Type": "application/json"} if body is not None else {}
     if key is not None:
         headers["Authorization"] = f"Bearer {key}"

@@ -57,7 +57,8 @@ def signals_in_cases(stack):
 
 
 def drained(stack):
-    status, body = request(stack, "POST", "/_local/drain", body={"timeout": 120})
+    # A restart after a kill may find a backlog: the drain answers when it is done (or says what is busy).
+    status, body = request(stack, "POST", "/_local/drain", body={"timeout": 240}, timeout=260)
     assert status == 200, body
     return stack
 

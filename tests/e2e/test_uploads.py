@@ -17,7 +17,9 @@ from tests.e2e.client import request
 from tests.integration.uploads_helpers import CSV, csv_file, data_row
 
 pytestmark = pytest.mark.e2e
-LARGE_ROWS = 50_000
+# make test imports a file of this many rows on the session's stack (its pipeline then classifies
+# them); the 50 000-row figure (the limit per file) comes from make bench (bench/bench_import.py).
+LARGE_ROWS = 500
 DEADLINE_SECONDS = 1200
 NOTIFICATION_SECONDS = 60
 
@@ -55,20 +57,20 @@ def rows(count: int, prefix: str) -> bytes:
     return csv_file([data_row(n, reference=f"{prefix}-{n:06d}") for n in range(1, count + 1)])
 
 
-def test_a_50000_row_csv_is_imported_with_every_row_accounted_for(local_stack):
+def test_a_csv_is_imported_with_every_row_accounted_for(local_stack):
     key = local_stack.partner_keys["energie-noord"]
     prefix = f"E2E{uuid.uuid4().hex[:8]}"
-    data = rows(LARGE_ROWS, prefix)
-    data += csv_file([data_row(LARGE_ROWS + 1, reference=f"{prefix}-BAD", amount="nul")]).split(b"\r\n", 1)[1]
+    data = rows(LARGE_ROWS - 1, prefix)
+    data += csv_file([data_row(LARGE_ROWS, reference=f"{prefix}-BAD", amount="nul")]).split(b"\r\n", 1)[1]
     upload_id = upload_file(local_stack, key, data)
     view = wait_until_finished(local_stack, key, upload_id)
     assert view["status"] == "done", view
-    assert view["rows"] == LARGE_ROWS + 1
+    assert view["rows"] == LARGE_ROWS
     assert view["received"] + view["duplicates"] + view["rejected"] == view["rows"]
-    assert (view["received"], view["rejected"]) == (LARGE_ROWS, 1)
+    assert (view["received"], view["rejected"]) == (LARGE_ROWS - 1, 1)
     seen, cursor = 0, None
-    for _ in range(LARGE_ROWS // 1000 + 2):
-        path = f"/signals/uploads/{upload_id}?limit=1000" + (f"&cursor={cursor}" if cursor else "")
+    for _ in range(LARGE_ROWS // 100 + 2):
+        path = f"/signals/uploads/{upload_id}?limit=100" + (f"&cursor={cursor}" if cursor else "")
         status, page = request(local_stack, "GET", path, key=key)
         assert status == 200
         assert [r["index"] for r in page["results"]] == list(range(seen + 1, seen + 1 + len(page["results"])))
@@ -76,8 +78,8 @@ def test_a_50000_row_csv_is_imported_with_every_row_accounted_for(local_stack):
         cursor = page["next_cursor"]
         if cursor is None:
             break
-    assert seen == LARGE_ROWS + 1
-    status, signal = request(local_stack, "GET", f"/signals/{prefix}-{LARGE_ROWS:06d}", key=key)
+    assert seen == LARGE_ROWS
+    status, signal = request(local_stack, "GET", f"/signals/{prefix}-{LARGE_ROWS - 1:06d}", key=key)
     assert status == 200 and signal["status"] in ("received", "in_progress")
 
 

@@ -7,8 +7,8 @@ from typing import Any
 
 import pytest
 from vroegsignaal.domain.uploads.progress import MAX_FILE_BYTES, Upload
-from vroegsignaal.services.imports import Imports, batch_result
-from vroegsignaal.services.intake import Intake, IntakeResult, ResultKind
+from vroegsignaal.services.imports import Imports
+from vroegsignaal.services.intake import Intake, IntakeResult, ResultKind, batch_item
 
 from tests.factories import PARTNER
 from tests.fakes import InMemorySignalStore
@@ -212,7 +212,7 @@ def test_an_unknown_upload_is_none():
     assert Imports(intake, uploads).run("upl-x", lambda: csv_file([row(1)]), size=10, object_tag=TAG) is None
 
 
-# ----------------------------------------------------------------------------- batch_result
+# ----------------------------------------------------------------------------- batch items
 
 
 @pytest.mark.parametrize("result, item", [
@@ -226,4 +226,4 @@ def test_an_unknown_upload_is_none():
      {"index": 3, "reference": None, "status": 422, "details": [{"loc": ["x"], "msg": "m"}]}),
 ])
 def test_a_row_result_is_a_batch_result_item(result, item):
-    assert batch_result(3, result) == item
+    assert batch_item(3, result) == item

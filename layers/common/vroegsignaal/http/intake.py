@@ -3,15 +3,9 @@ from __future__ import annotations
 
 from typing import Any
 
-from vroegsignaal.services.intake import BatchResult, IntakeResult, ResultKind
+from vroegsignaal.services.intake import BATCH_STATUS, BatchResult, IntakeResult, ResultKind, batch_item
 
-STATUS = {
-    ResultKind.RECEIVED: 201,
-    ResultKind.DUPLICATE: 200,
-    ResultKind.CONFLICT: 409,
-    ResultKind.REJECTED: 422,
-    ResultKind.FAILED: 500,
-}
+STATUS = BATCH_STATUS  # a signal's answer is the status its batch item shows
 
 
 def signal_answer(result: IntakeResult) -> tuple[int, dict[str, Any]]:
@@ -24,18 +18,6 @@ def signal_answer(result: IntakeResult) -> tuple[int, dict[str, Any]]:
     if kind is ResultKind.REJECTED:
         return 422, {"error": "validation", "details": list(result.details)}
     return 500, {"error": "internal", "message": result.message}
-
-
-def batch_item(index: int, result: IntakeResult) -> dict[str, Any]:
-    """One entry of a batch's (or an upload's) `results`."""
-    item: dict[str, Any] = {"index": index, "reference": result.reference, "status": STATUS[result.kind]}
-    if result.signal_id is not None:
-        item["signal_id"] = result.signal_id
-    if result.kind is ResultKind.REJECTED:
-        item["details"] = list(result.details)
-    if result.message is not None:
-        item["message"] = result.message
-    return item
 
 
 def batch_answer(batch: BatchResult, *, first_index: int = 0) -> dict[str, Any]:

@@ -19,7 +19,7 @@ from typing import Any, BinaryIO, Protocol
 from vroegsignaal.domain.signal import reference_of
 from vroegsignaal.domain.uploads import FileRow, UnreadableFile, count_rows, read_rows
 from vroegsignaal.domain.uploads.progress import MAX_FILE_BYTES, PROCESSING, Chunk, Upload
-from vroegsignaal.services.intake import IntakeResult, ResultKind
+from vroegsignaal.services.intake import IntakeResult, batch_item
 
 CHUNK_ROWS = 100  # worst case ~20 details of ~80 bytes a row: a chunk's record stays well under 400 KB
 
@@ -58,24 +58,6 @@ class ImportProgress(Protocol):
 
     def fail(self, upload_id: str, message: str) -> Upload:
         """status failed with the message."""
-
-
-# An upload's row results have the shape of a batch response's `results` (signals-api.md),
-# status numbers included: that is the report's documented format, kept with the upload.
-_STATUS_OF_KIND = {ResultKind.RECEIVED: 201, ResultKind.DUPLICATE: 200, ResultKind.CONFLICT: 409,
-                   ResultKind.REJECTED: 422, ResultKind.FAILED: 500}
-
-
-def batch_result(index: int, result: IntakeResult) -> dict[str, Any]:
-    """The intake's result for one row as an item of the upload's results."""
-    item: dict[str, Any] = {"index": index, "reference": result.reference, "status": _STATUS_OF_KIND[result.kind]}
-    if result.signal_id is not None:
-        item["signal_id"] = result.signal_id
-    if result.kind is ResultKind.REJECTED:
-        item["details"] = list(result.details)
-    if result.message is not None:
-        item["message"] = result.message
-    return item
 
 
 class Imports:
@@ -158,5 +140,5 @@ class Imports:
         reference = reference_of(row.body)
         if row.problems:  # not a signal body at all: the intake never sees it
             return {"index": row.number, "reference": reference, "status": 422, "details": row.problems}
-        return batch_result(row.number, self.intake.receive(row.body, partner))
+        return batch_item(row.number, self.intake.receive(row.body, partner))
 

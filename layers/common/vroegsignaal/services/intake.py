@@ -171,3 +171,21 @@ class Intake:
             _log.error("signal of a batch failed", extra={"error_type": type(exc).__name__,
                                                           "partner_id": partner.get("partner_id")})
             return IntakeResult(kind=ResultKind.FAILED, reference=reference_of(raw), message=FAILED_MESSAGE)
+
+
+# A batch response's `results` (signals-api.md) give each signal's outcome as the status
+# POST /signals would have answered; an upload keeps its row results in the same shape.
+BATCH_STATUS = {ResultKind.RECEIVED: 201, ResultKind.DUPLICATE: 200, ResultKind.CONFLICT: 409,
+                ResultKind.REJECTED: 422, ResultKind.FAILED: 500}
+
+
+def batch_item(index: int, result: IntakeResult) -> dict[str, Any]:
+    """One entry of a batch's (or an upload's) `results`."""
+    item: dict[str, Any] = {"index": index, "reference": result.reference, "status": BATCH_STATUS[result.kind]}
+    if result.signal_id is not None:
+        item["signal_id"] = result.signal_id
+    if result.kind is ResultKind.REJECTED:
+        item["details"] = list(result.details)
+    if result.message is not None:
+        item["message"] = result.message
+    return item
