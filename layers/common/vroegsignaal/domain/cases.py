@@ -29,6 +29,7 @@ from typing import Any
 
 from vroegsignaal import clock
 from vroegsignaal.domain import ddas, paths
+from vroegsignaal.domain.case import ContactAttempt, Move
 from vroegsignaal.domain.criteria import Criteria, Facts, SignalAggregate, SignalFacts
 from vroegsignaal.domain.retention import expires_at_on_close, expires_at_on_open, pick_up
 
@@ -233,8 +234,8 @@ def move_by_hand(case: dict[str, Any], basket_id: str, path: Iterable[dict[str, 
     at = clock.iso(now)
     case["moved_by_hand"] = True
     case["move_count"] = int(case.get("move_count") or 0) + 1
-    entry = LogEntry(MOVE, f"{at}#{case['move_count']:06d}",
-                     {"at": at, "from": previous, "to": basket_id, "reason": reason})
+    move = Move(at=at, from_basket=previous, to_basket=basket_id, reason=reason)
+    entry = LogEntry(MOVE, f"{at}#{case['move_count']:06d}", move.body())
     pick_up(case, at)
     to_queue: list[dict[str, Any]] = []
     if basket_id != previous:
@@ -248,12 +249,14 @@ def register_contact_attempt(case: dict[str, Any], fields: dict[str, Any], attem
     """A contact attempt: the case is picked up; a reached resident stops later path
     steps (paths.reached_since reads `last_reached_at`)."""
     at = clock.iso(now)
-    attempt = {"attempt_id": attempt_id, **fields, "registered_at": at}
+    attempt = ContactAttempt(attempt_id=attempt_id, type=fields.get("type"), reached=bool(fields.get("reached")),
+                             date=fields.get("date"), part_of_day=fields.get("part_of_day"),
+                             note=fields.get("note"), registered_at=at)
     case["contact_attempt_count"] = int(case.get("contact_attempt_count") or 0) + 1
-    if fields.get("reached"):
+    if attempt.reached:
         case["last_reached_at"] = at
     pick_up(case, at)
-    return LogEntry(CONTACT_ATTEMPT, f"{at}#{attempt_id}", attempt)
+    return LogEntry(CONTACT_ATTEMPT, f"{at}#{attempt_id}", attempt.body())
 
 
 def close(case: dict[str, Any], outcome: str, now: datetime) -> None:

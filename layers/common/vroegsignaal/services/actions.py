@@ -17,6 +17,7 @@ from typing import Any
 from vroegsignaal import clock
 from vroegsignaal.domain import cases as case_rules
 from vroegsignaal.domain import letters, paths
+from vroegsignaal.domain.case import LetterRecord
 from vroegsignaal.domain.errors import ConcurrentChange, LetterFailed
 
 log = logging.getLogger(__name__)
@@ -120,9 +121,9 @@ class StepRunner:
             # Once per letter id, whatever happens after: a retry finds it sent.
             self.send_email(once_key=letter_id, to=email, subject=letters.subject_line(context), text=text)
         paths.complete_step(case, step["step_id"], now, carried_out_as=channel)
-        case.setdefault("letters", []).append({"letter_id": letter_id, "created_at": clock.iso(now),
-                                                "step": step["step_id"], "action": step["action"],
-                                                "channel": channel})
+        letter = LetterRecord(letter_id=letter_id, created_at=clock.iso(now), step=step["step_id"],
+                              action=step["action"], channel=channel)
+        case.setdefault("letters", []).append(letter.item())
         self.cases.write(case)
         return StepOutcome(True, channel)
 

@@ -20,6 +20,7 @@ from typing import Any
 
 from vroegsignaal import clock
 from vroegsignaal.domain import cases as case_rules
+from vroegsignaal.domain.case import ContactAttempt, LetterRecord, Move
 from vroegsignaal.domain.criteria import Basket, Criteria, default_criteria
 from vroegsignaal.domain.errors import Conflict, NotFound, ValidationFailed
 
@@ -159,11 +160,19 @@ def task_view(task: dict[str, Any]) -> dict[str, Any]:
     }
 
 
-def attempt_view(attempt: dict[str, Any]) -> dict[str, Any]:
-    return {"attempt_id": attempt.get("attempt_id"), "type": attempt.get("type"),
-            "reached": bool(attempt.get("reached")), "date": attempt.get("date"),
-            "part_of_day": attempt.get("part_of_day"), "note": attempt.get("note"),
-            "registered_at": ts(attempt.get("registered_at"))}
+def attempt_view(attempt: ContactAttempt) -> dict[str, Any]:
+    return {"attempt_id": attempt.attempt_id, "type": attempt.type, "reached": attempt.reached,
+            "date": attempt.date, "part_of_day": attempt.part_of_day, "note": attempt.note,
+            "registered_at": ts(attempt.registered_at)}
+
+
+def move_view(move: Move) -> dict[str, Any]:
+    return {"at": ts(move.at), "from": move.from_basket, "to": move.to_basket, "reason": move.reason}
+
+
+def letter_view(letter: LetterRecord) -> dict[str, Any]:
+    return {"letter_id": letter.letter_id, "created_at": ts(letter.created_at), "step": letter.step,
+            "channel": letter.channel}
 
 
 def case_view(case: dict[str, Any], tasks: list[dict[str, Any]],
@@ -179,14 +188,12 @@ def case_view(case: dict[str, Any], tasks: list[dict[str, Any]],
             for c in log.get(case_rules.CLASSIFICATION, [])
         ],
         "steps": [_step_view(step) for step in case.get("steps", [])],
-        "letters": [{"letter_id": letter["letter_id"], "created_at": ts(letter.get("created_at")),
-                     "step": letter.get("step"), "channel": letter.get("channel", "letter")}
-                    for letter in case.get("letters", [])],
+        "letters": [letter_view(LetterRecord.from_item(letter)) for letter in case.get("letters", [])],
         "tasks": [task_view(task) for task in tasks],
-        "contact_attempts": [attempt_view(a) for a in log.get(case_rules.CONTACT_ATTEMPT, [])],
+        "contact_attempts": [attempt_view(ContactAttempt.from_body(attempt))
+                             for attempt in log.get(case_rules.CONTACT_ATTEMPT, [])],
         "moved_by_hand": bool(case.get("moved_by_hand")),
-        "moves": [{"at": ts(m.get("at")), "from": m.get("from"), "to": m.get("to"), "reason": m.get("reason")}
-                  for m in log.get(case_rules.MOVE, [])],
+        "moves": [move_view(Move.from_body(m)) for m in log.get(case_rules.MOVE, [])],
         "picked_up_at": ts(case.get("picked_up_at")),
         "closed_at": ts(case.get("closed_at")),
         "outcome": case.get("outcome"),
