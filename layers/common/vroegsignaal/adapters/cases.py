@@ -22,6 +22,7 @@ from botocore.exceptions import ClientError
 from vroegsignaal import clock
 from vroegsignaal.domain import cases as case_rules
 from vroegsignaal.domain import paths
+from vroegsignaal.domain.case import Step
 from vroegsignaal.domain.classification import Classified
 from vroegsignaal.domain.errors import CursorError
 from vroegsignaal.domain.retention import household_head_expires_at
@@ -49,6 +50,7 @@ def _case_item(case: dict[str, Any]) -> dict[str, Any]:
     pk, sk = keys.case(case["household"], case["case_id"])
     gsi3pk, gsi3sk = keys.case_by_id_index(case["case_id"])
     item = {**{k: v for k, v in case.items() if k != _READ_EXPIRY},
+            "steps": [step.item() for step in paths.steps_of(case)],
             "pk": pk, "sk": sk, "type": "case",
             "gsi1pk": keys.basket_index(code, case["basket_id"]), "gsi1sk": opened,
             "gsi2pk": keys.municipality_cases_index(code), "gsi2sk": opened,
@@ -62,6 +64,7 @@ def _case_item(case: dict[str, Any]) -> dict[str, Any]:
 
 def _case_of(item: dict[str, Any]) -> dict[str, Any]:
     case = {k: v for k, v in item.items() if k not in _INDEX_ATTRS}
+    case["steps"] = [Step.from_item(step) for step in item.get("steps") or []]
     case[_READ_EXPIRY] = item.get("expires_at")
     return case
 

@@ -29,7 +29,7 @@ from typing import Any
 
 from vroegsignaal import clock
 from vroegsignaal.domain import ddas, paths
-from vroegsignaal.domain.case import ContactAttempt, Move
+from vroegsignaal.domain.case import ContactAttempt, Move, Step
 from vroegsignaal.domain.criteria import Criteria, Facts, SignalAggregate, SignalFacts
 from vroegsignaal.domain.retention import expires_at_on_close, expires_at_on_open, pick_up
 
@@ -226,7 +226,7 @@ def partner_status(case: dict[str, Any] | None) -> str:
 
 
 def move_by_hand(case: dict[str, Any], basket_id: str, path: Iterable[dict[str, Any]], reason: str,
-                 now: datetime) -> tuple[list[dict[str, Any]], LogEntry]:
+                 now: datetime) -> tuple[list[Step], LogEntry]:
     """A consultant moves the case: it is not reclassified after this and counts as
     picked up; the path changes unless it stays in its basket. Returns the steps to
     queue and the move's log entry."""
@@ -237,7 +237,7 @@ def move_by_hand(case: dict[str, Any], basket_id: str, path: Iterable[dict[str, 
     move = Move(at=at, from_basket=previous, to_basket=basket_id, reason=reason)
     entry = LogEntry(MOVE, f"{at}#{case['move_count']:06d}", move.body())
     pick_up(case, at)
-    to_queue: list[dict[str, Any]] = []
+    to_queue: list[Step] = []
     if basket_id != previous:
         case["basket_id"] = basket_id
         to_queue = paths.enter_basket(case, basket_id, path, now)

@@ -22,6 +22,7 @@ from typing import Any, TypeVar
 
 from vroegsignaal import clock, ids
 from vroegsignaal.domain import cases as case_rules
+from vroegsignaal.domain.case import Step
 from vroegsignaal.domain.ddas import CONTACT_TYPES, OUTCOMES, PARTS_OF_DAY
 from vroegsignaal.domain.errors import ConcurrentChange, ValidationFailed
 from vroegsignaal.domain.retention import pick_up
@@ -200,11 +201,11 @@ class Casework:
     def view(self, case: dict[str, Any]) -> dict[str, Any]:
         return case_view(case, case_tasks(case, self.tasks), self.cases.log(case))
 
-    def _send(self, case: dict[str, Any], steps: list[dict[str, Any]]) -> None:
+    def _send(self, case: dict[str, Any], steps: list[Step]) -> None:
         if not steps:
             return
         try:
-            self.send_steps(case, steps)
+            self.send_steps(case, [step.item() for step in steps])
         except Exception:  # noqa: BLE001 - the move is stored; the follow-up schedule resends queued steps
             log.exception("steps not queued; the follow-up schedule will send them again",
                           extra={"case_id": case["case_id"]})
@@ -216,7 +217,7 @@ class Casework:
         path changes as criteria.md says (unless it stays in its basket)."""
         basket_id, reason = validate_move(body)
 
-        def change() -> tuple[dict[str, Any], list[dict[str, Any]]]:
+        def change() -> tuple[dict[str, Any], list[Step]]:
             case = self._open_case(code, case_id)
             basket = self.criteria.active(code).criteria.basket(basket_id)
             if basket is None:

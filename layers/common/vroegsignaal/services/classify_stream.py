@@ -74,5 +74,5 @@ class SignalClassifier:
                 result = redelivered(case)
         if result.to_queue:
             # After the write: a failure here redelivers the record, which queues them again.
-            self.send_steps(result.case, result.to_queue)
+            self.send_steps(result.case, [step.item() for step in result.to_queue])
         return result

@@ -20,7 +20,8 @@ from typing import Any
 
 from vroegsignaal import clock
 from vroegsignaal.domain import cases as case_rules
-from vroegsignaal.domain.case import ContactAttempt, LetterRecord, Move
+from vroegsignaal.domain import paths
+from vroegsignaal.domain.case import ContactAttempt, LetterRecord, Move, Step
 from vroegsignaal.domain.criteria import Basket, Criteria, default_criteria
 from vroegsignaal.domain.errors import Conflict, NotFound, ValidationFailed
 
@@ -136,13 +137,13 @@ def _signal_view(entry: dict[str, Any]) -> dict[str, Any]:
     }
 
 
-def _step_view(step: dict[str, Any]) -> dict[str, Any]:
+def _step_view(step: Step) -> dict[str, Any]:
     # "queued" (handed to a queue, not yet carried out) is "pending" to the API.
-    status = "pending" if step["status"] == "queued" else step["status"]
-    view = {"step_id": step["step_id"], "action": step["action"], "basket_id": step.get("basket_id"),
-            "status": status, "due": step.get("due"), "done_at": ts(step.get("done_at"))}
-    if step["status"] == "failed":
-        view["reason"] = step.get("reason")
+    status = "pending" if step.status == "queued" else step.status
+    view = {"step_id": step.step_id, "action": step.action, "basket_id": step.basket_id,
+            "status": status, "due": step.due, "done_at": ts(step.done_at)}
+    if step.status == "failed":
+        view["reason"] = step.reason
     return view
 
 
@@ -187,7 +188,7 @@ def case_view(case: dict[str, Any], tasks: list[dict[str, Any]],
              "facts": c["facts"], "explanation": c["explanation"]}
             for c in log.get(case_rules.CLASSIFICATION, [])
         ],
-        "steps": [_step_view(step) for step in case.get("steps", [])],
+        "steps": [_step_view(step) for step in paths.steps_of(case)],
         "letters": [letter_view(LetterRecord.from_item(letter)) for letter in case.get("letters", [])],
         "tasks": [task_view(task) for task in tasks],
         "contact_attempts": [attempt_view(ContactAttempt.from_body(attempt))
