@@ -20,7 +20,7 @@ from datetime import date, datetime, timedelta
 from typing import Any
 
 from vroegsignaal import clock, ids
-from vroegsignaal.domain.case import Step
+from vroegsignaal.domain.case import Case, Step
 
 # Actions the system carries out through a queue, and which queue.
 QUEUE_OF_ACTION = {"letter": "letters", "email": "letters", "phone_call": "tasks", "home_visit": "tasks"}
@@ -32,18 +32,17 @@ def _step(case_id: str, basket_id: str, index: int, action: str, after_days: int
                 basket_id=basket_id, generation=generation, index=index, action=action, after_days=after_days)
 
 
-def steps_of(case: dict[str, Any]) -> list[Step]:
-    steps: list[Step] = case.get("steps", [])
-    return steps
+def steps_of(case: Case) -> list[Step]:
+    return case.get("steps", [])
 
 
-def carried_out(case: dict[str, Any], action: str) -> bool:
+def carried_out(case: Case, action: str) -> bool:
     """Was this action already carried out for the case (a created task counts)? What
     counts is what was done: an e-mail step without an address was carried out as a letter."""
     return any((s.carried_out_as or s.action) == action and s.status == "done" for s in steps_of(case))
 
 
-def enter_basket(case: dict[str, Any], basket_id: str, path: Iterable[dict[str, Any]], now: datetime) -> list[Step]:
+def enter_basket(case: Case, basket_id: str, path: Iterable[dict[str, Any]], now: datetime) -> list[Step]:
     """Move the case into a basket's path (mutates the case). Returns the steps to queue now."""
     for step in steps_of(case):
         if step.status in OPEN_STATUSES:
@@ -61,14 +60,14 @@ def enter_basket(case: dict[str, Any], basket_id: str, path: Iterable[dict[str, 
     return _start(case, first, now)
 
 
-def _forget_old_steps(case: dict[str, Any], generation: int) -> None:
+def _forget_old_steps(case: Case, generation: int) -> None:
     """Keep the case bounded however often it changes basket: of paths before the
     previous one only the steps that were carried out (or failed) stay; the
     classification history in the log says which baskets the case went through."""
     case["steps"] = [s for s in steps_of(case) if s.generation >= generation - 1 or s.status in ("done", "failed")]
 
 
-def _start(case: dict[str, Any], step: Step, now: datetime) -> list[Step]:
+def _start(case: Case, step: Step, now: datetime) -> list[Step]:
     """Start a step that is due now; returns the steps to queue."""
     if step.status == "pending":
         step.due = clock.local_date(now).isoformat()
@@ -82,12 +81,12 @@ def _start(case: dict[str, Any], step: Step, now: datetime) -> list[Step]:
     return []
 
 
-def _in_path(case: dict[str, Any], step: Step, index: int) -> Step | None:
+def _in_path(case: Case, step: Step, index: int) -> Step | None:
     """The step at `index` of the same path (same entry into the basket)."""
     return next((s for s in steps_of(case) if s.generation == step.generation and s.index == index), None)
 
 
-def _schedule_next(case: dict[str, Any], step: Step) -> None:
+def _schedule_next(case: Case, step: Step) -> None:
     """After a step was carried out (or skipped), the next one falls due after_days later."""
     nxt = _in_path(case, step, step.index + 1)
     if nxt is not None and nxt.status == "pending" and step.done_at:
@@ -95,11 +94,11 @@ def _schedule_next(case: dict[str, Any], step: Step) -> None:
         nxt.due = (carried + timedelta(days=nxt.after_days)).isoformat()
 
 
-def find_step(case: dict[str, Any], step_id: str) -> Step | None:
+def find_step(case: Case, step_id: str) -> Step | None:
     return next((s for s in steps_of(case) if s.step_id == step_id), None)
 
 
-def complete_step(case: dict[str, Any], step_id: str, now: datetime, *, carried_out_as: str | None = None) -> bool:
+def complete_step(case: Case, step_id: str, now: datetime, *, carried_out_as: str | None = None) -> bool:
     """Mark a queued step carried out (mutates the case), as `carried_out_as` when that
     differs from its action. False when it no longer waits to be carried out (done
     before, or cancelled): the caller does nothing."""
@@ -114,7 +113,7 @@ def complete_step(case: dict[str, Any], step_id: str, now: datetime, *, carried_
     return True
 
 
-def fail_step(case: dict[str, Any], step_id: str, reason: str, now: datetime) -> bool:
+def fail_step(case: Case, step_id: str, reason: str, now: datetime) -> bool:
     """A step the system could not carry out (a letter whose template fails): it is
     not tried again, the case shows why, and the rest of its path goes on as after
     a step carried out. False when it no longer waits to be carried out."""
@@ -128,14 +127,14 @@ def fail_step(case: dict[str, Any], step_id: str, reason: str, now: datetime) ->
     return True
 
 
-def reached_since(case: dict[str, Any], moment: str) -> bool:
+def reached_since(case: Case, moment: str) -> bool:
     """Was the resident reached (a contact attempt with reached: true) after this moment?
     The case keeps the time of the last such attempt (its attempts are in its log)."""
     last = case.get("last_reached_at")
     return isinstance(last, str) and datetime.fromisoformat(last) > datetime.fromisoformat(moment)
 
 
-def queue_due_steps(case: dict[str, Any], now: datetime) -> list[Step]:
+def queue_due_steps(case: Case, now: datetime) -> list[Step]:
     """The follow-up rule (mutates the case): pending steps whose due date has come
     are queued if the case is open and nobody was reached since the previous step,
     else they and the rest of their path are skipped. Returns the steps to queue."""
@@ -158,7 +157,7 @@ def _queue(step: Step, now: datetime) -> None:
     step.queued_at = now.isoformat()
 
 
-def stale_queued_steps(case: dict[str, Any], now: datetime, *, older_than: timedelta = timedelta(minutes=15)) -> list[Step]:
+def stale_queued_steps(case: Case, now: datetime, *, older_than: timedelta = timedelta(minutes=15)) -> list[Step]:
     """Queued steps not carried out for a while: their message may never have been sent
     (a failure between writing the case and sending). Sending again is harmless:
     the consumers are idempotent on (case, step)."""
@@ -166,21 +165,21 @@ def stale_queued_steps(case: dict[str, Any], now: datetime, *, older_than: timed
             and s.queued_at is not None and datetime.fromisoformat(s.queued_at) <= now - older_than]
 
 
-def _skip_rest(case: dict[str, Any], step: Step, now: datetime) -> None:
+def _skip_rest(case: Case, step: Step, now: datetime) -> None:
     for other in steps_of(case):
         if other.generation == step.generation and other.index >= step.index and other.status == "pending":
             other.status = "skipped"
             other.done_at = now.isoformat()
 
 
-def cancel_open_steps(case: dict[str, Any]) -> None:
+def cancel_open_steps(case: Case) -> None:
     """Closing a case stops its path."""
     for step in steps_of(case):
         if step.status in OPEN_STATUSES:
             step.status = "cancelled"
 
 
-def next_step(case: dict[str, Any]) -> dict[str, Any] | None:
+def next_step(case: Case) -> dict[str, Any] | None:
     """What happens next for the case: {"action", "due"} or None."""
     if case.get("status") != "open":
         return None
@@ -191,7 +190,7 @@ def next_step(case: dict[str, Any]) -> dict[str, Any] | None:
     return {"action": action, "due": due}
 
 
-def next_due(case: dict[str, Any]) -> str | None:
+def next_due(case: Case) -> str | None:
     """The earliest due date of a step not yet carried out: the follow-up schedule's
     index (queued steps stay in it until carried out, so a lost message is sent again)."""
     if case.get("status") != "open":

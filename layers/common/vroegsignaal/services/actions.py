@@ -17,7 +17,7 @@ from typing import Any
 from vroegsignaal import clock
 from vroegsignaal.domain import cases as case_rules
 from vroegsignaal.domain import letters, paths
-from vroegsignaal.domain.case import LetterRecord, Step
+from vroegsignaal.domain.case import Case, LetterRecord, Step
 from vroegsignaal.domain.errors import ConcurrentChange, LetterFailed
 
 log = logging.getLogger(__name__)
@@ -56,7 +56,7 @@ class StepRunner:
             return StepOutcome(False, f"step {step.status}")
         return self._letter(case, step)
 
-    def _task(self, case: dict[str, Any], step: Step) -> StepOutcome:
+    def _task(self, case: Case, step: Step) -> StepOutcome:
         """The task first (created once: its id derives from case and step), then the case.
         A failure in between brings the message back, which finds the task and goes on."""
         task_id = self.tasks.task_id_for(case["case_id"], step.step_id)
@@ -74,7 +74,7 @@ class StepRunner:
         self._record_task(case, step.step_id, task)
         return StepOutcome(True, "task")
 
-    def _record_task(self, case: dict[str, Any], step_id: str, task: dict[str, Any]) -> None:
+    def _record_task(self, case: Case, step_id: str, task: dict[str, Any]) -> None:
         """Put a created task on its case: the step was carried out (a created task counts),
         and the case lists it, so its view shows it and closing cancels it. A case that
         changed meanwhile is read again; a case closed meanwhile cancels the task."""
@@ -98,7 +98,7 @@ class StepRunner:
         if case["status"] == "closed" and task["status"] == "open":
             self.tasks.write_changed({**task, "status": "cancelled"}, expected_status="open")
 
-    def _letter(self, case: dict[str, Any], step: Step) -> StepOutcome:
+    def _letter(self, case: Case, step: Step) -> StepOutcome:
         now = self.now()
         email = case.get("latest_email")
         channel = "email" if step.action == "email" and email else "letter"  # no address: a letter
@@ -128,7 +128,7 @@ class StepRunner:
         return StepOutcome(True, channel)
 
 
-def run_followups(cases: Any, send_steps: Callable[[dict[str, Any], list[dict[str, Any]]], Any],
+def run_followups(cases: Any, send_steps: Callable[[Case, list[dict[str, Any]]], Any],
                   now: datetime) -> dict[str, int]:
     """Queue every path step that has fallen due (criteria.md rules in domain.paths),
     and send again steps that stayed queued too long. Returns counts."""
@@ -143,7 +143,7 @@ def run_followups(cases: Any, send_steps: Callable[[dict[str, Any], list[dict[st
     return counts
 
 
-def _follow_up(case: dict[str, Any], cases: Any, send_steps: Callable[[dict[str, Any], list[dict[str, Any]]], Any],
+def _follow_up(case: Case, cases: Any, send_steps: Callable[[Case, list[dict[str, Any]]], Any],
                now: datetime, counts: dict[str, int]) -> None:
     stale = paths.stale_queued_steps(case, now)
     statuses = [s.status for s in paths.steps_of(case)]

@@ -21,7 +21,7 @@ from typing import Any
 from vroegsignaal import clock
 from vroegsignaal.domain import cases as case_rules
 from vroegsignaal.domain import paths
-from vroegsignaal.domain.case import ContactAttempt, LetterRecord, Move, Step
+from vroegsignaal.domain.case import Case, ContactAttempt, LetterRecord, Move, Step
 from vroegsignaal.domain.criteria import Basket, Criteria, default_criteria
 from vroegsignaal.domain.errors import Conflict, NotFound, ValidationFailed
 
@@ -98,7 +98,7 @@ def ts(value: str | None) -> str | None:
     return clock.iso(moment)
 
 
-def case_summary(case: dict[str, Any]) -> dict[str, Any]:
+def case_summary(case: Case) -> dict[str, Any]:
     """A case in a list (GET baskets/{basket_id}/cases): a listed case carries its
     stored summary, a whole case has it computed (from its aggregate, not its signals)."""
     summary = case.get("summary") or case_rules.summary(case)
@@ -176,7 +176,7 @@ def letter_view(letter: LetterRecord) -> dict[str, Any]:
             "channel": letter.channel}
 
 
-def case_view(case: dict[str, Any], tasks: list[dict[str, Any]],
+def case_view(case: Case, tasks: list[dict[str, Any]],
               log: dict[str, list[dict[str, Any]]]) -> dict[str, Any]:
     """The whole case (GET cases/{case_id}); `tasks` are the case's task items, `log`
     its log by kind (every signal, classification, contact attempt and move)."""
@@ -201,7 +201,7 @@ def case_view(case: dict[str, Any], tasks: list[dict[str, Any]],
     }
 
 
-def case_tasks(case: dict[str, Any], tasks_port: Any) -> list[dict[str, Any]]:
+def case_tasks(case: Case, tasks_port: Any) -> list[dict[str, Any]]:
     """The case's tasks (their ids are on the case), oldest first; a handful at most."""
     found = [tasks_port.get(task_id) for task_id in dict.fromkeys(case.get("tasks") or [])]
     return [task for task in found if task is not None and task.get("case_id") == case["case_id"]]
@@ -299,8 +299,8 @@ class Views:
 
     # ---- cases
 
-    def find_case(self, code: str, case_id: str) -> dict[str, Any]:
-        case: dict[str, Any] | None = self.cases.find(code, case_id)
+    def find_case(self, code: str, case_id: str) -> Case:
+        case: Case | None = self.cases.find(code, case_id)
         if case is None:
             raise NotFound("no case with that id in this municipality")
         return case
