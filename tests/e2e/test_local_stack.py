@@ -1,8 +1,6 @@
 """The local stack from the outside: what a developer sees on http://127.0.0.1:<port>."""
 from __future__ import annotations
 
-import json
-
 import pytest
 
 from tests.e2e.client import request

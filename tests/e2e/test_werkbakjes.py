@@ -9,10 +9,10 @@ from itertools import count
 
 import pytest
 from pypdf import PdfReader
+from vroegsignaal.domain.criteria import example_document
 
 from tests.e2e.client import request
 from tests.factories import signal_body
-from vroegsignaal.domain.criteria import example_document
 
 pytestmark = pytest.mark.e2e
 WOERDEN, UTRECHT = "GM0632", "GM0344"

@@ -24,11 +24,11 @@ os.environ.pop("AWS_ENDPOINT_URL", None)
 def aws(monkeypatch):
     """A fresh moto with the template's tables, buckets and queues; env vars as the functions get them."""
     from moto import mock_aws
+    from vroegsignaal.adapters import aws as aws_clients
+    from vroegsignaal.adapters import forget_container_state
 
     from infra.local.cfn import Resolver, load_template
     from infra.local.resources import DynamicReferences, assign_attributes, create_resources
-    from vroegsignaal.adapters import aws as aws_clients
-    from vroegsignaal.adapters import forget_container_state
 
     with mock_aws():
         forget_container_state()

@@ -63,8 +63,9 @@ def letter_objects():
 
 
 def test_a_letter_step_delivered_twice_makes_exactly_one_pdf(pipeline):
-    from pypdf import PdfReader
     import io
+
+    from pypdf import PdfReader
     from vroegsignaal.adapters import aws
     _, _, letters, *_ = pipeline
     open_case(pipeline)
@@ -164,9 +165,10 @@ def test_email_step_sends_the_letter_text_by_ses(pipeline):
 
 
 def test_email_without_address_becomes_a_letter(pipeline):
+    import classify_stream
     from vroegsignaal.adapters.criteria_store import CriteriaRepository
     from vroegsignaal.domain.criteria import parse_criteria
-    import classify_stream
+
     from tests.factories import DELETE
     _, _, letters, *_ = pipeline
     document = {"schema_version": 1, "baskets": [{"id": "mail", "name": "Mail", "action": "email"}]}

@@ -40,6 +40,7 @@ def log_of(case) -> dict:
 
 def queued(queue_env):
     import os
+
     from vroegsignaal.adapters import aws
     sqs = aws.client("sqs")
     messages = sqs.receive_message(QueueUrl=os.environ[queue_env], MaxNumberOfMessages=10)
@@ -113,8 +114,9 @@ def test_redelivered_batch_changes_nothing(handlers):
 
     # Whatever the two deliveries queued, carrying it out makes one letter per case.
     import letters_queue
-    from tests.integration.test_actions import drain, letter_objects
     from vroegsignaal.adapters.cases import DynamoCaseStore
+
+    from tests.integration.test_actions import drain, letter_objects
     messages = drain("LETTERS_QUEUE_URL")
     assert {m["case_id"] for m in messages} == set(after)
     assert letters_queue.lambda_handler(sqs_event(messages), LambdaContext()) == {"batchItemFailures": []}

@@ -6,7 +6,7 @@ from __future__ import annotations
 import http.client
 import json
 import sys
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from urllib.parse import urlsplit
 
@@ -297,7 +297,7 @@ def test_a_stream_handler_sending_to_a_queue_is_quiet_only_when_both_are_done(st
 # --------------------------------------------------------------------------- the clock
 
 def test_advancing_the_clock_runs_the_schedule(stack, handlers):
-    before = datetime.now(timezone.utc)
+    before = datetime.now(UTC)
     now = stack.advance_clock(2)
     assert now - before >= timedelta(days=2)
     [(event, seen_at)] = handlers["fixture_schedule"].EVENTS

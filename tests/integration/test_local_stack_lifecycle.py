@@ -2,7 +2,7 @@
 from __future__ import annotations
 
 import os
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from pathlib import Path
 
 import pytest
@@ -21,7 +21,7 @@ def test_stop_restores_the_environment_and_the_clock():
         stack.advance_clock(3)
     assert {name: os.environ.get(name) for name in WATCHED} == before
     from vroegsignaal import clock
-    assert abs((clock.now() - datetime.now(timezone.utc)).total_seconds()) < 5
+    assert abs((clock.now() - datetime.now(UTC)).total_seconds()) < 5
 
 
 def test_a_failed_start_leaves_no_trace(tmp_path):

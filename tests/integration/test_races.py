@@ -3,7 +3,7 @@ is done twice and nothing is lost (handlers and adapters against moto)."""
 import pytest
 
 from tests.factories import HOUSING, signal_body
-from tests.integration.events import PARTNERS, LambdaContext, api_event, call, municipality, sqs_event, stream_event
+from tests.integration.events import PARTNERS, LambdaContext, api_event, call, municipality, sqs_event
 from tests.integration.test_actions import drain, open_case, the_case  # noqa: F401 - shared helpers
 
 pytestmark = pytest.mark.usefixtures("tenants")
@@ -28,13 +28,13 @@ def test_two_signals_of_one_household_classified_at_once_make_one_case():
     """On AWS they can sit on two stream shards: the second to open a case loses and joins on retry."""
     import os
 
+    from vroegsignaal import clock
     from vroegsignaal.adapters.cases import DynamoCaseStore
     from vroegsignaal.adapters.criteria_store import ActiveCriteriaCache
     from vroegsignaal.domain.errors import ConcurrentChange
     from vroegsignaal.domain.signal import validate_signal
     from vroegsignaal.services.classify_stream import SignalClassifier
     from vroegsignaal.services.intake import signal_item
-    from vroegsignaal import clock
 
     def stored(partner, **overrides):
         signal = validate_signal(signal_body(**overrides), partner_type=partner["partner_type"], today=clock.today(),

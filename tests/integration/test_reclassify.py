@@ -10,8 +10,9 @@ pytestmark = pytest.mark.usefixtures("tenants")
 def test_signals_no_case_holds_are_classified_once(capsys):
     import classify_stream
     import intake_api
-    from infra.admin import main
     from vroegsignaal.adapters import aws, table
+
+    from infra.admin import main
 
     items = []
     for number in range(3):

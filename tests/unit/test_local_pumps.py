@@ -3,12 +3,18 @@ Lambda's record shapes, and the reading of batchItemFailures responses."""
 from __future__ import annotations
 
 import json
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 
 import pytest
 
-from infra.local.pumps import (compile_filters, failed_item_ids, matches_pattern, passes_filters,
-                               sqs_message_to_lambda, stream_record_to_lambda)
+from infra.local.pumps import (
+    compile_filters,
+    failed_item_ids,
+    matches_pattern,
+    passes_filters,
+    sqs_message_to_lambda,
+    stream_record_to_lambda,
+)
 
 SIGNAL_FILTER = '{"eventName": ["INSERT"], "dynamodb": {"NewImage": {"type": {"S": ["signal"]}}}}'
 
@@ -89,7 +95,7 @@ def test_stream_records_get_lambdas_shape():
         "eventID": "e1", "eventName": "INSERT", "eventVersion": "1.0", "eventSource": "aws:dynamodb",
         "awsRegion": "us-east-1",
         "dynamodb": {
-            "ApproximateCreationDateTime": datetime(2026, 11, 27, 6, 15, 28, 345000, tzinfo=timezone.utc),
+            "ApproximateCreationDateTime": datetime(2026, 11, 27, 6, 15, 28, 345000, tzinfo=UTC),
             "Keys": {"pk": {"S": "a"}, "sk": {"S": "b"}},
             "NewImage": {"pk": {"S": "a"}, "sk": {"S": "b"}, "blob": {"B": b"\x00\x01"}, "n": {"N": "1.5"},
                          "nested": {"M": {"bins": {"BS": [b"\xff"]}, "list": {"L": [{"B": b"\x02"}]}}}},
