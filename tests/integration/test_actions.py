@@ -74,7 +74,7 @@ def test_a_letter_step_delivered_twice_makes_exactly_one_pdf(pipeline):
     assert letters(sqs_event([message]), LambdaContext()) == {"batchItemFailures": []}
     (key,) = letter_objects()
     case = the_case()
-    assert len(case["letters"]) == 1 and case["steps"][0]["status"] == "done"
+    assert len(case["letters"]) == 1 and case["steps"][0].status == "done"
     pdf = aws.client("s3").get_object(Bucket=os.environ["BUCKET_NAME"], Key=key)["Body"].read()
     text = "".join(page.extract_text() for page in PdfReader(io.BytesIO(pdf)).pages)
     assert "van Dijk" in text and "Rijnstraat 12" in text and "Woerden" in text
@@ -129,7 +129,7 @@ def test_no_phone_call_when_the_resident_was_reached(pipeline):
     clock.advance(14)
     followups({}, LambdaContext())
     assert drain("TASKS_QUEUE_URL") == []
-    assert [s["status"] for s in the_case()["steps"]] == ["done", "skipped"]
+    assert [s.status for s in the_case()["steps"]] == ["done", "skipped"]
 
 
 def test_no_phone_call_when_the_case_was_closed(pipeline):

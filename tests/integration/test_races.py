@@ -71,11 +71,11 @@ def test_a_task_made_just_before_a_move_is_still_on_the_case(pipeline):
     intake, classify, letters, tasks, followups, mun = pipeline
     case = open_case(pipeline[:2], crisis=True)
     (message,) = drain("TASKS_QUEUE_URL")
-    step = next(s for s in case["steps"] if s["step_id"] == message["step_id"])
-    task_store.create_once({"task_id": task_store.task_id_for(case["case_id"], step["step_id"]),
+    step = next(s for s in case["steps"] if s.step_id == message["step_id"])
+    task_store.create_once({"task_id": task_store.task_id_for(case["case_id"], step.step_id),
                             "case_id": case["case_id"], "household": case["household"],
-                            "municipality_code": "GM0632", "basket_id": "crisis", "step_id": step["step_id"],
-                            "type": "home_visit", "status": "open", "assignee": None, "due": step["due"],
+                            "municipality_code": "GM0632", "basket_id": "crisis", "step_id": step.step_id,
+                            "type": "home_visit", "status": "open", "assignee": None, "due": step.due,
                             "created_at": "2026-11-27T09:00:00.000000Z", "done_at": None})
     event = api_event("POST", "/municipalities/{code}/cases/{case_id}/move",
                       {"code": "GM0632", "case_id": case["case_id"]},
@@ -84,9 +84,9 @@ def test_a_task_made_just_before_a_move_is_still_on_the_case(pipeline):
     assert call(mun, event)[0] == 200
     assert tasks(sqs_event(drain("TASKS_QUEUE_URL") + [message]), LambdaContext()) == {"batchItemFailures": []}
     case = the_case()
-    assert task_store.task_id_for(case["case_id"], step["step_id"]) in case["tasks"]
-    assert next(s for s in case["steps"] if s["step_id"] == step["step_id"])["status"] == "done"
-    first = task_store.get(task_store.task_id_for(case["case_id"], step["step_id"]))
+    assert task_store.task_id_for(case["case_id"], step.step_id) in case["tasks"]
+    assert next(s for s in case["steps"] if s.step_id == step.step_id).status == "done"
+    first = task_store.get(task_store.task_id_for(case["case_id"], step.step_id))
     assert first["status"] == "open"  # tasks already created stay open after a move
 
 
@@ -105,8 +105,8 @@ def test_an_email_is_sent_once_even_if_recording_it_failed(pipeline):
     (message,) = drain("LETTERS_QUEUE_URL")
     letters(sqs_event([message]), LambdaContext())
     case = the_case()  # as if the case write after sending had failed: the step still waits
-    case["steps"][0]["status"], case["letters"] = "queued", []
+    case["steps"][0].status, case["letters"] = "queued", []
     DynamoCaseStore().write(case)
     letters(sqs_event([message]), LambdaContext())
     assert len(ses_backends[DEFAULT_ACCOUNT_ID]["eu-west-1"].sent_messages) == 1
-    assert the_case()["steps"][0]["status"] == "done"
+    assert the_case()["steps"][0].status == "done"

@@ -50,7 +50,7 @@ class Household_:
 def test_low_single_signal_lands_in_enkelvoudig_and_queues_a_letter():
     result = Household_().receive(item())
     assert result.is_new and result.case["basket_id"] == "enkelvoudig"
-    assert [s["action"] for s in result.to_queue] == ["letter"]
+    assert [s.action for s in result.to_queue] == ["letter"]
     assert result.case["criteria_version"] == "default"
     (classification,) = result.classifications
     assert classification["basket_id"] == "enkelvoudig" and classification["explanation"]
@@ -60,7 +60,7 @@ def test_low_single_signal_lands_in_enkelvoudig_and_queues_a_letter():
 def test_crisis_or_supply_ending_lands_in_crisis(overrides):
     result = Household_().receive(item(**overrides))
     assert result.case["basket_id"] == "crisis"
-    assert [s["action"] for s in result.to_queue] == ["home_visit"]
+    assert [s.action for s in result.to_queue] == ["home_visit"]
 
 
 @pytest.mark.parametrize("amount,basket", [("1000.00", "hoog-bedrag"), ("999.99", "enkelvoudig")])
@@ -75,8 +75,8 @@ def test_second_partner_at_the_same_address_moves_the_case_to_meervoudig():
                                      debtor__address__house_number_suffix=" BIS ", signal_date="2026-11-25"))
     assert second.case["case_id"] == first.case["case_id"] and not second.is_new
     assert second.case["basket_id"] == "meervoudig" and second.basket_changed
-    assert [s["action"] for s in second.to_queue] == ["home_visit"]
-    statuses = [(s["action"], s["status"]) for s in second.case["steps"]]
+    assert [s.action for s in second.to_queue] == ["home_visit"]
+    statuses = [(s.action, s.status) for s in second.case["steps"]]
     assert ("letter", "cancelled") in statuses and ("phone_call", "cancelled") in statuses
     assert len(second.classifications) == 2
 
@@ -102,7 +102,7 @@ def test_young_debtor_lands_in_jongeren_under_the_example():
     household = Household_(ActiveCriteria("v1", None, None, parse_criteria(example_document())))
     result = household.receive(item(debtor__date_of_birth="2006-05-01"))
     assert result.case["basket_id"] == "jongeren"
-    assert [s["action"] for s in result.to_queue] == ["phone_call"]
+    assert [s.action for s in result.to_queue] == ["phone_call"]
 
 
 def test_redelivered_signal_changes_nothing_and_requeues_unsent_steps():
@@ -111,7 +111,7 @@ def test_redelivered_signal_changes_nothing_and_requeues_unsent_steps():
     first = household.receive(signal)
     again = household.receive(signal)
     assert again.already_attached and again.case is first.case
-    assert [s["step_id"] for s in again.to_queue] == [s["step_id"] for s in first.to_queue]
+    assert [s.step_id for s in again.to_queue] == [s.step_id for s in first.to_queue]
     assert len(first.signals) == 1
 
 

@@ -221,8 +221,8 @@ def casework(cases, tasks, criteria=None, sent=None, today=TODAY, now=NOW):
 
 def test_case_summary_and_view_speak_the_api_conventions():
     case = make_case(amount="1912.5")
-    case["steps"][0]["status"] = "done"
-    case["steps"][0]["done_at"] = NOW.isoformat()  # how domain.paths stores it: +00:00
+    case["steps"][0].status = "done"
+    case["steps"][0].done_at = NOW.isoformat()  # how domain.paths stores it: +00:00
     summary = case_summary(case)
     assert summary["total_amount"] == "1912.50" and summary["names"] == ["A.B. van Dijk"]
     assert summary["opened_at"] == "2026-11-27T09:00:00.000000Z" and summary["house_number_suffix"] == "BIS"
@@ -235,7 +235,7 @@ def test_case_summary_and_view_speak_the_api_conventions():
 
 def test_a_queued_step_is_pending_to_the_api():
     case = make_case()
-    assert case["steps"][0]["status"] == "queued"
+    assert case["steps"][0].status == "queued"
     assert case_view(case, [], log_of(case))["steps"][0]["status"] == "pending"
 
 
@@ -405,7 +405,7 @@ def test_move_skips_the_first_step_when_that_action_was_carried_out(ports):
     cases, tasks = ports
     case = make_case(cases=cases, crisis=True)          # crisis: home_visit
     stored = cases.cases[case["case_id"]]
-    stored["steps"][0].update(status="done", done_at=NOW.isoformat())
+    stored["steps"][0].status, stored["steps"][0].done_at = "done", NOW.isoformat()
     sent = []
     document = copy.deepcopy(example_document())
     active = ActiveCriteria("v1", None, None, parse_criteria(document))
@@ -452,7 +452,7 @@ def test_a_failing_send_does_not_undo_the_move(ports):
     work = Casework(cases=cases, tasks=tasks, criteria=Criteria(), send_steps=broken, now=lambda: NOW,
                     today=lambda: TODAY)
     assert work.move(GM, case["case_id"], {"basket_id": "crisis", "reason": "x"})["basket_id"] == "crisis"
-    assert cases.cases[case["case_id"]]["steps"][-1]["status"] == "queued"  # the follow-up schedule resends it
+    assert cases.cases[case["case_id"]]["steps"][-1].status == "queued"  # the follow-up schedule resends it
 
 
 def test_a_concurrent_change_is_retried_then_409(ports):
@@ -490,12 +490,12 @@ def test_a_reached_attempt_stops_the_follow_up(ports):
     cases, tasks = ports
     case = make_case(cases=cases)
     stored = cases.cases[case["case_id"]]
-    paths.complete_step(stored, stored["steps"][0]["step_id"], NOW)
+    paths.complete_step(stored, stored["steps"][0].step_id, NOW)
     casework(cases, tasks, now=NOW + timedelta(days=1)).add_contact_attempt(
         GM, case["case_id"], {"type": "Telefoon", "reached": True})
     stored = cases.cases[case["case_id"]]
     assert paths.queue_due_steps(stored, NOW + timedelta(days=15)) == []
-    assert stored["steps"][1]["status"] == "skipped"
+    assert stored["steps"][1].status == "skipped"
 
 
 @pytest.mark.parametrize("body,locs", [
@@ -531,7 +531,7 @@ def test_close_cancels_open_tasks_in_the_same_write_and_sets_the_retention(ports
     ((written, extra),) = cases.writes
     assert [(t["task_id"], t["status"], expected) for t, expected in extra] == [("t-open", "cancelled", "open")]
     assert tasks.tasks["t-open"]["status"] == "cancelled" and tasks.tasks["t-done"]["status"] == "done"
-    assert all(s["status"] in ("cancelled", "done", "skipped") for s in written["steps"])
+    assert all(s.status in ("cancelled", "done", "skipped") for s in written["steps"])
     # Never picked up: 6 months after it opened.
     assert written["expires_at"] == int(datetime(2027, 5, 27, 9, 0, tzinfo=UTC).timestamp())
     with pytest.raises(Conflict):
@@ -638,18 +638,18 @@ def test_case_view_steps_carry_their_id_and_letters_their_channel():
     case = make_case()
     step = case["steps"][0]
     case["letters"].append({"letter_id": "letter-1", "created_at": "2026-11-27T09:00:00.000000Z",
-                            "step": step["step_id"], "action": "email", "channel": "email"})
+                            "step": step.step_id, "action": "email", "channel": "email"})
     view = case_view(case, [], log_of(case))
     (letter,) = view["letters"]
     assert letter["channel"] == "email"
-    assert letter["step"] == view["steps"][0]["step_id"] == step["step_id"]
+    assert letter["step"] == view["steps"][0]["step_id"] == step.step_id
 
 
 def test_a_failed_step_shows_its_reason():
     from vroegsignaal.domain import paths
     case = make_case()
     step = case["steps"][0]
-    assert paths.fail_step(case, step["step_id"], "the letter is longer than 50000 characters", NOW)
+    assert paths.fail_step(case, step.step_id, "the letter is longer than 50000 characters", NOW)
     shown = case_view(case, [], log_of(case))["steps"][0]
     assert (shown["status"], shown["reason"]) == ("failed", "the letter is longer than 50000 characters")
-    assert case["steps"][1]["due"] == "2026-12-11"  # the path goes on: the phone call 14 days later
+    assert case["steps"][1].due == "2026-12-11"  # the path goes on: the phone call 14 days later

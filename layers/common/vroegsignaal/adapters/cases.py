@@ -15,13 +15,14 @@ from __future__ import annotations
 import base64
 import json
 from collections.abc import Callable, Sequence
-from typing import Any
+from typing import Any, cast
 
 from botocore.exceptions import ClientError
 
 from vroegsignaal import clock
 from vroegsignaal.domain import cases as case_rules
 from vroegsignaal.domain import paths
+from vroegsignaal.domain.case import Case, Step
 from vroegsignaal.domain.classification import Classified
 from vroegsignaal.domain.errors import CursorError
 from vroegsignaal.domain.retention import household_head_expires_at
@@ -43,12 +44,15 @@ _BATCH = 25  # BatchWriteItem's limit
 # --------------------------------------------------------------------------- conversion
 
 
-def _case_item(case: dict[str, Any]) -> dict[str, Any]:
-    """The case with its keys and index attributes, all derived from the case itself."""
+def case_item(case: Case, *, version: int | None = None) -> dict[str, Any]:
+    """The table item of the case (at `version`, else its own): its fields, with its
+    steps as dicts, and its keys and index attributes, all derived from the case itself."""
     code, opened = case["municipality_code"], f"{case['opened_at']}#{case['case_id']}"
     pk, sk = keys.case(case["household"], case["case_id"])
     gsi3pk, gsi3sk = keys.case_by_id_index(case["case_id"])
     item = {**{k: v for k, v in case.items() if k != _READ_EXPIRY},
+            "version": case["version"] if version is None else version,
+            "steps": [step.item() for step in paths.steps_of(case)],
             "pk": pk, "sk": sk, "type": "case",
             "gsi1pk": keys.basket_index(code, case["basket_id"]), "gsi1sk": opened,
             "gsi2pk": keys.municipality_cases_index(code), "gsi2sk": opened,
@@ -60,10 +64,12 @@ def _case_item(case: dict[str, Any]) -> dict[str, Any]:
     return item
 
 
-def _case_of(item: dict[str, Any]) -> dict[str, Any]:
-    case = {k: v for k, v in item.items() if k not in _INDEX_ATTRS}
-    case[_READ_EXPIRY] = item.get("expires_at")
-    return case
+def case_from_item(item: dict[str, Any]) -> Case:
+    """The case a table item holds (the one conversion back: case_item)."""
+    fields = {k: v for k, v in item.items() if k not in _INDEX_ATTRS}
+    fields["steps"] = [Step.from_item(step) for step in item.get("steps") or []]
+    fields[_READ_EXPIRY] = item.get("expires_at")
+    return cast(Case, fields)
 
 
 def listed_case(item: dict[str, Any]) -> dict[str, Any]:
@@ -71,7 +77,7 @@ def listed_case(item: dict[str, Any]) -> dict[str, Any]:
     return {**{k: v for k, v in item.items() if k not in _INDEX_ATTRS}, "summary": item["summary"]}
 
 
-def _log_item(case: dict[str, Any], entry: case_rules.LogEntry) -> dict[str, Any]:
+def _log_item(case: Case, entry: case_rules.LogEntry) -> dict[str, Any]:
     pk, sk = keys.case_log(case["household"], case["case_id"], _LOG_KIND_KEYS[entry.kind], entry.order)
     # A log entry goes with its case: it carries the case's expiry (retention.py).
     return {"pk": pk, "sk": sk, "type": "case_log", "kind": entry.kind, "case_id": case["case_id"],
@@ -85,17 +91,17 @@ def _put(item: dict[str, Any], condition: str | None = None) -> dict[str, Any]:
     return {"Put": put}
 
 
-def _case_put(case: dict[str, Any]) -> dict[str, Any]:
+def _case_put(case: Case) -> dict[str, Any]:
     """A transactional Put of the case, conditioned on the version it was read at."""
     read_version = case["version"]
-    put = _put(_case_item({**case, "version": read_version + 1}),
+    put = _put(case_item(case, version=read_version + 1),
                "attribute_not_exists(pk)" if read_version == 0 else "version = :v")
     if read_version:
         put["Put"]["ExpressionAttributeValues"] = {":v": {"N": str(read_version)}}
     return put
 
 
-def _signal_mark(signal_item: dict[str, Any], case: dict[str, Any]) -> dict[str, Any]:
+def _signal_mark(signal_item: dict[str, Any], case: Case) -> dict[str, Any]:
     """Record on the stored signal which case holds it (its partner's status, redelivery),
     once: a second classification of the same signal fails here."""
     return {"Update": {
@@ -126,17 +132,17 @@ def _head_claim(household: str, opened_seen: int) -> dict[str, Any]:
 
 
 class DynamoCaseStore:
-    def household(self, household: str) -> tuple[list[dict[str, Any]], int]:
+    def household(self, household: str) -> tuple[list[Case], int]:
         """Every case of a household and how many were ever opened (its head), in one
         strongly consistent query (matching must see the last write); the cases'
         logs sort after the head and are not read."""
         items = table.query_all(key_condition="pk = :pk AND sk <= :head",
                                 values={":pk": keys.household(household), ":head": keys.HEAD}, consistent=True)
         head = next((i for i in items if i["sk"] == keys.HEAD), None)
-        cases = [_case_of(i) for i in items if i["sk"].startswith(keys.CASE_PREFIX)]
+        cases = [case_from_item(i) for i in items if i["sk"].startswith(keys.CASE_PREFIX)]
         return cases, int(head["opened"]) if head else 0
 
-    def household_cases(self, household: str) -> list[dict[str, Any]]:
+    def household_cases(self, household: str) -> list[Case]:
         return self.household(household)[0]
 
     def store_classified(self, signal_item: dict[str, Any], result: Classified, *, opened_seen: int) -> None:
@@ -157,16 +163,16 @@ class DynamoCaseStore:
                 raise case_rules.AlreadyInCase(signal_item["signal_id"]) from None
             raise dynamo.translate(error, case["case_id"]) from None
         case["version"] += 1
-        case[_READ_EXPIRY] = case.get("expires_at")
+        case["_read_expires_at"] = case.get("expires_at")
 
-    def case_of_signal(self, signal_item: dict[str, Any]) -> dict[str, Any] | None:
+    def case_of_signal(self, signal_item: dict[str, Any]) -> Case | None:
         """The case holding a signal (recorded on the stored signal when it was classified)."""
         stored = table.get(*keys.signal(signal_item["partner_id"], signal_item["reference"]))
         if not stored or not stored.get("case_id"):
             return None
         return self.get(stored["household"], stored["case_id"])
 
-    def write(self, case: dict[str, Any], *, log: Sequence[case_rules.LogEntry] = (),
+    def write(self, case: Case, *, log: Sequence[case_rules.LogEntry] = (),
               changed_tasks: Sequence[tuple[dict[str, Any], str]] = ()) -> None:
         """Write the case, its new log entries and tasks it changed (each with the status
         it was read at), all or nothing, if nobody changed any of them meanwhile
@@ -180,11 +186,11 @@ class DynamoCaseStore:
             else:
                 table.dynamodb().put_item(**items[0]["Put"])
         case["version"] += 1
-        if case.get("expires_at") != case.get(_READ_EXPIRY) and case["version"] > 1:
+        if case.get("expires_at") != case.get("_read_expires_at") and case["version"] > 1:
             self._restamp_log(case)
-        case[_READ_EXPIRY] = case.get("expires_at")
+        case["_read_expires_at"] = case.get("expires_at")
 
-    def _restamp_log(self, case: dict[str, Any]) -> None:
+    def _restamp_log(self, case: Case) -> None:
         """Give every log entry of the case the case's expiry. Log entries never change
         otherwise, so writing them again is safe; entries written after the case was
         (with the new expiry) are read here too. Once or twice in a case's life."""
@@ -204,12 +210,12 @@ class DynamoCaseStore:
             else:
                 raise RuntimeError("log entries not re-stamped; the next change of the case tries again")
 
-    def _log_items(self, case: dict[str, Any]) -> list[dict[str, Any]]:
+    def _log_items(self, case: Case) -> list[dict[str, Any]]:
         return table.query_all(key_condition="pk = :pk AND begins_with(sk, :log)",
                                values={":pk": keys.household(case["household"]),
                                        ":log": keys.case_log_prefix(case["case_id"])}, consistent=True)
 
-    def log(self, case: dict[str, Any]) -> dict[str, list[dict[str, Any]]]:
+    def log(self, case: Case) -> dict[str, list[dict[str, Any]]]:
         """The case's log by kind (signal, classification, contact_attempt, move), each
         in order: one Query of the case's prefix, page by page, however long it is."""
         found: dict[str, list[dict[str, Any]]] = {kind: [] for kind in case_rules.LOG_KINDS}
@@ -217,11 +223,11 @@ class DynamoCaseStore:
             found[_LOG_KINDS_OF_KEY[keys.log_kind(item["sk"])]].append(item["body"])
         return found
 
-    def get(self, household: str, case_id: str) -> dict[str, Any] | None:
+    def get(self, household: str, case_id: str) -> Case | None:
         item = table.get(*keys.case(household, case_id))
-        return _case_of(item) if item else None
+        return case_from_item(item) if item else None
 
-    def find(self, municipality_code: str, case_id: str) -> dict[str, Any] | None:
+    def find(self, municipality_code: str, case_id: str) -> Case | None:
         """A case by id, only within its municipality (another's is as good as absent)."""
         gsi3pk, _ = keys.case_by_id_index(case_id)
         items = table.query_all(index="gsi3", key_condition="gsi3pk = :pk", values={":pk": gsi3pk},
@@ -255,11 +261,11 @@ class DynamoCaseStore:
                 break
         return [convert(i) for i in items], encode_cursor(last) if last else None
 
-    def due(self, until: str) -> list[dict[str, Any]]:
+    def due(self, until: str) -> list[Case]:
         """Cases with a step due on or before this date (the follow-up schedule)."""
         items = table.query_all(index="gsi4", key_condition="gsi4pk = :pk AND gsi4sk <= :until",
                                 values={":pk": keys.DUE_PARTITION, ":until": keys.due_until(until)})
-        return [_case_of(i) for i in items]
+        return [case_from_item(i) for i in items]
 
 
 def encode_cursor(last_key: dict[str, Any]) -> str:

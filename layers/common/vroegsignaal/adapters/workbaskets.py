@@ -7,10 +7,11 @@ from __future__ import annotations
 
 from typing import Any
 
+from vroegsignaal.domain.case import Case
 from vroegsignaal.domain.errors import CursorError
 
 from . import keys, table, tasks
-from .cases import LIST_FIELDS, DynamoCaseStore, _case_of, decode_cursor, listed_case
+from .cases import LIST_FIELDS, DynamoCaseStore, case_from_item, decode_cursor, listed_case
 
 _STATUS = {"#s": "status"}
 
@@ -32,7 +33,7 @@ class MunicipalityCaseStore(DynamoCaseStore):
     """DynamoCaseStore plus the lists of the municipality API."""
 
     def municipality_cases(self, code: str, *, opened_since: str | None = None,
-                           status: str | None = None, listed: bool = False) -> list[dict[str, Any]]:
+                           status: str | None = None, listed: bool = False) -> list[Case] | list[dict[str, Any]]:
         """Every case of the municipality (gsi2, oldest first), optionally opened at
         or after `opened_since` (an ISO timestamp) and of one status; `listed`: only
         the fields and summary of each (listed_case), not its signals and history."""
@@ -47,7 +48,9 @@ class MunicipalityCaseStore(DynamoCaseStore):
         if listed:
             kwargs["projection"] = LIST_FIELDS
         items = table.query_all(index="gsi2", key_condition=key_condition, values=values, **kwargs)
-        return [listed_case(i) if listed else _case_of(i) for i in items]
+        if listed:
+            return [listed_case(i) for i in items]
+        return [case_from_item(i) for i in items]
 
     def basket_page(self, code: str, basket_id: str, *, status: str | None, limit: int,
                     cursor: str | None) -> tuple[list[dict[str, Any]], str | None]:

@@ -8,27 +8,21 @@ tie the one with the earlier start date. Otherwise it opens a new case.
 Matching uses the partners' signal dates, never arrival times; a closed case
 never takes new signals.
 
-A case is a plain dict of bounded size, whatever its household sends:
-case_id, municipality_code, household, postcode, house_number,
-house_number_suffix, status, start_date, opened_at, basket_id,
-criteria_version, moved_by_hand, aggregate (SignalAggregate.record(): what
-the facts need of its signals), names (capped), latest_debtor (of the latest
-signal, for letters), latest_email, latest_phone, steps (domain.paths),
-letters, tasks (ids), classification_count, contact_attempt_count,
-last_reached_at, move_count, picked_up_at, closed_at, outcome, expires_at,
-version. What grows with the case (its signals, classifications, contact
+A case is a `Case` (domain/case.py: its fields, each typed), of bounded
+size whatever its household sends. What grows with the case (its signals, classifications, contact
 attempts and moves) is its log: `LogEntry`s, each stored once and never
 changed, returned by the rules below for the store to write with the case.
 """
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from datetime import date, datetime
 from typing import Any
 
 from vroegsignaal import clock
 from vroegsignaal.domain import ddas, paths
+from vroegsignaal.domain.case import Case, ContactAttempt, Move, Step
 from vroegsignaal.domain.criteria import Criteria, Facts, SignalAggregate, SignalFacts
 from vroegsignaal.domain.retention import expires_at_on_close, expires_at_on_open, pick_up
 
@@ -95,7 +89,7 @@ def display_name(debtor: dict[str, Any]) -> str:
 # --------------------------------------------------------------------------- matching
 
 
-def match_case(cases: Iterable[dict[str, Any]], signal_date: date, window_days: int) -> dict[str, Any] | None:
+def match_case(cases: Iterable[Case], signal_date: date, window_days: int) -> Case | None:
     """The open case this signal joins, or None for a new case."""
     candidates = []
     for case in cases:
@@ -108,7 +102,7 @@ def match_case(cases: Iterable[dict[str, Any]], signal_date: date, window_days: 
     return min(candidates, key=lambda c: c[:4])[4] if candidates else None
 
 
-def new_case(*, case_id: str, household: str, signal_item: dict[str, Any]) -> dict[str, Any]:
+def new_case(*, case_id: str, household: str, signal_item: dict[str, Any]) -> Case:
     record = signal_item["signal"]
     address = record["debtor"]["address"]
     return {
@@ -144,7 +138,7 @@ def new_case(*, case_id: str, household: str, signal_item: dict[str, Any]) -> di
     }
 
 
-def attach(case: dict[str, Any], signal_item: dict[str, Any]) -> LogEntry:
+def attach(case: Case, signal_item: dict[str, Any]) -> LogEntry:
     """Add a signal to the case (mutates it): its aggregate, names and latest
     contact details; the start date is the earliest signal_date. Returns the
     signal's log entry."""
@@ -169,7 +163,7 @@ def attach(case: dict[str, Any], signal_item: dict[str, Any]) -> LogEntry:
     return signal_entry(signal_item)
 
 
-def facts_of(case: dict[str, Any], household_cases: Iterable[dict[str, Any]], criteria: Criteria) -> Facts:
+def facts_of(case: Case, household_cases: Iterable[Case], criteria: Criteria) -> Facts:
     """The facts of the case under these criteria; `repeat` looks at the household's other cases."""
     return SignalAggregate.from_record(case["aggregate"]).facts(
         postcode=case["postcode"],
@@ -180,11 +174,11 @@ def facts_of(case: dict[str, Any], household_cases: Iterable[dict[str, Any]], cr
     )
 
 
-def signal_count(case: dict[str, Any]) -> int:
+def signal_count(case: Case) -> int:
     return int(case["aggregate"]["signal_count"])
 
 
-def summary(case: dict[str, Any]) -> dict[str, Any]:
+def summary(case: Case) -> dict[str, Any]:
     """What a list of cases shows beyond the case's own fields; stored with every
     write so lists need not compute it."""
     aggregate = case["aggregate"]
@@ -197,7 +191,7 @@ def summary(case: dict[str, Any]) -> dict[str, Any]:
     }
 
 
-def letter_facts(case: dict[str, Any]) -> dict[str, Any]:
+def letter_facts(case: Case) -> dict[str, Any]:
     """What a letter says of the case (municipality-api.md, "Letters"): the debtor
     of the latest signal at the household address, the partner types, the total
     and the case's reference. The keyword arguments of letters.build_context
@@ -212,7 +206,7 @@ def letter_facts(case: dict[str, Any]) -> dict[str, Any]:
 # --------------------------------------------------------------------------- the partner's view
 
 
-def partner_status(case: dict[str, Any] | None) -> str:
+def partner_status(case: Mapping[str, Any] | None) -> str:
     """A signal's status for its partner (signals-api.md) follows its case."""
     if case is None:
         return ddas.RECEIVED  # not classified yet
@@ -224,8 +218,8 @@ def partner_status(case: dict[str, Any] | None) -> str:
 # --------------------------------------------------------------------------- what consultants do
 
 
-def move_by_hand(case: dict[str, Any], basket_id: str, path: Iterable[dict[str, Any]], reason: str,
-                 now: datetime) -> tuple[list[dict[str, Any]], LogEntry]:
+def move_by_hand(case: Case, basket_id: str, path: Iterable[dict[str, Any]], reason: str,
+                 now: datetime) -> tuple[list[Step], LogEntry]:
     """A consultant moves the case: it is not reclassified after this and counts as
     picked up; the path changes unless it stays in its basket. Returns the steps to
     queue and the move's log entry."""
@@ -233,30 +227,32 @@ def move_by_hand(case: dict[str, Any], basket_id: str, path: Iterable[dict[str, 
     at = clock.iso(now)
     case["moved_by_hand"] = True
     case["move_count"] = int(case.get("move_count") or 0) + 1
-    entry = LogEntry(MOVE, f"{at}#{case['move_count']:06d}",
-                     {"at": at, "from": previous, "to": basket_id, "reason": reason})
+    move = Move(at=at, from_basket=previous, to_basket=basket_id, reason=reason)
+    entry = LogEntry(MOVE, f"{at}#{case['move_count']:06d}", move.body())
     pick_up(case, at)
-    to_queue: list[dict[str, Any]] = []
+    to_queue: list[Step] = []
     if basket_id != previous:
         case["basket_id"] = basket_id
         to_queue = paths.enter_basket(case, basket_id, path, now)
     return to_queue, entry
 
 
-def register_contact_attempt(case: dict[str, Any], fields: dict[str, Any], attempt_id: str,
+def register_contact_attempt(case: Case, fields: dict[str, Any], attempt_id: str,
                              now: datetime) -> LogEntry:
     """A contact attempt: the case is picked up; a reached resident stops later path
     steps (paths.reached_since reads `last_reached_at`)."""
     at = clock.iso(now)
-    attempt = {"attempt_id": attempt_id, **fields, "registered_at": at}
+    attempt = ContactAttempt(attempt_id=attempt_id, type=fields.get("type"), reached=bool(fields.get("reached")),
+                             date=fields.get("date"), part_of_day=fields.get("part_of_day"),
+                             note=fields.get("note"), registered_at=at)
     case["contact_attempt_count"] = int(case.get("contact_attempt_count") or 0) + 1
-    if fields.get("reached"):
+    if attempt.reached:
         case["last_reached_at"] = at
     pick_up(case, at)
-    return LogEntry(CONTACT_ATTEMPT, f"{at}#{attempt_id}", attempt)
+    return LogEntry(CONTACT_ATTEMPT, f"{at}#{attempt_id}", attempt.body())
 
 
-def close(case: dict[str, Any], outcome: str, now: datetime) -> None:
+def close(case: Case, outcome: str, now: datetime) -> None:
     """Close the case: no further path step runs, the partners see `closed`."""
     case["status"] = "closed"
     case["closed_at"] = clock.iso(now)

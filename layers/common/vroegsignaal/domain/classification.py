@@ -16,20 +16,21 @@ from typing import Any
 from vroegsignaal import clock, ids
 from vroegsignaal.domain import cases, paths
 from vroegsignaal.domain.active_criteria import ActiveCriteria
+from vroegsignaal.domain.case import Case, Step
 
 
 @dataclass
 class Classified:
-    case: dict[str, Any]
+    case: Case
     is_new: bool
-    to_queue: list[dict[str, Any]] = field(default_factory=list)
+    to_queue: list[Step] = field(default_factory=list)
     log: list[cases.LogEntry] = field(default_factory=list)  # to store with the case
     already_attached: bool = False  # a redelivered record: nothing to write
     basket_changed: bool = False
 
 
-def classify(case: dict[str, Any], household_cases: list[dict[str, Any]], active: ActiveCriteria, now: datetime,
-             *, trigger: str) -> tuple[list[dict[str, Any]], cases.LogEntry]:
+def classify(case: Case, household_cases: list[Case], active: ActiveCriteria, now: datetime,
+             *, trigger: str) -> tuple[list[Step], cases.LogEntry]:
     """Classify the case under the active criteria (mutates it); returns the steps
     to queue and the classification's log entry."""
     criteria = active.criteria
@@ -49,13 +50,13 @@ def classify(case: dict[str, Any], household_cases: list[dict[str, Any]], active
     return paths.enter_basket(case, result.basket_id, result.basket.path, now), entry
 
 
-def redelivered(case: dict[str, Any]) -> Classified:
+def redelivered(case: Case) -> Classified:
     """A record whose signal is in this case already: queue again what may not have been sent."""
     return Classified(case, is_new=False, already_attached=True,
-                      to_queue=[s for s in case["steps"] if s["status"] == "queued"])
+                      to_queue=[s for s in paths.steps_of(case) if s.status == "queued"])
 
 
-def classify_signal(signal_item: dict[str, Any], household: str, household_cases: list[dict[str, Any]],
+def classify_signal(signal_item: dict[str, Any], household: str, household_cases: list[Case],
                     active: ActiveCriteria, now: datetime) -> Classified:
     """A new signal, its household's cases (open and closed) and the active criteria."""
     known = signal_item.get("case_id")

@@ -7,7 +7,8 @@ from __future__ import annotations
 
 import calendar
 from datetime import datetime
-from typing import Any
+
+from vroegsignaal.domain.case import Case
 
 NOT_PICKED_UP_MONTHS = 6
 AFTER_CLOSE_MONTHS = 18
@@ -31,7 +32,7 @@ def expires_at_on_open(opened_at: str) -> int:
     return int(add_months(_moment(opened_at), NOT_PICKED_UP_MONTHS).timestamp())
 
 
-def expires_at_on_close(case: dict[str, Any], closed: datetime) -> int:
+def expires_at_on_close(case: Case, closed: datetime) -> int:
     """18 months after closing a picked-up case, 6 months after opening one never picked up."""
     if case.get("picked_up_at"):
         return int(add_months(closed, AFTER_CLOSE_MONTHS).timestamp())
@@ -42,7 +43,7 @@ def household_head_expires_at(now: datetime) -> int:
     return int(add_months(now, HOUSEHOLD_HEAD_MONTHS).timestamp())
 
 
-def pick_up(case: dict[str, Any], picked_up_at: str) -> bool:
+def pick_up(case: Case, picked_up_at: str) -> bool:
     """The case is picked up (`in_progress` for the partner, `datum_opgepakt`)
     the first time; a picked-up case is kept until 18 months after it closes,
     so the 6-months-after-opening expiry goes (None: the attribute is removed).

@@ -17,6 +17,7 @@ from typing import Any
 from vroegsignaal import clock
 from vroegsignaal.domain import cases as case_rules
 from vroegsignaal.domain import letters, paths
+from vroegsignaal.domain.case import Case, LetterRecord, Step
 from vroegsignaal.domain.errors import ConcurrentChange, LetterFailed
 
 log = logging.getLogger(__name__)
@@ -49,31 +50,31 @@ class StepRunner:
         step = paths.find_step(case, message["step_id"])
         if step is None:
             return StepOutcome(False, "step unknown")
-        if step["action"] in TASK_ACTIONS:
+        if step.action in TASK_ACTIONS:
             return self._task(case, step)
-        if step["status"] != "queued":
-            return StepOutcome(False, f"step {step['status']}")
+        if step.status != "queued":
+            return StepOutcome(False, f"step {step.status}")
         return self._letter(case, step)
 
-    def _task(self, case: dict[str, Any], step: dict[str, Any]) -> StepOutcome:
+    def _task(self, case: Case, step: Step) -> StepOutcome:
         """The task first (created once: its id derives from case and step), then the case.
         A failure in between brings the message back, which finds the task and goes on."""
-        task_id = self.tasks.task_id_for(case["case_id"], step["step_id"])
-        if step["status"] == "queued":
+        task_id = self.tasks.task_id_for(case["case_id"], step.step_id)
+        if step.status == "queued":
             task = {"task_id": task_id, "case_id": case["case_id"], "household": case["household"],
-                    "municipality_code": case["municipality_code"], "basket_id": step["basket_id"],
-                    "step_id": step["step_id"], "type": step["action"], "status": "open", "assignee": None,
-                    "due": step["due"], "created_at": clock.iso(self.now()), "done_at": None}
+                    "municipality_code": case["municipality_code"], "basket_id": step.basket_id,
+                    "step_id": step.step_id, "type": step.action, "status": "open", "assignee": None,
+                    "due": step.due, "created_at": clock.iso(self.now()), "done_at": None}
             self.tasks.create_once(task)
         else:
             # Moved or closed after the task was made but before the case recorded it?
             task = self.tasks.get(task_id)
             if task is None or task_id in case.get("tasks", []):
-                return StepOutcome(False, f"step {step['status']}")
-        self._record_task(case, step["step_id"], task)
+                return StepOutcome(False, f"step {step.status}")
+        self._record_task(case, step.step_id, task)
         return StepOutcome(True, "task")
 
-    def _record_task(self, case: dict[str, Any], step_id: str, task: dict[str, Any]) -> None:
+    def _record_task(self, case: Case, step_id: str, task: dict[str, Any]) -> None:
         """Put a created task on its case: the step was carried out (a created task counts),
         and the case lists it, so its view shows it and closing cancels it. A case that
         changed meanwhile is read again; a case closed meanwhile cancels the task."""
@@ -81,10 +82,10 @@ class StepRunner:
             step = paths.find_step(case, step_id)
             if step is None:
                 return  # the step is gone from the case (an old path forgotten): nothing to record
-            if step["status"] == "queued":
+            if step.status == "queued":
                 paths.complete_step(case, step_id, datetime.fromisoformat(task["created_at"].replace("Z", "+00:00")))
-            elif step["status"] != "done":  # cancelled by a move after the task was made
-                step["status"], step["done_at"] = "done", task["created_at"]
+            elif step.status != "done":  # cancelled by a move after the task was made
+                step.status, step.done_at = "done", task["created_at"]
             if task["task_id"] not in case.setdefault("tasks", []):
                 case["tasks"].append(task["task_id"])
             try:
@@ -97,10 +98,10 @@ class StepRunner:
         if case["status"] == "closed" and task["status"] == "open":
             self.tasks.write_changed({**task, "status": "cancelled"}, expected_status="open")
 
-    def _letter(self, case: dict[str, Any], step: dict[str, Any]) -> StepOutcome:
+    def _letter(self, case: Case, step: Step) -> StepOutcome:
         now = self.now()
         email = case.get("latest_email")
-        channel = "email" if step["action"] == "email" and email else "letter"  # no address: a letter
+        channel = "email" if step.action == "email" and email else "letter"  # no address: a letter
         code = case["municipality_code"]
         profile = self.municipality(code) or {"name": code}
         context = letters.build_context(**case_rules.letter_facts(case), municipality=profile,
@@ -110,24 +111,24 @@ class StepRunner:
             pdf = letters.render_pdf(context, text)
         except LetterFailed as failed:
             # The template cannot make this letter: retrying would fail the same way.
-            paths.fail_step(case, step["step_id"], failed.reason, now)
+            paths.fail_step(case, step.step_id, failed.reason, now)
             self.cases.write(case)
             return StepOutcome(True, "failed")
-        letter_id = self.letter_store.letter_id_for(case["case_id"], step["step_id"])
+        letter_id = self.letter_store.letter_id_for(case["case_id"], step.step_id)
         # The PDF is kept for e-mails too: the case shows what the resident received.
         self.letter_store.put_letter(code, case["case_id"], letter_id, pdf)
         if channel == "email":
             # Once per letter id, whatever happens after: a retry finds it sent.
             self.send_email(once_key=letter_id, to=email, subject=letters.subject_line(context), text=text)
-        paths.complete_step(case, step["step_id"], now, carried_out_as=channel)
-        case.setdefault("letters", []).append({"letter_id": letter_id, "created_at": clock.iso(now),
-                                                "step": step["step_id"], "action": step["action"],
-                                                "channel": channel})
+        paths.complete_step(case, step.step_id, now, carried_out_as=channel)
+        letter = LetterRecord(letter_id=letter_id, created_at=clock.iso(now), step=step.step_id,
+                              action=step.action, channel=channel)
+        case.setdefault("letters", []).append(letter.item())
         self.cases.write(case)
         return StepOutcome(True, channel)
 
 
-def run_followups(cases: Any, send_steps: Callable[[dict[str, Any], list[dict[str, Any]]], Any],
+def run_followups(cases: Any, send_steps: Callable[[Case, list[dict[str, Any]]], Any],
                   now: datetime) -> dict[str, int]:
     """Queue every path step that has fallen due (criteria.md rules in domain.paths),
     and send again steps that stayed queued too long. Returns counts."""
@@ -142,18 +143,18 @@ def run_followups(cases: Any, send_steps: Callable[[dict[str, Any], list[dict[st
     return counts
 
 
-def _follow_up(case: dict[str, Any], cases: Any, send_steps: Callable[[dict[str, Any], list[dict[str, Any]]], Any],
+def _follow_up(case: Case, cases: Any, send_steps: Callable[[Case, list[dict[str, Any]]], Any],
                now: datetime, counts: dict[str, int]) -> None:
     stale = paths.stale_queued_steps(case, now)
-    statuses = [s["status"] for s in case["steps"]]
+    statuses = [s.status for s in paths.steps_of(case)]
     due = paths.queue_due_steps(case, now)
-    if statuses != [s["status"] for s in case["steps"]]:  # queued or skipped: store it first
+    if statuses != [s.status for s in paths.steps_of(case)]:  # queued or skipped: store it first
         try:
             cases.write(case)
         except ConcurrentChange:
             counts["conflicts"] += 1  # changed meanwhile: the next run looks again
             return
     if due or stale:
-        send_steps(case, due + stale)
+        send_steps(case, [step.item() for step in due + stale])
     counts["queued"] += len(due)
     counts["resent"] += len(stale)

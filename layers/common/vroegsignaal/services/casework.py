@@ -22,6 +22,7 @@ from typing import Any, TypeVar
 
 from vroegsignaal import clock, ids
 from vroegsignaal.domain import cases as case_rules
+from vroegsignaal.domain.case import Case, Step
 from vroegsignaal.domain.ddas import CONTACT_TYPES, OUTCOMES, PARTS_OF_DAY
 from vroegsignaal.domain.errors import ConcurrentChange, ValidationFailed
 from vroegsignaal.domain.retention import pick_up
@@ -165,7 +166,7 @@ def validate_task_change(body: Any) -> dict[str, Any]:
 
 class Casework:
     def __init__(self, *, cases: Any, tasks: Any, criteria: Any,
-                 send_steps: Callable[[dict[str, Any], list[dict[str, Any]]], Any],
+                 send_steps: Callable[[Case, list[dict[str, Any]]], Any],
                  now: Callable[[], datetime] = clock.now, today: Callable[[], date] = clock.today,
                  attempts: int = 3) -> None:
         self.cases = cases
@@ -185,26 +186,26 @@ class Casework:
                     raise Conflict("the case or task changed meanwhile; read it again and retry") from None
         raise AssertionError("unreachable")
 
-    def _case(self, code: str, case_id: str) -> dict[str, Any]:
-        case: dict[str, Any] | None = self.cases.find(code, case_id)
+    def _case(self, code: str, case_id: str) -> Case:
+        case: Case | None = self.cases.find(code, case_id)
         if case is None:
             raise NotFound("no case with that id in this municipality")
         return case
 
-    def _open_case(self, code: str, case_id: str) -> dict[str, Any]:
+    def _open_case(self, code: str, case_id: str) -> Case:
         case = self._case(code, case_id)
         if case["status"] != "open":
             raise Conflict("the case is closed")
         return case
 
-    def view(self, case: dict[str, Any]) -> dict[str, Any]:
+    def view(self, case: Case) -> dict[str, Any]:
         return case_view(case, case_tasks(case, self.tasks), self.cases.log(case))
 
-    def _send(self, case: dict[str, Any], steps: list[dict[str, Any]]) -> None:
+    def _send(self, case: Case, steps: list[Step]) -> None:
         if not steps:
             return
         try:
-            self.send_steps(case, steps)
+            self.send_steps(case, [step.item() for step in steps])
         except Exception:  # noqa: BLE001 - the move is stored; the follow-up schedule resends queued steps
             log.exception("steps not queued; the follow-up schedule will send them again",
                           extra={"case_id": case["case_id"]})
@@ -216,7 +217,7 @@ class Casework:
         path changes as criteria.md says (unless it stays in its basket)."""
         basket_id, reason = validate_move(body)
 
-        def change() -> tuple[dict[str, Any], list[dict[str, Any]]]:
+        def change() -> tuple[Case, list[Step]]:
             case = self._open_case(code, case_id)
             basket = self.criteria.active(code).criteria.basket(basket_id)
             if basket is None:
@@ -249,7 +250,7 @@ class Casework:
         in the same transaction, the partners see `closed`."""
         outcome = validate_close(body)
 
-        def change() -> dict[str, Any]:
+        def change() -> Case:
             case = self._case(code, case_id)
             if case["status"] == "closed":
                 raise Conflict("the case is already closed")
@@ -296,8 +297,8 @@ class Casework:
 
         return task_view(self._retrying(change))
 
-    def _case_of_task(self, code: str, task: dict[str, Any]) -> dict[str, Any] | None:
-        case: dict[str, Any] | None
+    def _case_of_task(self, code: str, task: dict[str, Any]) -> Case | None:
+        case: Case | None
         if task.get("household"):
             case = self.cases.get(task["household"], task["case_id"])
             return case if case is not None and case.get("municipality_code") == code else None

@@ -15,6 +15,7 @@ from typing import Any, Protocol
 
 from vroegsignaal import clock
 from vroegsignaal.domain.active_criteria import ActiveCriteria
+from vroegsignaal.domain.case import Case
 from vroegsignaal.domain.cases import AlreadyInCase
 from vroegsignaal.domain.classification import Classified, classify_signal, redelivered
 from vroegsignaal.domain.household import Household
@@ -23,18 +24,18 @@ log = logging.getLogger(__name__)
 
 
 class CaseStore(Protocol):
-    def household(self, household: str) -> tuple[list[dict[str, Any]], int]: ...
+    def household(self, household: str) -> tuple[list[Case], int]: ...
 
-    def household_cases(self, household: str) -> list[dict[str, Any]]: ...
+    def household_cases(self, household: str) -> list[Case]: ...
 
     def store_classified(self, signal_item: dict[str, Any], result: Classified, *, opened_seen: int) -> None: ...
 
-    def case_of_signal(self, signal_item: dict[str, Any]) -> dict[str, Any] | None: ...
+    def case_of_signal(self, signal_item: dict[str, Any]) -> Case | None: ...
 
 
 class SignalClassifier:
     def __init__(self, cases: CaseStore, active_criteria: Callable[[str], ActiveCriteria],
-                 send_steps: Callable[[dict[str, Any], list[dict[str, Any]]], Any],
+                 send_steps: Callable[[Case, list[dict[str, Any]]], Any],
                  household_secret: Callable[[], str], *,
                  give_up: Callable[[dict[str, Any], str], None] | None = None,
                  permanent: tuple[type[Exception], ...] = ()):
@@ -74,5 +75,5 @@ class SignalClassifier:
                 result = redelivered(case)
         if result.to_queue:
             # After the write: a failure here redelivers the record, which queues them again.
-            self.send_steps(result.case, result.to_queue)
+            self.send_steps(result.case, [step.item() for step in result.to_queue])
         return result

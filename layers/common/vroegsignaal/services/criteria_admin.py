@@ -14,6 +14,7 @@ from typing import Any, Protocol
 from vroegsignaal import clock
 from vroegsignaal.domain import cases as case_rules
 from vroegsignaal.domain.active_criteria import ActiveCriteria
+from vroegsignaal.domain.case import Case
 from vroegsignaal.domain.criteria import Criteria, parse_criteria, validate_criteria
 from vroegsignaal.domain.errors import NotFound, ValidationFailed
 
@@ -106,7 +107,7 @@ class CriteriaAdmin:
         return {"days": days, "cases": len(cases), "active_version": active.version, "baskets": baskets,
                 "moved": moved_count, "moved_sample": moved}
 
-    def _households(self, households: list[str]) -> dict[str, list[dict[str, Any]]]:
+    def _households(self, households: list[str]) -> dict[str, list[Case]]:
         """Each household's cases, read once; parallel reads keep a big preview
         within the API's time limit (one query per household)."""
         if len(households) <= 1 or self.readers <= 1:

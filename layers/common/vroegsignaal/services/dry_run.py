@@ -7,6 +7,7 @@ from datetime import UTC, date, datetime, timedelta
 from typing import Any
 
 from vroegsignaal.domain.active_criteria import ActiveCriteria
+from vroegsignaal.domain.case import Case
 from vroegsignaal.domain.classification import classify_signal
 from vroegsignaal.domain.errors import ValidationFailed
 from vroegsignaal.domain.household import Household
@@ -47,7 +48,7 @@ def sort_signals(entries: list[dict[str, Any]], active: ActiveCriteria, *, today
             continue
         arrival = _FILE_START + timedelta(microseconds=index)
         validated.append((index, signal_item(signal, partner=partner, received_at=arrival)))
-    households: dict[str, dict[str, dict[str, Any]]] = {}
+    households: dict[str, dict[str, Case]] = {}
     case_names: dict[str, str] = {}
     explanations: dict[str, dict[str, Any]] = {}
     for index, item in validated:

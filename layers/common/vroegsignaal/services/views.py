@@ -20,6 +20,8 @@ from typing import Any
 
 from vroegsignaal import clock
 from vroegsignaal.domain import cases as case_rules
+from vroegsignaal.domain import paths
+from vroegsignaal.domain.case import Case, ContactAttempt, LetterRecord, Move, Step
 from vroegsignaal.domain.criteria import Basket, Criteria, default_criteria
 from vroegsignaal.domain.errors import Conflict, NotFound, ValidationFailed
 
@@ -96,7 +98,7 @@ def ts(value: str | None) -> str | None:
     return clock.iso(moment)
 
 
-def case_summary(case: dict[str, Any]) -> dict[str, Any]:
+def case_summary(case: Case) -> dict[str, Any]:
     """A case in a list (GET baskets/{basket_id}/cases): a listed case carries its
     stored summary, a whole case has it computed (from its aggregate, not its signals)."""
     summary = case.get("summary") or case_rules.summary(case)
@@ -135,13 +137,13 @@ def _signal_view(entry: dict[str, Any]) -> dict[str, Any]:
     }
 
 
-def _step_view(step: dict[str, Any]) -> dict[str, Any]:
+def _step_view(step: Step) -> dict[str, Any]:
     # "queued" (handed to a queue, not yet carried out) is "pending" to the API.
-    status = "pending" if step["status"] == "queued" else step["status"]
-    view = {"step_id": step["step_id"], "action": step["action"], "basket_id": step.get("basket_id"),
-            "status": status, "due": step.get("due"), "done_at": ts(step.get("done_at"))}
-    if step["status"] == "failed":
-        view["reason"] = step.get("reason")
+    status = "pending" if step.status == "queued" else step.status
+    view = {"step_id": step.step_id, "action": step.action, "basket_id": step.basket_id,
+            "status": status, "due": step.due, "done_at": ts(step.done_at)}
+    if step.status == "failed":
+        view["reason"] = step.reason
     return view
 
 
@@ -159,14 +161,22 @@ def task_view(task: dict[str, Any]) -> dict[str, Any]:
     }
 
 
-def attempt_view(attempt: dict[str, Any]) -> dict[str, Any]:
-    return {"attempt_id": attempt.get("attempt_id"), "type": attempt.get("type"),
-            "reached": bool(attempt.get("reached")), "date": attempt.get("date"),
-            "part_of_day": attempt.get("part_of_day"), "note": attempt.get("note"),
-            "registered_at": ts(attempt.get("registered_at"))}
+def attempt_view(attempt: ContactAttempt) -> dict[str, Any]:
+    return {"attempt_id": attempt.attempt_id, "type": attempt.type, "reached": attempt.reached,
+            "date": attempt.date, "part_of_day": attempt.part_of_day, "note": attempt.note,
+            "registered_at": ts(attempt.registered_at)}
 
 
-def case_view(case: dict[str, Any], tasks: list[dict[str, Any]],
+def move_view(move: Move) -> dict[str, Any]:
+    return {"at": ts(move.at), "from": move.from_basket, "to": move.to_basket, "reason": move.reason}
+
+
+def letter_view(letter: LetterRecord) -> dict[str, Any]:
+    return {"letter_id": letter.letter_id, "created_at": ts(letter.created_at), "step": letter.step,
+            "channel": letter.channel}
+
+
+def case_view(case: Case, tasks: list[dict[str, Any]],
               log: dict[str, list[dict[str, Any]]]) -> dict[str, Any]:
     """The whole case (GET cases/{case_id}); `tasks` are the case's task items, `log`
     its log by kind (every signal, classification, contact attempt and move)."""
@@ -178,22 +188,20 @@ def case_view(case: dict[str, Any], tasks: list[dict[str, Any]],
              "facts": c["facts"], "explanation": c["explanation"]}
             for c in log.get(case_rules.CLASSIFICATION, [])
         ],
-        "steps": [_step_view(step) for step in case.get("steps", [])],
-        "letters": [{"letter_id": letter["letter_id"], "created_at": ts(letter.get("created_at")),
-                     "step": letter.get("step"), "channel": letter.get("channel", "letter")}
-                    for letter in case.get("letters", [])],
+        "steps": [_step_view(step) for step in paths.steps_of(case)],
+        "letters": [letter_view(LetterRecord.from_item(letter)) for letter in case.get("letters", [])],
         "tasks": [task_view(task) for task in tasks],
-        "contact_attempts": [attempt_view(a) for a in log.get(case_rules.CONTACT_ATTEMPT, [])],
+        "contact_attempts": [attempt_view(ContactAttempt.from_body(attempt))
+                             for attempt in log.get(case_rules.CONTACT_ATTEMPT, [])],
         "moved_by_hand": bool(case.get("moved_by_hand")),
-        "moves": [{"at": ts(m.get("at")), "from": m.get("from"), "to": m.get("to"), "reason": m.get("reason")}
-                  for m in log.get(case_rules.MOVE, [])],
+        "moves": [move_view(Move.from_body(m)) for m in log.get(case_rules.MOVE, [])],
         "picked_up_at": ts(case.get("picked_up_at")),
         "closed_at": ts(case.get("closed_at")),
         "outcome": case.get("outcome"),
     }
 
 
-def case_tasks(case: dict[str, Any], tasks_port: Any) -> list[dict[str, Any]]:
+def case_tasks(case: Case, tasks_port: Any) -> list[dict[str, Any]]:
     """The case's tasks (their ids are on the case), oldest first; a handful at most."""
     found = [tasks_port.get(task_id) for task_id in dict.fromkeys(case.get("tasks") or [])]
     return [task for task in found if task is not None and task.get("case_id") == case["case_id"]]
@@ -291,8 +299,8 @@ class Views:
 
     # ---- cases
 
-    def find_case(self, code: str, case_id: str) -> dict[str, Any]:
-        case: dict[str, Any] | None = self.cases.find(code, case_id)
+    def find_case(self, code: str, case_id: str) -> Case:
+        case: Case | None = self.cases.find(code, case_id)
         if case is None:
             raise NotFound("no case with that id in this municipality")
         return case

@@ -1,0 +1,75 @@
+"""The typed case (domain/case.py) and its one conversion to and from the table
+item (adapters/cases.py): stored data keeps its shape, and reads back as it was."""
+from datetime import UTC, datetime
+
+from vroegsignaal.adapters.cases import case_from_item, case_item
+from vroegsignaal.domain import paths
+from vroegsignaal.domain.case import ContactAttempt, LetterRecord, Move, Step
+from vroegsignaal.domain.cases import new_case, register_contact_attempt
+
+T0 = datetime(2026, 11, 27, 9, 0, tzinfo=UTC)
+STEP_ATTRIBUTES = {"step_id", "basket_id", "generation", "index", "action", "after_days", "status", "due", "done_at"}
+
+
+def signal_item():
+    debtor = {"last_name": "Dijk", "initials": "A.B.", "address": {"postcode": "3441AB", "house_number": 12}}
+    return {"signal_id": "sig-1", "received_at": "2026-11-27T09:00:00.000000Z", "reference": "EN-1",
+            "partner_id": "energie-noord", "partner_type": "energy",
+            "signal": {"municipality_code": "GM0632", "signal_date": "2026-11-20", "arrears_since": "2026-10-01",
+                       "amount_cents": 19125, "debtor": debtor}}
+
+
+def a_case_in_a_path():
+    case = new_case(case_id="case-1", household="HH-1", signal_item=signal_item())
+    case["basket_id"] = "enkelvoudig"
+    paths.enter_basket(case, "enkelvoudig", [{"action": "letter"}, {"action": "phone_call", "after_days": 14}], T0)
+    return case
+
+
+def test_a_new_step_is_stored_with_the_attributes_it_always_had():
+    step = Step(step_id="s", basket_id="b", generation=1, index=0, action="letter", after_days=0)
+    assert set(step.item()) == STEP_ATTRIBUTES
+
+
+def test_optional_step_attributes_are_stored_once_set():
+    case = a_case_in_a_path()
+    letter, call = case["steps"]
+    paths.fail_step(case, letter.step_id, "too long", T0)
+    assert set(letter.item()) == STEP_ATTRIBUTES | {"queued_at", "reason"}
+    assert set(call.item()) == STEP_ATTRIBUTES
+
+
+def test_the_table_item_holds_steps_as_dicts_and_reads_back_as_steps():
+    case = a_case_in_a_path()
+    item = case_item(case)
+    assert all(isinstance(step, dict) for step in item["steps"])
+    assert item["version"] == case["version"] and "_read_expires_at" not in item
+    back = case_from_item(item)
+    assert back["steps"] == case["steps"] and all(isinstance(step, Step) for step in back["steps"])
+    assert {k: v for k, v in back.items() if k not in ("_read_expires_at", "summary")} == case
+
+
+def test_the_item_can_be_written_at_the_next_version_without_changing_the_case():
+    case = a_case_in_a_path()
+    assert case_item(case, version=case["version"] + 1)["version"] == 1 and case["version"] == 0
+
+
+def test_a_contact_attempt_is_logged_with_the_body_the_api_returns():
+    case = a_case_in_a_path()
+    entry = register_contact_attempt(case, {"type": "Telefoon", "reached": True, "date": "2026-11-27",
+                                            "part_of_day": None, "note": None}, "attempt-1", T0)
+    assert list(entry.body) == ["attempt_id", "type", "reached", "date", "part_of_day", "note", "registered_at"]
+    assert ContactAttempt.from_body(entry.body).body() == entry.body
+    assert case["last_reached_at"] == entry.body["registered_at"]
+
+
+def test_a_move_keeps_the_stored_from_and_to_names():
+    move = Move(at="2026-11-27T09:00:00.000000Z", from_basket="a", to_basket="b", reason="r")
+    assert move.body() == {"at": move.at, "from": "a", "to": "b", "reason": "r"}
+    assert Move.from_body(move.body()) == move
+
+
+def test_a_letter_stored_before_channels_were_recorded_went_out_as_a_letter():
+    assert LetterRecord.from_item({"letter_id": "l1", "created_at": None, "step": "s"}).channel == "letter"
+    record = LetterRecord(letter_id="l2", created_at=None, step="s", action="email", channel="email")
+    assert LetterRecord.from_item(record.item()) == record
