@@ -153,7 +153,7 @@ def main(argv: list[str] | None = None) -> int:
     say(f"""
 Next:
   make serve{'' if args.state.resolve() == DEFAULT_STATE.resolve() else f' STATE={args.state}'}          opens the demo's data (make serve FRESH=1 starts empty)
-  then          {'http://127.0.0.1:3000/app/ (the web app), ' if (ROOT / 'web' / 'index.html').is_file() else ''}http://127.0.0.1:3000/docs (the API), the keys above, the baskets:
+  then          {'http://127.0.0.1:3000/ (the web app), ' if (ROOT / 'web' / 'index.html').is_file() else ''}http://127.0.0.1:3000/docs (the API), the keys above, the baskets:
                 curl -s http://127.0.0.1:3000/municipalities/GM0632/baskets -H 'Authorization: Bearer {keys["GM0632"]}'""")
     return 0
 
