@@ -13,6 +13,7 @@ its log) and the table's items.
 from __future__ import annotations
 
 import base64
+import copy
 import json
 from collections.abc import Callable, Sequence
 from typing import Any, cast
@@ -27,11 +28,13 @@ from vroegsignaal.domain.classification import Classified
 from vroegsignaal.domain.errors import CursorError
 from vroegsignaal.domain.retention import household_head_expires_at
 
-from . import dynamo, keys, table, tasks
+from . import case_followers, dynamo, keys, table, tasks
 
 _INDEX_ATTRS = ("pk", "sk", "type", "gsi1pk", "gsi1sk", "gsi2pk", "gsi2sk", "gsi3pk", "gsi3sk", "gsi4pk", "gsi4sk",
                 "summary")
 _READ_EXPIRY = "_read_expires_at"  # what the store read, to see whether the log must follow a new expiry
+_READ_ITEM = "_read_item"  # the item as the store read it: what followers compare with (case_followers.py)
+_STORE_FIELDS = (_READ_EXPIRY, _READ_ITEM)
 # What a list of cases reads of each case: its own fields and the stored summary.
 LIST_FIELDS = ("pk", "sk", "gsi1pk", "gsi1sk", "gsi2pk", "gsi2sk", "case_id", "municipality_code", "basket_id",
                "status", "opened_at", "postcode", "house_number", "house_number_suffix", "criteria_version",
@@ -50,7 +53,7 @@ def case_item(case: Case, *, version: int | None = None) -> dict[str, Any]:
     code, opened = case["municipality_code"], f"{case['opened_at']}#{case['case_id']}"
     pk, sk = keys.case(case["household"], case["case_id"])
     gsi3pk, gsi3sk = keys.case_by_id_index(case["case_id"])
-    item = {**{k: v for k, v in case.items() if k != _READ_EXPIRY},
+    item = {**{k: v for k, v in case.items() if k not in _STORE_FIELDS},
             "version": case["version"] if version is None else version,
             "steps": [step.item() for step in paths.steps_of(case)],
             "pk": pk, "sk": sk, "type": "case",
@@ -69,6 +72,7 @@ def case_from_item(item: dict[str, Any]) -> Case:
     fields = {k: v for k, v in item.items() if k not in _INDEX_ATTRS}
     fields["steps"] = [Step.from_item(step) for step in item.get("steps") or []]
     fields[_READ_EXPIRY] = item.get("expires_at")
+    fields[_READ_ITEM] = copy.deepcopy(item)  # the domain may change nested values of the case
     return cast(Case, fields)
 
 
@@ -91,14 +95,27 @@ def _put(item: dict[str, Any], condition: str | None = None) -> dict[str, Any]:
     return {"Put": put}
 
 
-def _case_put(case: Case) -> dict[str, Any]:
-    """A transactional Put of the case, conditioned on the version it was read at."""
+def _case_put(case: Case) -> tuple[dict[str, Any], dict[str, Any]]:
+    """A transactional Put of the case, conditioned on the version it was read at,
+    and the item it writes."""
     read_version = case["version"]
-    put = _put(case_item(case, version=read_version + 1),
-               "attribute_not_exists(pk)" if read_version == 0 else "version = :v")
+    item = case_item(case, version=read_version + 1)
+    put = _put(item, "attribute_not_exists(pk)" if read_version == 0 else "version = :v")
     if read_version:
         put["Put"]["ExpressionAttributeValues"] = {":v": {"N": str(read_version)}}
-    return put
+    return put, item
+
+
+def _case_writes(case: Case) -> tuple[list[dict[str, Any]], dict[str, Any]]:
+    """The case's Put and what follows it (case_followers.py), and the item written."""
+    put, item = _case_put(case)
+    return [put, *case_followers.items_for(case.get("_read_item"), item)], item
+
+
+def _written(case: Case, item: dict[str, Any]) -> None:
+    """After a write: the case is at its new version, as if read again."""
+    case["version"] += 1
+    case["_read_item"] = item
 
 
 def _signal_mark(signal_item: dict[str, Any], case: Case) -> dict[str, Any]:
@@ -154,7 +171,8 @@ class DynamoCaseStore:
         items = [_signal_mark(signal_item, case)]
         if result.is_new:
             items.append(_head_claim(case["household"], opened_seen))
-        items.append(_case_put(case))
+        case_writes, written = _case_writes(case)
+        items.extend(case_writes)
         items.extend(_put(_log_item(case, entry)) for entry in result.log)
         try:
             table.dynamodb().transact_write_items(TransactItems=items)
@@ -162,7 +180,7 @@ class DynamoCaseStore:
             if dynamo.cancelled_at(error, 0):
                 raise case_rules.AlreadyInCase(signal_item["signal_id"]) from None
             raise dynamo.translate(error, case["case_id"]) from None
-        case["version"] += 1
+        _written(case, written)
         case["_read_expires_at"] = case.get("expires_at")
 
     def case_of_signal(self, signal_item: dict[str, Any]) -> Case | None:
@@ -178,14 +196,15 @@ class DynamoCaseStore:
         it was read at), all or nothing, if nobody changed any of them meanwhile
         (ConcurrentChange). When the case's expiry changed (picked up, closed), its
         log follows."""
-        items = [_case_put(case), *(_put(_log_item(case, entry)) for entry in log),
+        case_writes, written = _case_writes(case)
+        items = [*case_writes, *(_put(_log_item(case, entry)) for entry in log),
                  *(tasks.put_changed(task, expected_status=expected) for task, expected in changed_tasks)]
         with dynamo.translated(case["case_id"]):
             if len(items) > 1:
                 table.dynamodb().transact_write_items(TransactItems=items)
             else:
                 table.dynamodb().put_item(**items[0]["Put"])
-        case["version"] += 1
+        _written(case, written)
         if case.get("expires_at") != case.get("_read_expires_at") and case["version"] > 1:
             self._restamp_log(case)
         case["_read_expires_at"] = case.get("expires_at")

@@ -156,3 +156,4 @@ class Case(TypedDict):
     path_generation: NotRequired[int]  # entries into a basket so far
     summary: NotRequired[dict[str, Any]]  # on a case as a list reads it (stored with every write)
     _read_expires_at: NotRequired[int | None]  # the store's: the expiry it read
+    _read_item: NotRequired[dict[str, Any]]  # the store's: the item it read (adapters/case_followers.py)

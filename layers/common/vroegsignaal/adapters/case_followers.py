@@ -1,0 +1,25 @@
+"""Items that follow a case write: written in the same transaction as the case,
+so they change exactly when the case does (once, however often a stream record
+or a message is redelivered: the case's version condition fails the repeat).
+
+A follower is a function `(before, after) -> [TransactItems entries]`: `before`
+is the case item as the store read it (None for a new case), `after` the item
+being written. It returns Put/Update/Delete entries (each at most 400 KB; a
+transaction holds at most 100 items, the case and its log entries included).
+Per-basket counters, monthly counters, search entries and the partner's status
+feed are followers; each lives in its own module and is listed here once.
+"""
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from typing import Any
+
+Follower = Callable[[dict[str, Any] | None, dict[str, Any]], Sequence[dict[str, Any]]]
+
+FOLLOWERS: tuple[Follower, ...] = (
+)
+
+
+def items_for(before: dict[str, Any] | None, after: dict[str, Any]) -> list[dict[str, Any]]:
+    """What every follower writes for this change of the case."""
+    return [entry for follower in FOLLOWERS for entry in follower(before, after)]
