@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import re
 import threading
-import time
 from dataclasses import dataclass, field
 from typing import Any
 from urllib.parse import unquote
@@ -42,15 +41,17 @@ class Authorizer:
             return None
         return tuple(values)
 
-    def cached(self, identity: tuple[str, ...]) -> dict[str, Any] | None:
+    # `now` is the system's clock (seconds): moving the local stack's clock past the TTL
+    # ends a cached answer, as time passing does on AWS.
+    def cached(self, identity: tuple[str, ...], now: float) -> dict[str, Any] | None:
         with self._lock:
             hit = self._cache.get(identity)
-            return hit[1] if hit and hit[0] > time.monotonic() else None
+            return hit[1] if hit and hit[0] > now else None
 
-    def remember(self, identity: tuple[str, ...], output: dict[str, Any]) -> None:
+    def remember(self, identity: tuple[str, ...], output: dict[str, Any], now: float) -> None:
         if self.ttl_seconds > 0:
             with self._lock:
-                self._cache[identity] = (time.monotonic() + self.ttl_seconds, output)
+                self._cache[identity] = (now + self.ttl_seconds, output)
 
 
 @dataclass

@@ -104,7 +104,7 @@ class Gateway:
         matched = match_route(self.routes, method, path)
         if matched is None:
             # Beside the API, the werkbakjes web app (as CloudFront serves it from its bucket).
-            web_file = _web_file(path) if method in ("GET", "HEAD") else None
+            web_file = _web_file(path, self._connect_origins()) if method in ("GET", "HEAD") else None
             return web_file or self.gateway_response(api, "MISSING_AUTHENTICATION_TOKEN")
         route, path_parameters = matched
         # The request time comes from the system's clock, so a request made after
@@ -122,6 +122,11 @@ class Gateway:
             error.report()
             return json_reply(502, {"error": "internal", "message": "Internal server error"})
         return proxy_reply(route, result, headers)
+
+    def _connect_origins(self) -> tuple[str, ...]:
+        """The web app may call the local Cognito (moto, another port): its CSP says so."""
+        endpoint = (self.cognito or {}).get("endpoint")
+        return (endpoint.rstrip("/"),) if endpoint else ()
 
     def _web_config(self) -> Reply:
         """/config.json (workspace.md): the API is this origin; the user pool, when the
@@ -192,7 +197,7 @@ class Gateway:
         method_arn = (f"arn:aws:execute-api:{REGION}:{ACCOUNT_ID}:{api.api_id}/{api.stage}/"
                       f"{event['httpMethod']}/{event['path'].lstrip('/')}")
         started = time.monotonic()
-        output = authorizer.cached(identity)
+        output = authorizer.cached(identity, self.now().timestamp())
         if output is None:
             if authorizer.payload_type == "REQUEST":
                 request = {"type": "REQUEST", "methodArn": method_arn,
@@ -213,7 +218,7 @@ class Gateway:
                 warn(f"{authorizer.function.logical_id} returned no principalId/policyDocument: "
                      "API Gateway answers 500 (AuthorizerConfigurationException)")
                 return self.gateway_response(api, "AUTHORIZER_CONFIGURATION_ERROR")
-            authorizer.remember(identity, output)
+            authorizer.remember(identity, output, self.now().timestamp())
         try:
             context = authorizer_context(output)
         except ValueError as error:
@@ -229,11 +234,11 @@ class Gateway:
             "integrationLatency": int((time.monotonic() - started) * 1000)}
         return None
 
-def _web_file(path: str) -> Reply | None:
+def _web_file(path: str, connect: tuple[str, ...] = ()) -> Reply | None:
     """A file of the werkbakjes web app (web/) with its security headers, or None."""
     from web import serving
 
-    found = serving.static_file(path)
+    found = serving.static_file(path, connect)
     if found is None:
         return None
     return Reply(200, [("Content-Type", found.content_type), *found.headers.items()], found.content)

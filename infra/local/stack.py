@@ -32,6 +32,7 @@ from botocore.config import Config
 
 from .api_routes import build_routes
 from .cfn import ACCOUNT_ID, REGION, Resolver, load_template
+from .cognito import LocalUserPool, add_people, create_user_pool
 from .environment import BASE_ENVIRONMENT, ProcessEnvironment
 from .functions import InvocationTracker, LambdaFunction, build_functions, shared_environment
 from .gateway import Gateway
@@ -90,6 +91,7 @@ class LocalStack:
         self.resources = StackResources()
         self.tenants: list[Tenant] = []
         self.users: list[dict[str, Any]] = []   # people of the local user pool, when the template has one
+        self.user_pool: LocalUserPool | None = None
         self.endpoint_url = ""
         self._environment = ProcessEnvironment()
         self._tracker = InvocationTracker()
@@ -135,6 +137,7 @@ class LocalStack:
         assign_attributes(template, resolver)
         self.resources = create_resources(template, resolver, self.client)
         references.secrets = self.resources.secrets
+        self.user_pool = create_user_pool(template, resolver, self.client("cognito-idp"), self.endpoint_url)
         self.functions = build_functions(template, resolver, self.template_path.parent, self._tracker)
 
         environment = {**shared_environment(self.functions), **self.environment_overrides}
@@ -153,11 +156,16 @@ class LocalStack:
 
         if self.tenants_file:
             self.tenants = self._register_tenants(self.tenants_file)
+            if self.user_pool is not None:
+                people = json.loads(self.tenants_file.read_text(encoding="utf-8")).get("users", [])
+                self.users = add_people(self.user_pool, people)
         self.state.expire(_clock_now().timestamp())  # what expired while the stack was stopped
         self._wire_events(template, resolver)
         routes, apis = build_routes(template, resolver, self.functions)
         self._gateway = Gateway(routes, apis, port=self.port, now=_clock_now, access_log=self.access_log,
-                                local_routes={"/_local/clock": self._clock_route, "/_local/drain": self._drain_route})
+                                local_routes={"/_local/clock": self._clock_route, "/_local/drain": self._drain_route,
+                                              "/_local/stack": self._stack_route},
+                                cognito=self.user_pool.config() if self.user_pool else None)
         self._gateway.start()
 
     def stop(self) -> None:
@@ -334,11 +342,12 @@ class LocalStack:
         document = json.loads(path.read_text(encoding="utf-8"))
         tenants = []
         for partner in document.get("partners", []):
-            key = registry.register_partner(partner["id"], partner["type"], partner["name"], partner["api_key"])
+            key = registry.register_partner(partner["id"], partner["type"], partner["name"], partner["api_key"],
+                                            local_stack=True)
             tenants.append(Tenant("partner", partner["id"], partner["name"], partner["type"], key or partner["api_key"]))
         for municipality in document.get("municipalities", []):
             key = registry.register_municipality(municipality["code"], municipality["name"],
-                                                 municipality["api_key"], municipality.get("contact"))
+                                                 municipality["api_key"], municipality.get("contact"), local_stack=True)
             tenants.append(Tenant("municipality", municipality["code"], municipality["name"], municipality["code"],
                                   key or municipality["api_key"]))
         return tenants
@@ -356,6 +365,11 @@ class LocalStack:
         from vroegsignaal import clock
 
         return 200, {"now": clock.iso(self.advance_clock(days))}
+
+    def _stack_route(self, method: str, body: bytes) -> tuple[int, Any]:
+        """What the admin command needs to work on this stack (python -m infra.admin --local URL)."""
+        return 200, {"endpoint_url": self.endpoint_url, "table_name": next(iter(self.resources.tables.values()), None),
+                     "user_pool_id": self.user_pool.pool_id if self.user_pool else None}
 
     def _drain_route(self, method: str, body: bytes) -> tuple[int, Any]:
         try:

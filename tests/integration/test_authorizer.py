@@ -22,7 +22,9 @@ def test_missing_or_unknown_key_is_unauthorized(tenants, authorize, headers):
 
 def test_partner_key_gives_its_partner_for_the_whole_api(tenants, authorize):
     result = authorize({"authorization": f"Bearer {tenants['energie-noord']}"})
-    assert result["context"] == {"kind": "partner", "partner_id": "energie-noord", "partner_type": "energy"}
+    context = result["context"]
+    assert context == {"kind": "partner", "partner_id": "energie-noord", "partner_type": "energy",
+                       "key_id": context["key_id"]}
     statement = result["policyDocument"]["Statement"][0]
     assert statement["Effect"] == "Allow"
     assert statement["Resource"] == "arn:aws:execute-api:eu-west-1:123456789012:abc123/prod/*/*"
@@ -30,7 +32,8 @@ def test_partner_key_gives_its_partner_for_the_whole_api(tenants, authorize):
 
 def test_municipality_key_gives_its_municipality(tenants, authorize):
     result = authorize({"Authorization": f"Bearer {tenants['GM0632']}"})
-    assert result["context"] == {"kind": "municipality", "municipality_code": "GM0632"}
+    context = result["context"]
+    assert context == {"kind": "municipality", "municipality_code": "GM0632", "key_id": context["key_id"]}
 
 
 def test_keys_are_stored_only_as_hashes(tenants):

@@ -108,6 +108,8 @@ def test_only_the_functions_that_hash_addresses_get_the_household_key(resources)
             assert any("secretsmanager:GetSecretValue" in _as_list(s["Action"]) for s in _statements(fn)), name
         elif name == "UploadsFunction":  # presigns PUTs into the uploads bucket
             assert own == {"UPLOADS_BUCKET_NAME": {"Ref": "UploadsBucket"}}, name
+        elif name == "AuthorizerFunction":  # the pool and client whose ID tokens it accepts
+            assert own == {"USER_POOL_ID": {"Ref": "UserPool"}, "USER_POOL_CLIENT_ID": {"Ref": "WebAppClient"}}, name
         else:
             assert own == {}, name
 
@@ -571,7 +573,7 @@ def test_each_function_may_make_the_calls_its_code_makes(resources, function, ac
 # (the municipality writes a case and a task together with two Puts). A function
 # that calls something new must say so here and in the template, nothing more.
 DYNAMODB_CALLS = {
-    "AuthorizerFunction": {"GetItem"},                          # the key item
+    "AuthorizerFunction": {"GetItem", "UpdateItem"},            # the key item; its last use (KEYUSE#)
     "IntakeFunction": {"GetItem", "PutItem", "Query"},          # signals, their cases, municipalities
     "MunicipalityFunction": {"GetItem", "Query", "PutItem", "UpdateItem", "BatchWriteItem"},  # cases, logs, tasks, criteria
     "ClassifyFunction": {"GetItem", "Query", "PutItem", "UpdateItem"},  # the criteria pointer, households, cases, the head
@@ -654,10 +656,66 @@ def test_municipality_function_may_remove_the_active_criteria_pointer(template):
 
 
 def test_the_authorizer_reads_key_items_only(resources):
-    """A key lookup is all it does: it must not be able to read signals or cases."""
+    """A key lookup is all it does: it must not be able to read signals or cases; it writes
+    only a key's last use, never a key item."""
     statements = _statements(resources["AuthorizerFunction"])
     dynamodb = [s for s in statements if s["Effect"] == "Allow"
                 and any(a.startswith("dynamodb:") for a in _as_list(s["Action"]))]
-    assert [_as_list(s["Action"]) for s in dynamodb] == [["dynamodb:GetItem"]]
+    assert [_as_list(s["Action"]) for s in dynamodb] == [["dynamodb:GetItem"], ["dynamodb:UpdateItem"]]
     assert dynamodb[0]["Condition"]["ForAllValues:StringLike"]["dynamodb:LeadingKeys"] == ["KEY#*"]
+    assert dynamodb[1]["Condition"]["ForAllValues:StringLike"]["dynamodb:LeadingKeys"] == ["KEYUSE#*"]
     assert not any(isinstance(p, dict) and "DynamoDBReadPolicy" in p for p in resources["AuthorizerFunction"]["Properties"]["Policies"])
+
+
+# --------------------------------------------------------------------------- sign-in (Cognito, issue 9)
+
+
+def test_the_user_pool_lets_only_administrators_create_people(resources):
+    pool = resources["UserPool"]["Properties"]
+    assert pool["AdminCreateUserConfig"]["AllowAdminCreateUserOnly"] is True
+    assert pool["Policies"]["PasswordPolicy"]["MinimumLength"] >= 12
+    assert pool["MfaConfiguration"] == {"Fn::If": ["MfaRequired", "ON", "OPTIONAL"]}
+
+
+def test_mfa_is_required_by_a_parameter(template):
+    assert template["Parameters"]["RequireMfa"]["AllowedValues"] == ["true", "false"]
+    assert template["Conditions"]["MfaRequired"] == {"Fn::Equals": [{"Ref": "RequireMfa"}, "true"]}
+
+
+def test_the_web_app_client_uses_the_code_flow_without_a_secret(resources):
+    client = resources["WebAppClient"]["Properties"]
+    assert client["UserPoolId"] == {"Ref": "UserPool"}
+    assert client["AllowedOAuthFlows"] == ["code"]            # PKCE: a public client, no implicit flow
+    assert client["GenerateSecret"] is False
+    assert "openid" in client["AllowedOAuthScopes"]
+    assert client["CallbackURLs"] == [{"Ref": "WebAppUrl"}]
+    assert "ALLOW_USER_PASSWORD_AUTH" not in client["ExplicitAuthFlows"]   # on AWS: hosted sign-in, SRP
+    assert resources["UserPoolDomain"]["Properties"]["UserPoolId"] == {"Ref": "UserPool"}
+
+
+def test_a_federated_identity_provider_exists_only_when_given(template, resources):
+    assert template["Conditions"]["HasIdentityProvider"] == {
+        "Fn::Not": [{"Fn::Equals": [{"Ref": "IdentityProviderType"}, ""]}]}
+    assert template["Parameters"]["IdentityProviderType"]["AllowedValues"] == ["", "OIDC", "SAML"]
+    provider = template["Resources"]["FederatedIdentityProvider"]
+    assert provider["Condition"] == "HasIdentityProvider"
+    assert template["Parameters"]["OidcClientSecret"]["NoEcho"] is True
+    providers = resources["WebAppClient"]["Properties"]["SupportedIdentityProviders"]
+    assert providers == {"Fn::If": ["HasIdentityProvider", ["COGNITO", {"Ref": "FederatedIdentityProvider"}],
+                                    ["COGNITO"]]}
+
+
+def test_the_outputs_name_the_pool_the_client_and_the_sign_in_domain(template):
+    outputs = template["Outputs"]
+    assert outputs["UserPoolId"]["Value"] == {"Ref": "UserPool"}
+    assert outputs["UserPoolClientId"]["Value"] == {"Ref": "WebAppClient"}
+    assert "amazoncognito.com" in outputs["UserPoolDomain"]["Value"]["Fn::Sub"]
+
+
+def test_the_gateway_caches_an_authorizer_answer_at_most_as_long_as_a_revocation_may_take(resources):
+    """identity.md: a revoked key is refused within 5 minutes: API Gateway's result cache plus
+    the authorizer's own key cache (adapters/registry.py)."""
+    from vroegsignaal.adapters import registry
+
+    every = resources["Api"]["Properties"]["Auth"]["Authorizers"]["KeyAuthorizer"]["Identity"]["ReauthorizeEvery"]
+    assert every + registry.CACHE_SECONDS <= 300

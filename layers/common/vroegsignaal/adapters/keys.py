@@ -16,6 +16,25 @@ def api_key(digest: str) -> tuple[str, str]:
 API_KEY_PREFIX = "KEY#"  # the authorizer's IAM condition (dynamodb:LeadingKeys) names it too
 
 
+# ---- tokens: the key listing (admin), a key's last use (authorizer), a municipality's usage key
+
+KEY_LISTING = "KEYS"      # one partition listing every key by its key id; only the admin reads it
+KEY_USE_PREFIX = "KEYUSE#"  # the one prefix the authorizer may write (last used, at most hourly)
+
+
+def key_listing(key_id: str) -> tuple[str, str]:
+    return KEY_LISTING, f"KEY#{key_id}"
+
+
+def key_use(key_id: str) -> tuple[str, str]:
+    return f"{KEY_USE_PREFIX}{key_id}", "USED"
+
+
+def municipality_usage_key(code: str) -> tuple[str, str]:
+    """The municipality's usage plan key for its people's requests (under KEY#: the authorizer reads it)."""
+    return f"{API_KEY_PREFIX}MUN#{code}", "USAGE"
+
+
 def partner(partner_id: str) -> tuple[str, str]:
     return f"PARTNER#{partner_id}", PROFILE
 

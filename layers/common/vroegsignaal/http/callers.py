@@ -7,7 +7,7 @@ from typing import Any
 
 from .errors import ApiError
 
-KINDS = ("partner", "municipality")
+KINDS = ("partner", "municipality", "user")
 
 
 def principal(event: Any) -> dict[str, Any]:
