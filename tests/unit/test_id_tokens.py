@@ -9,7 +9,6 @@ import json
 import pytest
 from joserfc import jwt
 from joserfc.jwk import KeySet, RSAKey
-
 from vroegsignaal.adapters.jwks import REFRESH_SECONDS, IdTokenVerifier, UserPool, looks_like_jwt, user_principal
 
 NOW = 1_800_000_000

@@ -72,9 +72,9 @@ def _fetch_key_set(url: str) -> KeySet:
 
 
 class IdTokenVerifier:
-    def __init__(self, pool: UserPool, fetch: Any = _fetch_key_set, now: Any = time.time):
+    def __init__(self, pool: UserPool, fetch: Any = None, now: Any = time.time):
         self.pool = pool
-        self._fetch = fetch
+        self._fetch = fetch or _fetch_key_set
         self._now = now
         self._keys: KeySet | None = None
         self._fetched_at = float("-inf")
