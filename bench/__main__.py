@@ -1,9 +1,18 @@
 """make bench: every benchmark, one after the other."""
-from bench import bench_engine, bench_import, bench_imports, bench_intake, bench_local_stack, bench_pipeline
+from bench import (
+    bench_engine,
+    bench_import,
+    bench_imports,
+    bench_intake,
+    bench_local_stack,
+    bench_pipeline,
+    bench_tokens,
+)
 from tests.browser import bench as bench_web
 
 print("# Vroegsignaal benchmarks (figures and ratios on this machine; no test depends on them)")
 bench_imports.main()
+bench_tokens.main()
 bench_intake.main()
 bench_engine.main()
 bench_pipeline.main()
