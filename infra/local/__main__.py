@@ -140,8 +140,12 @@ def _banner(stack: LocalStack, state: Path | None, args: argparse.Namespace) -> 
     for tenant in stack.tenants:
         kind = f"{tenant.kind} ({tenant.detail})" if tenant.kind == "partner" else tenant.kind
         lines.append(f"  {tenant.id:<22} {tenant.name:<32} {kind:<28} key {tenant.api_key}")
-    for user in stack.users:
-        lines.append(f"  user {user['username']:<17} password {user['password']:<24} {user.get('role', '')}")
+    if stack.users and stack.user_pool:
+        lines += ["", f"People (sign in at the web app; or InitiateAuth USER_PASSWORD_AUTH at {stack.user_pool.endpoint}/, "
+                      f"client {stack.user_pool.client_id}):"]
+        for user in stack.users:
+            lines.append(f"  {user['username']:<22} password {user['password']:<24} {user['name']:<32} "
+                         f"{user.get('role', '')}")
     example = _curl_example(stack.base_url, stack.tenants)
     if example:
         lines += ["", "Try:", f"  {example}"]

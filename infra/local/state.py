@@ -57,6 +57,21 @@ READ_ONLY_PREFIXES = ("Get", "Describe", "List", "Query", "Scan", "BatchGet", "T
                       "Receive", "ChangeMessageVisibility", "AdminGet", "Lookup")
 
 copyreg.pickle(type(threading.RLock()), lambda _: (threading.RLock, ()))
+
+
+def _pickle_json_web_key(key: Any) -> tuple[Any, tuple[dict[str, Any]]]:
+    """moto's Cognito pools hold their signing key as a joserfc key (around a cryptography
+    object, which pickle cannot take): kept as its JWK, the same key after a restart."""
+    return type(key).import_key, (key.as_dict(private=True),)
+
+
+def _register_json_web_keys() -> None:
+    from joserfc.jwk import RSAKey
+
+    copyreg.pickle(RSAKey, _pickle_json_web_key)
+
+
+_register_json_web_keys()
 copyreg.pickle(type(threading.Lock()), lambda _: (threading.Lock, ()))
 
 

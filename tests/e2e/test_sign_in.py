@@ -120,3 +120,28 @@ def test_a_revoked_key_is_refused(local_stack):
     assert not _authorized(local_stack, key)
     listing = admin(local_stack, "list-keys")
     assert re.search(r"partner e2e-revocation .* revoked", listing)
+
+
+def test_the_user_pool_and_its_people_are_kept_with_the_state(tmp_path):
+    """`make serve` again: the same pool and client (a token signed before the stop still
+    verifies after it), the people still sign in."""
+    import signal
+
+    from tests.e2e.client import ServedStack
+
+    person = demo_user("coordinator", "GM0344")
+    seen = []
+    for run in ("first", "second"):
+        work = tmp_path / run
+        work.mkdir()
+        stack = ServedStack(tmp_path / "state", work).wait_ready()
+        try:
+            _, config = request(stack, "GET", "/config.json")
+            token = sign_in(config["cognito"], person["username"], person["password"])["IdToken"]
+            status, _ = request(stack, "GET", "/municipalities/GM0344/baskets", key=seen[0][1] if seen else token)
+            seen.append(((config["cognito"]["user_pool_id"], config["cognito"]["client_id"]), token, status))
+        finally:
+            stack.signal_group(signal.SIGTERM)
+            assert stack.wait() == 0
+    assert seen[0][0] == seen[1][0]
+    assert seen[1][2] != 401   # the first run's token, verified by the second run
