@@ -515,10 +515,11 @@ def document() -> dict[str, Any]:
                 "partnerKey": {"type": "http", "scheme": "bearer",
                                "description": "A partner's API key: `Authorization: Bearer <key>`"},
                 "municipalityKey": {"type": "http", "scheme": "bearer",
-                                    "description": "A municipality's API key (acts as its coordinator), or, "
-                                                   "once sign-in is there, a person's ID token (JWT)"},
+                                    "description": "A municipality's API key (acts as its coordinator)"},
                 "personToken": {"type": "http", "scheme": "bearer", "bearerFormat": "JWT",
-                                "description": "A person's Cognito ID token (identity.md; not yet accepted)"},
+                                "description": "A person's Cognito ID token of the stack's user pool, for the web "
+                                               "app's client (identity.md): `Authorization: Bearer <ID token>`; "
+                                               "an access token, an expired or a foreign token is 401"},
             },
         },
     }

@@ -1,7 +1,8 @@
-"""The web app on loopback for browser tests, until the local stack serves it itself:
-web/ at `/`, `/config.json`, the API paths proxied to the stack (same origin, so no CORS),
-and a stand-in for Cognito's InitiateAuth whose ID tokens the proxy swaps for the
-municipality's key (the API accepts keys today; real Cognito sign-in lands with identity.md).
+"""The web app on loopback for browser tests: web/ at `/`, `/config.json`, the API paths
+proxied to the stack (same origin, so no CORS), and a stand-in for Cognito's InitiateAuth
+and hosted sign-in whose ID tokens the proxy swaps for the municipality's key, so the
+screens' tests act with a key whatever a person's role allows. Real sign-in against the
+local stack's own Cognito (moto) is tested in test_sign_in_local.py.
 
 The pages get the CloudFront response headers policy's CSP, so an inline script or
 handler would be refused here as there.
