@@ -6,10 +6,12 @@ import json
 
 import pytest
 
+from tests.integration import test_authorizer
 from tests.integration.events import LambdaContext
 
 METHOD_ARN = "arn:aws:execute-api:eu-west-1:123456789012:abc123/prod/GET/municipalities/GM0632/baskets"
 ROOT_TENANTS = "infra/tenants.demo.json"
+usage_plan = test_authorizer.usage_plan   # the fixture: an API with a usage plan in moto
 
 
 @pytest.fixture
@@ -236,3 +238,33 @@ def test_the_key_commands_list_rotate_and_revoke(tenants, capsys, monkeypatch):
     listing = capsys.readouterr().out
     assert old_id in listing and "revoked" in listing
     assert admin("revoke-key", "--key-id", "key_unknown") == 2
+
+
+def test_a_person_is_metered_with_their_first_municipalitys_usage_key(pool, usage_plan, authorize):
+    from vroegsignaal.adapters import identity_pool, registry
+
+    from infra import admin as admin_command
+
+    usage_keys = {}
+    for code in ("GM0632", "GM0344"):
+        usage_keys[code] = admin_command._usage_key(usage_plan, f"municipality-{code}")
+        registry.register_municipality(code, code, usage_key=usage_keys[code])
+    identity_pool.add_user(pool.pool_id, "regio", "Regio", "r@example.nl", {"GM0632": "consulent", "GM0344": "consulent"},
+                           password="Een-Goed-Wachtwoord-1")
+    answer = authorize(sign_in(pool, "regio", "Een-Goed-Wachtwoord-1")["IdToken"])
+    assert answer["usageIdentifierKey"] == usage_keys["GM0344"]
+
+
+def test_attach_usage_keys_gives_municipalities_registered_before_sign_in_their_peoples_key(usage_plan):
+    from vroegsignaal.adapters import keys, registry, table
+
+    from infra import admin as admin_command
+
+    usage_key = admin_command._usage_key(usage_plan, "municipality-GM0632")
+    registry.register_municipality("GM0632", "Woerden", usage_key=usage_key)
+    table.dynamodb().delete_item(TableName=table.table_name(), Key=table.key(*keys.municipality_usage_key("GM0632")))
+    registry.clear_cache()
+    assert registry.usage_key_for_municipality("GM0632") is None
+    assert registry.attach_usage_keys(usage_plan) == 0     # every key had its usage key already
+    registry.clear_cache()
+    assert registry.usage_key_for_municipality("GM0632") == usage_key

@@ -157,29 +157,35 @@ def create_usage_key(usage_plan_id: str, name: str) -> str:
 
 def attach_usage_keys(usage_plan_id: str) -> int:
     """Give every key item without a usage plan key one (tenants registered before the
-    stack had a usage plan); returns how many. An operator's job, run again it adds none."""
+    stack had a usage plan), and every municipality the usage key its people are metered
+    with (municipalities registered before sign-in); returns how many keys got one. An
+    operator's job, run again it adds none."""
     from botocore.exceptions import ClientError
 
     kwargs: dict[str, Any] = {
-        "TableName": table.table_name(), "FilterExpression": "#t = :api_key AND attribute_not_exists(usage_key)",
+        "TableName": table.table_name(), "FilterExpression": "#t = :api_key",
         "ExpressionAttributeNames": {"#t": "type"}, "ExpressionAttributeValues": table.to_attrs({":api_key": "api_key"})}
     attached = 0
     while True:
         page = table.dynamodb().scan(**kwargs)
         for item in (table.from_attrs(raw) for raw in page.get("Items", [])):
-            tenant = item.get("partner_id") or item.get("municipality_code")
-            usage_key = create_usage_key(usage_plan_id, f"{item['kind']}-{tenant}")
-            try:
-                table.dynamodb().update_item(
-                    TableName=table.table_name(), Key=table.key(item["pk"], item["sk"]),
-                    UpdateExpression="SET usage_key = :usage_key", ConditionExpression="attribute_not_exists(usage_key)",
-                    ExpressionAttributeValues=table.to_attrs({":usage_key": usage_key}))
-                attached += 1
-                if item["kind"] == "municipality":
-                    _store_municipality_usage_key(item["municipality_code"], usage_key)
-            except ClientError as error:
-                if error.response["Error"]["Code"] != "ConditionalCheckFailedException":
-                    raise
+            usage_key = item.get("usage_key")
+            if not usage_key:
+                tenant = item.get("partner_id") or item.get("municipality_code")
+                usage_key = create_usage_key(usage_plan_id, f"{item['kind']}-{tenant}")
+                try:
+                    table.dynamodb().update_item(
+                        TableName=table.table_name(), Key=table.key(item["pk"], item["sk"]),
+                        UpdateExpression="SET usage_key = :usage_key",
+                        ConditionExpression="attribute_not_exists(usage_key)",
+                        ExpressionAttributeValues=table.to_attrs({":usage_key": usage_key}))
+                    attached += 1
+                except ClientError as error:
+                    if error.response["Error"]["Code"] != "ConditionalCheckFailedException":
+                        raise
+                    continue
+            if item["kind"] == "municipality" and not item.get("retires_at") and not item.get("revoked_at"):
+                _store_municipality_usage_key(item["municipality_code"], usage_key)
         if "LastEvaluatedKey" not in page:
             break
         kwargs["ExclusiveStartKey"] = page["LastEvaluatedKey"]
