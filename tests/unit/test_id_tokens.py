@@ -151,3 +151,14 @@ def test_a_person_without_groups_has_no_memberships():
                                              ("vs_demo_J-QQ4L8lZl", False), ("eyJhbGciOi.eyJzdWIi", False)])
 def test_a_jwt_is_told_from_an_api_key(token, expected):
     assert looks_like_jwt(token) is expected
+
+
+@pytest.mark.parametrize("token_use", ["access", None, ""])
+def test_a_token_that_is_no_id_token_is_refused_even_with_the_right_audience(verifier, signing_key, token_use):
+    assert verifier.claims(sign(signing_key, claims(token_use=token_use))) is None
+
+
+def test_a_token_signed_with_hmac_is_refused(verifier):
+    from joserfc.jwk import OctKey
+
+    assert verifier.claims(sign(OctKey.generate_key(256), claims(), alg="HS256")) is None
