@@ -268,3 +268,36 @@ def test_attach_usage_keys_gives_municipalities_registered_before_sign_in_their_
     assert registry.attach_usage_keys(usage_plan) == 0     # every key had its usage key already
     registry.clear_cache()
     assert registry.usage_key_for_municipality("GM0632") == usage_key
+
+
+def _store_legacy_key(api_key, code, usage_key=None):
+    """A key item as registration wrote it before key ids (no key_id, no listing)."""
+    from vroegsignaal.adapters import keys, registry, table
+
+    pk, sk = keys.api_key(registry.hash_key(api_key))
+    table.put({"pk": pk, "sk": sk, "type": "api_key", "kind": "municipality", "municipality_code": code,
+               **({"usage_key": usage_key} if usage_key else {})})
+
+
+def test_a_key_from_before_key_ids_keeps_one_stable_id_when_registered_again(aws):
+    from vroegsignaal.adapters import registry
+
+    key = "vs_demo_m6xZrkSj1bRhwa3fdzjo63w3Y3Hhv6EvAqBRHuQi"
+    _store_legacy_key(key, "GM0344")
+    reported = registry.principal_for_key(key)["key_id"]
+    registry.register_municipality("GM0344", "Utrecht", key, local_stack=True)
+    registry.clear_cache()
+    assert [row["key_id"] for row in registry.list_keys()] == [reported]
+    assert registry.principal_for_key(key)["key_id"] == reported
+
+
+def test_attach_usage_keys_lists_keys_from_before_key_ids(usage_plan):
+    from vroegsignaal.adapters import registry
+
+    key = registry.new_api_key()
+    _store_legacy_key(key, "GM0632", usage_key="already-metered")
+    registry.attach_usage_keys(usage_plan)
+    (row,) = registry.list_keys()
+    assert row["municipality_code"] == "GM0632" and row["key_id"] == registry.principal_for_key(key)["key_id"]
+    new_key, _, _ = registry.rotate_key(row["key_id"])
+    assert registry.principal_for_key(new_key)["municipality_code"] == "GM0632"

@@ -81,6 +81,7 @@ def _store_key(api_key: str | None, usage_key: str | None, **principal: str) -> 
             raise KeyRefused("this key is already in use by another tenant: leave it out and the system makes one")
         if usage_key and existing.get("usage_key") != usage_key:
             table.put({**existing, "usage_key": usage_key})
+        _index_legacy_key(existing)
         _cache.clear()
         return api_key
     key_id, created = new_key_id(), clock.iso(clock.now())
@@ -89,12 +90,34 @@ def _store_key(api_key: str | None, usage_key: str | None, **principal: str) -> 
                             **principal}
     if usage_key:
         item["usage_key"] = usage_key
-    listing_pk, listing_sk = keys.key_listing(key_id)
-    table.put({"pk": listing_pk, "sk": listing_sk, "type": "api_key_listing", "key_id": key_id, "digest": digest,
-               "created_at": created, **principal})
+    _put_listing(key_id, digest, created, principal)
     table.put(item)
     _cache.clear()
     return api_key
+
+
+def _put_listing(key_id: str, digest: str, created: str, principal: dict[str, Any]) -> None:
+    listing_pk, listing_sk = keys.key_listing(key_id)
+    table.put({"pk": listing_pk, "sk": listing_sk, "type": "api_key_listing", "key_id": key_id, "digest": digest,
+               "created_at": created, **{k: principal[k] for k in _PRINCIPAL_FIELDS if k in principal}})
+
+
+def _legacy_key_id(digest: str) -> str:
+    # Keys stored before key ids existed: a stable id from the hash's first half (not the hash).
+    return f"key_{digest[:16]}"
+
+
+def _index_legacy_key(item: dict[str, Any]) -> None:
+    """A key item stored before key ids: give it its (stable) key id and a listing entry."""
+    if item.get("key_id"):
+        return
+    digest = str(item["pk"]).removeprefix(keys.API_KEY_PREFIX)
+    key_id, created = _legacy_key_id(digest), str(item.get("created_at") or "unknown")
+    _put_listing(key_id, digest, created, item)
+    table.dynamodb().update_item(
+        TableName=table.table_name(), Key=table.key(item["pk"], item["sk"]),
+        UpdateExpression="SET key_id = :key_id", ConditionExpression="attribute_exists(pk)",
+        ExpressionAttributeValues=table.to_attrs({":key_id": key_id}))
 
 
 def register_partner(partner_id: str, partner_type: str, name: str, api_key: str | None = None,
@@ -157,9 +180,10 @@ def create_usage_key(usage_plan_id: str, name: str) -> str:
 
 def attach_usage_keys(usage_plan_id: str) -> int:
     """Give every key item without a usage plan key one (tenants registered before the
-    stack had a usage plan), and every municipality the usage key its people are metered
-    with (municipalities registered before sign-in); returns how many keys got one. An
-    operator's job, run again it adds none."""
+    stack had a usage plan), every municipality the usage key its people are metered
+    with, and every key stored before key ids its key id and listing entry (both from
+    before sign-in); returns how many keys got a usage key. An operator's job after an
+    upgrade; run again it adds none."""
     from botocore.exceptions import ClientError
 
     kwargs: dict[str, Any] = {
@@ -169,6 +193,7 @@ def attach_usage_keys(usage_plan_id: str) -> int:
     while True:
         page = table.dynamodb().scan(**kwargs)
         for item in (table.from_attrs(raw) for raw in page.get("Items", [])):
+            _index_legacy_key(item)
             usage_key = item.get("usage_key")
             if not usage_key:
                 tenant = item.get("partner_id") or item.get("municipality_code")
@@ -201,8 +226,7 @@ def _key_record(api_key: str) -> dict[str, Any] | None:
         if not item:
             return None
         record = {k: item[k] for k in (*_PRINCIPAL_FIELDS, "usage_key", "retires_at", "revoked_at") if k in item}
-        # Keys stored before key ids existed: a stable id from the hash's first half (not the hash).
-        record["key_id"] = item.get("key_id") or f"key_{digest[:16]}"
+        record["key_id"] = item.get("key_id") or _legacy_key_id(digest)
         return record
 
     record: dict[str, Any] | None = _cached(f"key:{digest}", load)
