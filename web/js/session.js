@@ -77,7 +77,7 @@ export function membershipsFrom(claims) {
     } catch { /* not JSON: the groups may carry them */ }
   }
   for (const group of claims['cognito:groups'] || []) {
-    const match = /^(GM\d{4})[:_-](consulent|coordinator|bezoeker)$/.exec(group);
+    const match = /^(GM\d{4}):(consulent|coordinator|bezoeker)$/.exec(group);
     if (match && !found.some((m) => m.code === match[1])) found.push({ code: match[1], role: match[2] });
   }
   return found;
