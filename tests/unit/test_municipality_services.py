@@ -99,6 +99,21 @@ class Cases:
         return [{**{k: v for k, v in c.items() if k not in ("aggregate", "steps")},
                  "summary": case_rules.summary(c)} for c in found] if listed else found
 
+    def basket_counts(self, code):
+        """What the store's counters hold: a recount of the open cases."""
+        counts = {}
+        for case in self.municipality_cases(code, status="open"):
+            row = counts.setdefault(case["basket_id"], {"open_cases": 0, "open_signals": 0, "versions": []})
+            row["open_cases"] += 1
+            row["open_signals"] += case_rules.signal_count(case)
+            if case.get("criteria_version") and case["criteria_version"] not in row["versions"]:
+                row["versions"].append(case["criteria_version"])
+        return counts
+
+    def oldest_open(self, code, basket_id):
+        opened = [c["opened_at"] for c in self.municipality_cases(code, status="open") if c["basket_id"] == basket_id]
+        return min(opened, default=None)
+
     def basket_page(self, code, basket_id, *, status, limit, cursor):
         found = [c for c in self.municipality_cases(code, status=status) if c["basket_id"] == basket_id]
         start = int(cursor or 0)

@@ -36,7 +36,7 @@ _READ_EXPIRY = "_read_expires_at"  # what the store read, to see whether the log
 _READ_ITEM = "_read_item"  # the item as the store read it: what followers compare with (case_followers.py)
 _STORE_FIELDS = (_READ_EXPIRY, _READ_ITEM)
 # What a list of cases reads of each case: its own fields and the stored summary.
-LIST_FIELDS = ("pk", "sk", "gsi1pk", "gsi1sk", "gsi2pk", "gsi2sk", "case_id", "municipality_code", "basket_id",
+LIST_FIELDS = ("pk", "sk", "gsi1pk", "gsi1sk", "case_id", "municipality_code", "basket_id",
                "status", "opened_at", "postcode", "house_number", "house_number_suffix", "criteria_version",
                "summary")
 _LOG_KIND_KEYS = dict(zip(case_rules.LOG_KINDS, keys.LOG_KINDS, strict=True))
@@ -57,8 +57,8 @@ def case_item(case: Case, *, version: int | None = None) -> dict[str, Any]:
             "version": case["version"] if version is None else version,
             "steps": [step.item() for step in paths.steps_of(case)],
             "pk": pk, "sk": sk, "type": "case",
-            "gsi1pk": keys.basket_index(code, case["basket_id"]), "gsi1sk": opened,
-            "gsi2pk": keys.municipality_cases_index(code), "gsi2sk": opened,
+            # gsi1: the basket's cases of the case's status (open ones never behind closed ones).
+            "gsi1pk": keys.basket_status_index(code, case["basket_id"], case["status"]), "gsi1sk": opened,
             "gsi3pk": gsi3pk, "gsi3sk": gsi3sk,
             "summary": case_rules.summary(case)}
     due = paths.next_due(case)
@@ -282,9 +282,11 @@ class DynamoCaseStore:
 
     def due(self, until: str) -> list[Case]:
         """Cases with a step due on or before this date (the follow-up schedule)."""
-        items = table.query_all(index="gsi4", key_condition="gsi4pk = :pk AND gsi4sk <= :until",
-                                values={":pk": keys.DUE_PARTITION, ":until": keys.due_until(until)})
-        return [case_from_item(i) for i in items]
+        entries = table.query_all(index="gsi4", key_condition="gsi4pk = :pk AND gsi4sk <= :until",
+                                  values={":pk": keys.DUE_PARTITION, ":until": keys.due_until(until)})
+        # The index holds keys only: the cases themselves, 100 a call.
+        whole = table.get_many([(e["pk"], e["sk"]) for e in entries])
+        return [case_from_item(whole[(e["pk"], e["sk"])]) for e in entries if (e["pk"], e["sk"]) in whole]
 
 
 def encode_cursor(last_key: dict[str, Any]) -> str:
