@@ -288,6 +288,8 @@ class Year:
 
     def live(self, signals: list[Signal]) -> tuple[list[tuple[int, Tally]], int]:
         """The year, day by day; returns each day's follow-up run and the signals received."""
+        from vroegsignaal.services.intake import ResultKind
+
         by_day: dict[int, list[Signal]] = defaultdict(list)
         for signal in signals:
             by_day[signal.day].append(signal)
@@ -298,7 +300,7 @@ class Year:
             with self.meter.counting(self.phases["intake"]):
                 for signal in by_day.get(day, []):
                     outcome = self.intake.receive(signal_body(signal, today, self.rng), self.partners[signal.partner])
-                    received += outcome.status == 201
+                    received += outcome.kind is ResultKind.RECEIVED
             self._drain()
             with self.meter.counting(self.phases["consultants"]):
                 for what, args in self.agenda.pop(day, []):

@@ -15,7 +15,7 @@ from __future__ import annotations
 import base64
 import copy
 import json
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from typing import Any, cast
 
 from botocore.exceptions import ClientError
@@ -280,13 +280,18 @@ class DynamoCaseStore:
                 break
         return [convert(i) for i in items], encode_cursor(last) if last else None
 
-    def due(self, until: str) -> list[Case]:
-        """Cases with a step due on or before this date (the follow-up schedule)."""
-        entries = table.query_all(index="gsi4", key_condition="gsi4pk = :pk AND gsi4sk <= :until",
-                                  values={":pk": keys.DUE_PARTITION, ":until": keys.due_until(until)})
-        # The index holds keys only: the cases themselves, 100 a call.
-        whole = table.get_many([(e["pk"], e["sk"]) for e in entries])
-        return [case_from_item(whole[(e["pk"], e["sk"])]) for e in entries if (e["pk"], e["sk"]) in whole]
+    def due(self, until: str, *, shards: Sequence[int] | None = None, page_size: int = 100) -> Iterator[Case]:
+        """Cases with a step due on or before this date (the follow-up schedule), shard by
+        shard and page by page: memory holds one page, whatever is due."""
+        for shard in range(keys.DUE_SHARDS) if shards is None else shards:
+            pages = table.query_pages(index="gsi4", key_condition="gsi4pk = :pk AND gsi4sk <= :until",
+                                      values={":pk": keys.due_partition(shard), ":until": keys.due_until(until)},
+                                      limit=page_size)
+            for entries, _ in pages:
+                # The index holds keys only: the cases themselves, 100 a call.
+                whole = table.get_many([(e["pk"], e["sk"]) for e in entries])
+                yield from (case_from_item(whole[(e["pk"], e["sk"])]) for e in entries
+                            if (e["pk"], e["sk"]) in whole)
 
 
 def encode_cursor(last_key: dict[str, Any]) -> str:

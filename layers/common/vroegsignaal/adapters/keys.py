@@ -5,6 +5,8 @@ A prefix names what an item is; the values after it are ids, never debtor data.
 """
 from __future__ import annotations
 
+import zlib
+
 PROFILE = "PROFILE"
 
 
@@ -82,11 +84,17 @@ def case_by_id_index(case_id: str) -> tuple[str, str]:
     return f"{CASE_PREFIX}{case_id}", "CASE"
 
 
-DUE_PARTITION = "DUE"
+DUE_PREFIX = "DUE#"
+DUE_SHARDS = 16  # the due index spread over this many partitions (no one hot key; read in parallel)
+
+
+def due_partition(shard: int) -> str:
+    return f"{DUE_PREFIX}{shard:02d}"
 
 
 def due_index(due: str, case_id: str) -> tuple[str, str]:
-    return DUE_PARTITION, f"{due}#{case_id}"
+    """gsi4: the case in its shard's partition (from its id), sorted by due date."""
+    return due_partition(zlib.crc32(case_id.encode()) % DUE_SHARDS), f"{due}#{case_id}"
 
 
 def due_until(day: str) -> str:
