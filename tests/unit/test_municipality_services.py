@@ -91,6 +91,9 @@ class Cases:
         self.household_reads.append(household)
         return [copy.deepcopy(c) for c in self.cases.values() if c["household"] == household]
 
+    def household_starts(self, households):
+        return {h: {c["case_id"]: c["start_date"] for c in self.household_cases(h)} for h in households}
+
     def municipality_cases(self, code, *, opened_since=None, status=None, listed=False):
         found = sorted((copy.deepcopy(c) for c in self.cases.values() if c["municipality_code"] == code
                         and (opened_since is None or c["opened_at"] >= opened_since)
@@ -352,7 +355,7 @@ def test_preview_counts_both_ways_reads_each_household_once_and_writes_nothing(p
     make_case(cases=cases, reference="EN-old", received=NOW - timedelta(days=100), debtor__address__house_number=1,
               signal_date="2026-08-01", arrears_since="2026-07-01")  # outside the window (but read as a household's)
     before = copy.deepcopy(cases.cases)
-    admin = CriteriaAdmin(repository=Criteria(), cases=cases, now=lambda: NOW, readers=4)
+    admin = CriteriaAdmin(repository=Criteria(), cases=cases, now=lambda: NOW)
     body = admin.preview(GM, example_document(), None)
     assert cases.cases == before and cases.writes == []
     assert (body["days"], body["cases"], body["active_version"]) == (90, 25, "default")
