@@ -18,6 +18,7 @@ SUPERLINEAR = 1.3  # a bigger table costs a little more per signal (longer index
 def main(argv: list[str]) -> None:
     use_paths()
     from bench.scale.report import render
+    from bench.scale.today import beside_today
     from bench.scale.year import YearResult, run_year
 
     sizes = [int(a) for a in argv] or [1000, 10000, 50000]
@@ -36,7 +37,8 @@ def main(argv: list[str]) -> None:
                 continue
         print(f"... N = {households}", file=sys.stderr, flush=True)
         results.append(run_year(households))
-    print(render(results))
+    print("each figure: this run [today's, before issue 13: bench/scale/today.txt]")
+    print(beside_today(render(results)))
     for line in skipped:
         print(line)
 

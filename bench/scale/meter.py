@@ -33,6 +33,8 @@ class Tally:
     read_units: float = 0.0
     table_write_units: int = 0
     index_write_units: Counter[str] = field(default_factory=Counter)
+    # Write units by call and item type ("TransactWriteItems case"), table and index copies together.
+    write_units_by: Counter[str] = field(default_factory=Counter)
     bytes_read: int = 0
     bytes_returned: int = 0
     thread_ms: defaultdict[int, float] = field(default_factory=lambda: defaultdict(float))
@@ -102,7 +104,8 @@ class Meter:
             tally.bytes_returned += bytes_returned
             tally.thread_ms[thread] += ms
 
-    def write(self, operation: str, table_units: int, index_units: dict[str, int], *, count_call: bool = True) -> None:
+    def write(self, operation: str, table_units: int, index_units: dict[str, int], *, count_call: bool = True,
+              what: str = "?") -> None:
         thread = threading.get_ident()
         for tally in self._each():
             if count_call:
@@ -110,6 +113,7 @@ class Meter:
                 tally.thread_ms[thread] += CALL_MS
             tally.table_write_units += table_units
             tally.index_write_units.update(index_units)
+            tally.write_units_by[f"{operation} {what}"] += table_units + sum(index_units.values())
 
     def call(self, operation: str, index: str | None) -> None:
         """A call whose units were counted item by item (transactions, batches)."""

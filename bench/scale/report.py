@@ -1,6 +1,7 @@
 """The figures of bench-scale, side by side for each N."""
 from __future__ import annotations
 
+from collections import Counter
 from collections.abc import Callable
 
 from .meter import LATENCY_MODEL, MB, Tally
@@ -48,6 +49,7 @@ def _year_tally(result: YearResult) -> Tally:
         total.read_units += tally.read_units
         total.table_write_units += tally.table_write_units
         total.index_write_units.update(tally.index_write_units)
+        total.write_units_by.update(tally.write_units_by)
         total.calls.update(tally.calls)
     return total
 
@@ -120,6 +122,12 @@ def render(results: list[YearResult]) -> str:
     for index in sorted({i for r in results for i in _year_tally(r).index_write_units}):
         lines.append(_row(f"    {index}", results,
                           _per_signal(_index_units(index))))
+    lines.append(_row("  by call and item (table + index copies)", results, lambda r: ""))
+    ranked = Counter[str]()
+    for r in results:
+        ranked.update(_year_tally(r).write_units_by)
+    for label, _ in ranked.most_common(12):
+        lines.append(_row(f"    {label}", results, _per_signal(lambda r, label=label: _year_tally(r).write_units_by[label])))
     lines.append(_row("read units per signal (same paths)", results,
                       lambda r: f"{_year_tally(r).read_units / r.signals:.2f}"))
     lines.append(_row("DynamoDB calls per signal (same paths)", results,

@@ -185,8 +185,10 @@ class FakeDynamoDB:
     def _charge(self, operation: str, old: _Record | None, new: _Record | None, *, transactional: bool = False,
                 failed: bool = False) -> None:
         table_units, index_units = self._write_cost(old, new, transactional=transactional)
+        record = new or old
+        kind = record.item.get("type", {}).get("S", "?") if record else "?"
         self.meter.write(operation, table_units, {} if failed else index_units,
-                         count_call=operation not in ("TransactWriteItems", "BatchWriteItem"))
+                         count_call=operation not in ("TransactWriteItems", "BatchWriteItem"), what=kind)
 
     def put_item(self, *, TableName: str, Item: dict[str, Any], ConditionExpression: str | None = None,
                  ExpressionAttributeNames: dict[str, str] | None = None, ExpressionAttributeValues: dict[str, Any] | None = None,

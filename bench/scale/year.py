@@ -288,6 +288,8 @@ class Year:
 
     def live(self, signals: list[Signal]) -> tuple[list[tuple[int, Tally]], int]:
         """The year, day by day; returns each day's follow-up run and the signals received."""
+        from vroegsignaal.services.intake import ResultKind
+
         by_day: dict[int, list[Signal]] = defaultdict(list)
         for signal in signals:
             by_day[signal.day].append(signal)
@@ -298,7 +300,7 @@ class Year:
             with self.meter.counting(self.phases["intake"]):
                 for signal in by_day.get(day, []):
                     outcome = self.intake.receive(signal_body(signal, today, self.rng), self.partners[signal.partner])
-                    received += outcome.status == 201
+                    received += outcome.kind is ResultKind.RECEIVED
             self._drain()
             with self.meter.counting(self.phases["consultants"]):
                 for what, args in self.agenda.pop(day, []):
@@ -350,8 +352,7 @@ class Year:
                 self.measure("tasks", lambda: self.views.task_list(code, {"assignee": self.consultants[0]})),
             f"POST criteria/preview?days={PREVIEW_DAYS}":
                 self.measure("preview", lambda: self.admin.preview(code, default_criteria().document,
-                                                                   {"days": str(PREVIEW_DAYS)}),
-                             readers=self.admin.readers),
+                                                                   {"days": str(PREVIEW_DAYS)})),
         }
         self.sim.advance(1)
         measured["follow-up schedule, the next day's run"] = self.measure(

@@ -50,8 +50,8 @@ def open_case(pipeline, **overrides):
 
 
 def the_case():
-    from vroegsignaal.adapters import table
-    (item,) = table.query_all(index="gsi2", key_condition="gsi2pk = :pk", values={":pk": "MUN#GM0632#CASES"})
+    from vroegsignaal.adapters.workbaskets import MunicipalityCaseStore
+    (item,) = MunicipalityCaseStore().municipality_cases("GM0632")
     from vroegsignaal.adapters.cases import DynamoCaseStore
     return DynamoCaseStore().get(item["household"], item["case_id"])
 

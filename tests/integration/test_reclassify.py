@@ -26,7 +26,8 @@ def test_signals_no_case_holds_are_classified_once(capsys):
     from vroegsignaal.adapters.cases import DynamoCaseStore
     assert main(["reclassify", "--since", "2000-01-01"]) == 0
     assert "checked 3 signals; classified 2" in capsys.readouterr().out
-    cases = table.query_all(index="gsi2", key_condition="gsi2pk = :pk", values={":pk": "MUN#GM0632#CASES"})
+    from vroegsignaal.adapters.workbaskets import MunicipalityCaseStore
+    cases = MunicipalityCaseStore().municipality_cases("GM0632")
     assert sorted(e["reference"] for c in cases for e in DynamoCaseStore().log(c)["signal"]) == ["EN-0", "EN-1", "EN-2"]
 
     assert main(["reclassify", "--since", "2000-01-01"]) == 0

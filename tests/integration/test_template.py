@@ -290,7 +290,14 @@ def test_table(resources):
             {"AttributeName": f"{name}pk", "KeyType": "HASH"},
             {"AttributeName": f"{name}sk", "KeyType": "RANGE"},
         ]
-        assert index["Projection"] == {"ProjectionType": "ALL"}
+    # Lean indexes: each projects what its queries read (docs/design.md, "Indexes").
+    from vroegsignaal.adapters.cases import LIST_FIELDS
+    key_attrs = {"pk", "sk", "gsi1pk", "gsi1sk"}
+    assert indexes["gsi1"]["Projection"]["ProjectionType"] == "INCLUDE"
+    assert set(indexes["gsi1"]["Projection"]["NonKeyAttributes"]) == set(LIST_FIELDS) - key_attrs
+    assert indexes["gsi3"]["Projection"] == {"ProjectionType": "INCLUDE",
+                                             "NonKeyAttributes": ["municipality_code", "household"]}
+    assert indexes["gsi4"]["Projection"] == {"ProjectionType": "KEYS_ONLY"}
     attributes = {a["AttributeName"]: a["AttributeType"] for a in props["AttributeDefinitions"]}
     assert attributes == {k: "S" for k in
                           ["pk", "sk", "gsi1pk", "gsi1sk", "gsi2pk", "gsi2sk", "gsi3pk", "gsi3sk", "gsi4pk", "gsi4sk"]}
@@ -575,11 +582,12 @@ def test_each_function_may_make_the_calls_its_code_makes(resources, function, ac
 DYNAMODB_CALLS = {
     "AuthorizerFunction": {"GetItem", "UpdateItem"},            # the key item; its last use (KEYUSE#)
     "IntakeFunction": {"GetItem", "PutItem", "Query"},          # signals, their cases, municipalities
-    "MunicipalityFunction": {"GetItem", "Query", "PutItem", "UpdateItem", "BatchWriteItem"},  # cases, logs, tasks, criteria
+    "MunicipalityFunction": {"GetItem", "Query", "PutItem", "UpdateItem", "BatchWriteItem",  # cases, logs, tasks, criteria
+                             "BatchGetItem"},                   # whole cases of a preview (scale)
     "ClassifyFunction": {"GetItem", "Query", "PutItem", "UpdateItem"},  # the criteria pointer, households, cases, the head
     "LettersFunction": {"GetItem", "PutItem", "UpdateItem"},    # the case, the e-mail's send-once marker
     "TasksFunction": {"GetItem", "PutItem"},                    # the case, the task
-    "FollowUpsFunction": {"Query", "PutItem"},                  # due steps (gsi4), the case
+    "FollowUpsFunction": {"Query", "BatchGetItem", "PutItem"},  # due steps (gsi4, keys), the cases, the case
     "UploadsFunction": {"GetItem", "PutItem", "Query"},         # the upload and its result pages
     "ImportFunction": {"GetItem", "PutItem", "UpdateItem", "Query"},  # signals (the intake), the upload's progress
 }

@@ -91,6 +91,9 @@ class Cases:
         self.household_reads.append(household)
         return [copy.deepcopy(c) for c in self.cases.values() if c["household"] == household]
 
+    def household_starts(self, households):
+        return {h: {c["case_id"]: c["start_date"] for c in self.household_cases(h)} for h in households}
+
     def municipality_cases(self, code, *, opened_since=None, status=None, listed=False):
         found = sorted((copy.deepcopy(c) for c in self.cases.values() if c["municipality_code"] == code
                         and (opened_since is None or c["opened_at"] >= opened_since)
@@ -98,6 +101,21 @@ class Cases:
         # A listed case has its fields and summary only, as the store projects it.
         return [{**{k: v for k, v in c.items() if k not in ("aggregate", "steps")},
                  "summary": case_rules.summary(c)} for c in found] if listed else found
+
+    def basket_counts(self, code):
+        """What the store's counters hold: a recount of the open cases."""
+        counts = {}
+        for case in self.municipality_cases(code, status="open"):
+            row = counts.setdefault(case["basket_id"], {"open_cases": 0, "open_signals": 0, "versions": []})
+            row["open_cases"] += 1
+            row["open_signals"] += case_rules.signal_count(case)
+            if case.get("criteria_version") and case["criteria_version"] not in row["versions"]:
+                row["versions"].append(case["criteria_version"])
+        return counts
+
+    def oldest_open(self, code, basket_id):
+        opened = [c["opened_at"] for c in self.municipality_cases(code, status="open") if c["basket_id"] == basket_id]
+        return min(opened, default=None)
 
     def basket_page(self, code, basket_id, *, status, limit, cursor):
         found = [c for c in self.municipality_cases(code, status=status) if c["basket_id"] == basket_id]
@@ -337,7 +355,7 @@ def test_preview_counts_both_ways_reads_each_household_once_and_writes_nothing(p
     make_case(cases=cases, reference="EN-old", received=NOW - timedelta(days=100), debtor__address__house_number=1,
               signal_date="2026-08-01", arrears_since="2026-07-01")  # outside the window (but read as a household's)
     before = copy.deepcopy(cases.cases)
-    admin = CriteriaAdmin(repository=Criteria(), cases=cases, now=lambda: NOW, readers=4)
+    admin = CriteriaAdmin(repository=Criteria(), cases=cases, now=lambda: NOW)
     body = admin.preview(GM, example_document(), None)
     assert cases.cases == before and cases.writes == []
     assert (body["days"], body["cases"], body["active_version"]) == (90, 25, "default")

@@ -15,7 +15,7 @@ from __future__ import annotations
 import base64
 import copy
 import json
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from typing import Any, cast
 
 from botocore.exceptions import ClientError
@@ -36,12 +36,13 @@ _READ_EXPIRY = "_read_expires_at"  # what the store read, to see whether the log
 _READ_ITEM = "_read_item"  # the item as the store read it: what followers compare with (case_followers.py)
 _STORE_FIELDS = (_READ_EXPIRY, _READ_ITEM)
 # What a list of cases reads of each case: its own fields and the stored summary.
-LIST_FIELDS = ("pk", "sk", "gsi1pk", "gsi1sk", "gsi2pk", "gsi2sk", "case_id", "municipality_code", "basket_id",
+LIST_FIELDS = ("pk", "sk", "gsi1pk", "gsi1sk", "case_id", "municipality_code", "basket_id",
                "status", "opened_at", "postcode", "house_number", "house_number_suffix", "criteria_version",
                "summary")
 _LOG_KIND_KEYS = dict(zip(case_rules.LOG_KINDS, keys.LOG_KINDS, strict=True))
 _LOG_KINDS_OF_KEY = {v: k for k, v in _LOG_KIND_KEYS.items()}
 _BATCH = 25  # BatchWriteItem's limit
+HEAD_START = "start#"  # a head's attribute per case: `start#<case_id>` = the case's start date
 
 
 # --------------------------------------------------------------------------- conversion
@@ -57,8 +58,8 @@ def case_item(case: Case, *, version: int | None = None) -> dict[str, Any]:
             "version": case["version"] if version is None else version,
             "steps": [step.item() for step in paths.steps_of(case)],
             "pk": pk, "sk": sk, "type": "case",
-            "gsi1pk": keys.basket_index(code, case["basket_id"]), "gsi1sk": opened,
-            "gsi2pk": keys.municipality_cases_index(code), "gsi2sk": opened,
+            # gsi1: the basket's cases of the case's status (open ones never behind closed ones).
+            "gsi1pk": keys.basket_status_index(code, case["basket_id"], case["status"]), "gsi1sk": opened,
             "gsi3pk": gsi3pk, "gsi3sk": gsi3sk,
             "summary": case_rules.summary(case)}
     due = paths.next_due(case)
@@ -129,20 +130,38 @@ def _signal_mark(signal_item: dict[str, Any], case: Case) -> dict[str, Any]:
         "ExpressionAttributeValues": table.to_attrs({":case": case["case_id"], ":household": case["household"]})}}
 
 
-def _head_claim(household: str, opened_seen: int) -> dict[str, Any]:
+def _head_claim(household: str, opened_seen: int, case: Case) -> dict[str, Any]:
     """Count a new case on the household's head, on condition that no other writer
     opened one since the household was read: signals of one household can be
     classified at the same time (on different stream shards); only one opens the
-    case and the other joins it on its retry."""
+    case and the other joins it on its retry. The head records the case's start
+    date too (the `repeat` fact of a preview reads heads, not households)."""
     values = {":next": {"N": str(opened_seen + 1)}, ":type": {"S": "household"},
-              ":expires": {"N": str(household_head_expires_at(clock.now()))}}
+              ":expires": {"N": str(household_head_expires_at(clock.now()))}, ":start": {"S": case["start_date"]}}
     if opened_seen:
         values[":seen"] = {"N": str(opened_seen)}
     return {"Update": {
         "TableName": table.table_name(), "Key": table.key(*keys.household_head(household)),
-        "UpdateExpression": "SET opened = :next, #t = :type, expires_at = :expires",
+        "UpdateExpression": "SET opened = :next, #t = :type, expires_at = :expires, #start = :start",
         "ConditionExpression": "attribute_not_exists(pk)" if opened_seen == 0 else "opened = :seen",
-        "ExpressionAttributeNames": {"#t": "type"}, "ExpressionAttributeValues": values}}
+        "ExpressionAttributeNames": {"#t": "type", "#start": HEAD_START + case["case_id"]},
+        "ExpressionAttributeValues": values}}
+
+
+def _head_start(case: Case) -> dict[str, Any]:
+    """A join moved the case's start date earlier: the head follows."""
+    return {"Update": {
+        "TableName": table.table_name(), "Key": table.key(*keys.household_head(case["household"])),
+        "UpdateExpression": "SET #start = :start", "ConditionExpression": "attribute_exists(pk)",
+        "ExpressionAttributeNames": {"#start": HEAD_START + case["case_id"]},
+        "ExpressionAttributeValues": {":start": {"S": case["start_date"]}}}}
+
+
+def head_starts(head: dict[str, Any]) -> dict[str, str] | None:
+    """The start date of each case a household's head records (case id -> date), or None
+    when the head does not know every case it counted (written before it recorded them)."""
+    starts = {name[len(HEAD_START):]: value for name, value in head.items() if name.startswith(HEAD_START)}
+    return starts if len(starts) >= int(head.get("opened") or 0) else None
 
 
 # --------------------------------------------------------------------------- the store
@@ -162,6 +181,20 @@ class DynamoCaseStore:
     def household_cases(self, household: str) -> list[Case]:
         return self.household(household)[0]
 
+    def household_starts(self, households: Sequence[str]) -> dict[str, dict[str, str]]:
+        """Each household's cases' start dates (case id -> date), from the households'
+        heads (BatchGetItem, 100 a call); a head written before heads recorded them
+        makes one query of that household."""
+        heads = table.get_many([keys.household_head(h) for h in households])
+        found: dict[str, dict[str, str]] = {}
+        for household in households:
+            head = heads.get(keys.household_head(household))
+            starts = head_starts(head) if head else None
+            if starts is None:
+                starts = {c["case_id"]: c["start_date"] for c in self.household_cases(household)}
+            found[household] = starts
+        return found
+
     def store_classified(self, signal_item: dict[str, Any], result: Classified, *, opened_seen: int) -> None:
         """Write what classifying a signal changed, all or nothing: the mark on the
         signal, the household's head (a new case), the case and its new log entries.
@@ -170,7 +203,9 @@ class DynamoCaseStore:
         case = result.case
         items = [_signal_mark(signal_item, case)]
         if result.is_new:
-            items.append(_head_claim(case["household"], opened_seen))
+            items.append(_head_claim(case["household"], opened_seen, case))
+        elif case["start_date"] != (case.get("_read_item") or {}).get("start_date", case["start_date"]):
+            items.append(_head_start(case))
         case_writes, written = _case_writes(case)
         items.extend(case_writes)
         items.extend(_put(_log_item(case, entry)) for entry in result.log)
@@ -280,11 +315,18 @@ class DynamoCaseStore:
                 break
         return [convert(i) for i in items], encode_cursor(last) if last else None
 
-    def due(self, until: str) -> list[Case]:
-        """Cases with a step due on or before this date (the follow-up schedule)."""
-        items = table.query_all(index="gsi4", key_condition="gsi4pk = :pk AND gsi4sk <= :until",
-                                values={":pk": keys.DUE_PARTITION, ":until": keys.due_until(until)})
-        return [case_from_item(i) for i in items]
+    def due(self, until: str, *, shards: Sequence[int] | None = None, page_size: int = 100) -> Iterator[Case]:
+        """Cases with a step due on or before this date (the follow-up schedule), shard by
+        shard and page by page: memory holds one page, whatever is due."""
+        for shard in range(keys.DUE_SHARDS) if shards is None else shards:
+            pages = table.query_pages(index="gsi4", key_condition="gsi4pk = :pk AND gsi4sk <= :until",
+                                      values={":pk": keys.due_partition(shard), ":until": keys.due_until(until)},
+                                      limit=page_size)
+            for entries, _ in pages:
+                # The index holds keys only: the cases themselves, 100 a call.
+                whole = table.get_many([(e["pk"], e["sk"]) for e in entries])
+                yield from (case_from_item(whole[(e["pk"], e["sk"])]) for e in entries
+                            if (e["pk"], e["sk"]) in whole)
 
 
 def encode_cursor(last_key: dict[str, Any]) -> str:

@@ -5,6 +5,8 @@ A prefix names what an item is; the values after it are ids, never debtor data.
 """
 from __future__ import annotations
 
+import zlib
+
 PROFILE = "PROFILE"
 
 
@@ -97,23 +99,21 @@ def log_kind(sk: str) -> str:
 
 # ---- case indexes
 
-def basket_index(code: str, basket_id: str | None) -> str:
-    return f"MUN#{code}#BASKET#{basket_id}"
-
-
-def municipality_cases_index(code: str) -> str:
-    return f"MUN#{code}#CASES"
-
-
 def case_by_id_index(case_id: str) -> tuple[str, str]:
     return f"{CASE_PREFIX}{case_id}", "CASE"
 
 
-DUE_PARTITION = "DUE"
+DUE_PREFIX = "DUE#"
+DUE_SHARDS = 16  # the due index spread over this many partitions (no one hot key; read in parallel)
+
+
+def due_partition(shard: int) -> str:
+    return f"{DUE_PREFIX}{shard:02d}"
 
 
 def due_index(due: str, case_id: str) -> tuple[str, str]:
-    return DUE_PARTITION, f"{due}#{case_id}"
+    """gsi4: the case in its shard's partition (from its id), sorted by due date."""
+    return due_partition(zlib.crc32(case_id.encode()) % DUE_SHARDS), f"{due}#{case_id}"
 
 
 def due_until(day: str) -> str:
@@ -148,3 +148,32 @@ UPLOAD_CHUNK_PREFIX = "CHUNK#"
 
 def upload_chunk_sort_key(last_row: int) -> str:
     return f"{UPLOAD_CHUNK_PREFIX}{last_row:06d}"
+
+
+# ---- scale: per-basket counters, the open/closed basket index, removal markers
+
+BASKET_COUNTER_PREFIX = "BASKETCOUNT#"
+BASKET_COUNTER_SHARDS = 16  # cases of one basket spread their counter writes over this many items
+
+
+def basket_counter(code: str, basket_id: str, shard: int) -> tuple[str, str]:
+    """One shard of a basket's counters, in the municipality's partition."""
+    return f"MUN#{code}", f"{BASKET_COUNTER_PREFIX}{basket_id}#{shard:02d}"
+
+
+def basket_of_counter(sk: str) -> str:
+    """The basket id of a counter's sort key (BASKETCOUNT#<basket>#<shard>)."""
+    return sk[len(BASKET_COUNTER_PREFIX):].rsplit("#", 1)[0]
+
+
+def basket_status_index(code: str, basket_id: str | None, status: str) -> str:
+    """gsi1: a basket's cases of one status (open or closed), oldest first."""
+    return f"MUN#{code}#BASKET#{basket_id}#{status}"
+
+
+REMOVED_PREFIX = "REMOVED#"
+
+
+def removed_case(household_key: str, case_id: str) -> tuple[str, str]:
+    """A short-lived marker: this case's removal was counted (a redelivered REMOVE is not)."""
+    return household(household_key), f"{REMOVED_PREFIX}{case_id}"

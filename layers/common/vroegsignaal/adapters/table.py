@@ -101,3 +101,27 @@ def query_pages(*, index: str | None = None, key_condition: str, values: dict[st
 
 def query_all(**kwargs: Any) -> list[dict[str, Any]]:
     return [item for page, _ in query_pages(**kwargs) for item in page]
+
+
+_BATCH_GET = 100  # BatchGetItem's limit
+
+
+def get_many(item_keys: list[tuple[str, str]], *, consistent: bool = False) -> dict[tuple[str, str], dict[str, Any]]:
+    """The items with these (pk, sk) keys that exist, by key: BatchGetItem, 100 a call,
+    unprocessed keys asked again."""
+    found: dict[tuple[str, str], dict[str, Any]] = {}
+    unique = list(dict.fromkeys(item_keys))
+    for start in range(0, len(unique), _BATCH_GET):
+        request: dict[str, Any] = {table_name(): {"Keys": [key(pk, sk) for pk, sk in unique[start:start + _BATCH_GET]],
+                                                  "ConsistentRead": consistent}}
+        for _attempt in range(10):
+            response = dynamodb().batch_get_item(RequestItems=request)
+            for attrs in response.get("Responses", {}).get(table_name(), []):
+                item = from_attrs(attrs)
+                found[(item["pk"], item["sk"])] = item
+            request = response.get("UnprocessedKeys") or {}
+            if not request:
+                break
+        else:
+            raise RuntimeError("BatchGetItem left keys unprocessed")
+    return found

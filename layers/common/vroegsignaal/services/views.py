@@ -2,7 +2,7 @@
 basket, one case whole, its tasks, a letter. Read only.
 
 Ports (duck-typed, so unit tests use in-memory fakes):
-- cases: find(code, case_id), log(case), municipality_cases(code, opened_since=, status=),
+- cases: find(code, case_id), log(case), basket_counts(code), oldest_open(code, basket_id),
   basket_page(code, basket_id, status=, limit=, cursor=), basket_has_cases(code, basket_id)
 - tasks: get(task_id), page(code, filters=, limit=, cursor=)
 - criteria: active(code), versions(code), version(code, version)
@@ -237,26 +237,15 @@ class Views:
     # ---- baskets
 
     def baskets(self, code: str) -> dict[str, Any]:
-        """GET baskets. Counting is one pass over the municipality's open cases
-        (gsi2, status filter): simple and always exact, and cheap while a
-        municipality has thousands of open cases, not millions. Past that, keep
-        per-basket counters updated in the same transaction as each case write."""
+        """GET baskets: the per-basket counters (kept with every case write), and per
+        basket with open cases its oldest open case (one small read each): the cost
+        grows with the number of baskets, never with the number of cases."""
         active = self.criteria.active(code)
         groups: dict[str, dict[str, Any]] = {}
-        for case in self.cases.municipality_cases(code, status="open", listed=True):
-            basket_id = case.get("basket_id")
-            if not basket_id:
+        for basket_id, counts in self.cases.basket_counts(code).items():
+            if counts["open_cases"] <= 0:
                 continue
-            group = groups.setdefault(basket_id, {"open_cases": 0, "open_signals": 0, "oldest": None,
-                                                  "versions": []})
-            group["open_cases"] += 1
-            group["open_signals"] += case["summary"]["signal_count"]
-            opened = ts(case["opened_at"])
-            if group["oldest"] is None or opened < group["oldest"]:
-                group["oldest"] = opened
-            version = case.get("criteria_version")
-            if version and version not in group["versions"]:
-                group["versions"].append(version)
+            groups[basket_id] = {**counts, "oldest": ts(self.cases.oldest_open(code, basket_id))}
 
         def row(basket_id: str, name: str, path: list[dict[str, Any]], is_active: bool) -> dict[str, Any]:
             group = groups.get(basket_id, {})
