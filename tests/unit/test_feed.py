@@ -73,7 +73,8 @@ def test_changed_since_is_compared_in_utc(text, expected):
     assert feed.parse_since(text) == expected
 
 
-@pytest.mark.parametrize("text", ["", "gisteren", "2026-11-20", "2026-11-20T08:00:00", "2026-13-01T00:00:00Z"])
+@pytest.mark.parametrize("text", ["", "gisteren", "2026-11-20", "2026-11-20T08:00:00", "2026-13-01T00:00:00Z",
+                                  "9999-12-31T23:59:59-01:00", "0001-01-01T00:00:00+01:00"])
 def test_a_changed_since_that_is_not_a_timestamp_with_a_zone_is_refused(text):
     with pytest.raises(ValueError):
         feed.parse_since(text)
@@ -118,3 +119,13 @@ def test_an_entry_reports_its_chunks_after_its_own_list():
     chunks = [{"signals": [{"reference": "EN-2", "signal_id": "sig-2", "changed_at": "2"}]},
               {"signals": [{"reference": "EN-3", "signal_id": "sig-3", "changed_at": "3"}]}]
     assert [s["reference"] for s in feed.entry_signals(entry, chunks)] == ["EN-1", "EN-2", "EN-3"]
+
+
+def test_a_cursor_with_a_key_no_table_could_hold_is_not_ours():
+    import base64
+    import json
+    cursor = base64.urlsafe_b64encode(json.dumps(
+        {"since": "2026-11-20T08:00:00.000000Z", "key": "x" * 2000, "read": 0}).encode()).decode()
+    with pytest.raises(ValidationFailed) as failed:
+        Feed(Store()).changes({"partner_id": "p"}, {"changed_since": "2026-11-20T08:00:00Z", "cursor": cursor})
+    assert [d["loc"] for d in failed.value.details] == [["query", "cursor"]]

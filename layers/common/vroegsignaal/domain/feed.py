@@ -123,7 +123,10 @@ def parse_since(text: str) -> str:
     if "T" not in text.upper() or moment.tzinfo is None:
         raise ValueError("must be an ISO 8601 timestamp with a time and a time zone, such as "
                          "2026-11-20T08:00:00Z or 2026-11-20T09:00:00+01:00")
-    return clock.iso(moment)
+    try:
+        return clock.iso(moment)
+    except OverflowError:  # year 1 or 9999 moved into UTC
+        raise ValueError("must be a timestamp between the years 0001 and 9999 in UTC") from None
 
 
 def iso_utc(value: str) -> str:

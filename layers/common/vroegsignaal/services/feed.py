@@ -12,6 +12,7 @@ from vroegsignaal.domain import feed
 from vroegsignaal.domain.errors import ValidationFailed
 
 DEFAULT_LIMIT, MAX_LIMIT = 50, 200
+KEY_MAX = 1024  # DynamoDB's limit of a sort key: a longer one is no place in the feed
 Position = tuple[str, int]
 
 
@@ -81,6 +82,7 @@ def _position(cursor: str) -> tuple[str, Position]:
         raise ValueError("is not a cursor of this list") from None
     if not (isinstance(decoded, dict) and set(decoded) == {"since", "key", "read"}
             and isinstance(decoded["since"], str) and isinstance(decoded["key"], str)
+            and len(decoded["key"]) <= KEY_MAX
             and isinstance(decoded["read"], int) and not isinstance(decoded["read"], bool) and decoded["read"] >= 0):
         raise ValueError("is not a cursor of this list")
     return decoded["since"], (decoded["key"], decoded["read"])
