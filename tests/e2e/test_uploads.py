@@ -128,6 +128,7 @@ def stack_without_classification(tmp_path_factory):
         yield stack
 
 
+@pytest.mark.large
 def test_a_50000_row_csv_is_imported_with_every_row_accounted_for(stack_without_classification):
     stack = stack_without_classification
     key = stack.partner_keys["energie-noord"]
