@@ -129,3 +129,9 @@ def test_a_cursor_with_a_key_no_table_could_hold_is_not_ours():
     with pytest.raises(ValidationFailed) as failed:
         Feed(Store()).changes({"partner_id": "p"}, {"changed_since": "2026-11-20T08:00:00Z", "cursor": cursor})
     assert [d["loc"] for d in failed.value.details] == [["query", "cursor"]]
+
+
+def test_a_case_closed_without_a_closing_time_changes_now():
+    after = {**case(), "status": "closed"}
+    (change,) = feed.entry_changes(case(), after, NOW)
+    assert (change.status, change.at) == ("closed", NOW)

@@ -56,7 +56,7 @@ def entry_changes(before: Mapping[str, Any] | None, after: Mapping[str, Any], no
     expiry_changed = before is not None and before.get("expires_at") != after.get("expires_at")
     changes: dict[str, EntryChange] = {}
     if status_changed or expiry_changed:
-        at = _status_time(after, status) if status_changed else None
+        at = _status_time(after, status, now) if status_changed else None
         for partner_id in after["aggregate"]["partner_ids"]:
             changes[partner_id] = EntryChange(partner_id, status, at, status_changed_at=at)
     joined = _joined(before, after)
@@ -78,9 +78,10 @@ def chunk_of(signal_number: int) -> int | None:
     return None if signal_number <= INLINE_MAX else (signal_number - INLINE_MAX - 1) // CHUNK_SIZE
 
 
-def _status_time(case: Mapping[str, Any], status: str) -> str:
+def _status_time(case: Mapping[str, Any], status: str, now: str) -> str:
+    """When the case took this status: its closing or pick-up time (now if it has none)."""
     moment = case.get("closed_at") if status == ddas.CLOSED else case.get("picked_up_at")
-    return iso_utc(str(moment))
+    return iso_utc(str(moment)) if moment else now
 
 
 def _joined(before: Mapping[str, Any] | None, after: Mapping[str, Any]) -> Mapping[str, str] | None:
