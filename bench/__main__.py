@@ -1,6 +1,7 @@
 """make bench: every benchmark, one after the other."""
 from bench import (
     bench_engine,
+    bench_feed,
     bench_import,
     bench_imports,
     bench_intake,
@@ -17,5 +18,6 @@ bench_intake.main()
 bench_engine.main()
 bench_pipeline.main()
 bench_import.main()
+bench_feed.main()
 bench_web.main()
 bench_local_stack.main([])

@@ -219,6 +219,7 @@ def schemas() -> dict[str, Any]:
         }, ["received", "duplicates", "rejected", "results"]),
         "SignalStatus": obj({"reference": STRING, "signal_id": STRING, "received_at": TIMESTAMP, "status": status},
                             ["reference", "signal_id", "received_at", "status"]),
+        **partner_file_and_feed_schemas(status),
         "CriteriaDocument": criteria_document,
         "Step": step,
         "ActiveCriteria": active_criteria,
@@ -262,6 +263,51 @@ def schemas() -> dict[str, Any]:
                                "variables": {"type": "array", "items": STRING}}, ["template", "text", "variables"]),
         "LetterTemplateStored": obj({"template": {"type": "string", "enum": ["custom", "default"]},
                                      "variables": {"type": "array", "items": STRING}}, ["template", "variables"]),
+    }
+
+
+def partner_file_and_feed_schemas(status: dict[str, Any]) -> dict[str, Any]:
+    """The status feed and the file uploads (signals-api.md; partners)."""
+    return {
+        "SignalChanges": obj({
+            "signals": {"type": "array", "items": obj({
+                "reference": STRING, "signal_id": STRING, "status": status,
+                "changed_at": {**TIMESTAMP, "description": "the time of the signal's latest change"}},
+                ["reference", "signal_id", "status", "changed_at"])},
+            "next_cursor": nullable(STRING)}, ["signals", "next_cursor"],
+            description="Oldest change first; each signal once, with its current status"),
+        "NewUpload": obj({
+            "filename": text(200, 1),
+            "content_type": {"type": "string", "enum": [
+                "text/csv", "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"]},
+        }, ["filename", "content_type"], closed=True),
+        "UploadAddress": obj({
+            "upload_id": STRING,
+            "upload_url": {"type": "string", "format": "uri",
+                           "description": "a presigned S3 address: PUT the file there with the Content-Type named"},
+            "expires_at": {**TIMESTAMP, "description": "the address works for 15 minutes"},
+            "method": {"type": "string", "const": "PUT"},
+            "headers": {"type": "object", "additionalProperties": STRING},
+            "max_bytes": {"type": "integer", "description": "20 MiB"},
+        }, ["upload_id", "upload_url", "expires_at"]),
+        "Upload": obj({
+            "upload_id": STRING, "filename": STRING, "content_type": STRING,
+            "status": {"type": "string", "enum": ["waiting", "processing", "done", "failed"]},
+            "created_at": TIMESTAMP,
+            "rows": nullable({"type": "integer", "minimum": 0, "description": "data rows; null until counted"}),
+            "rows_done": {"type": "integer", "minimum": 0, "description": "rows handled and counted so far"},
+            "received": {"type": "integer", "minimum": 0}, "duplicates": {"type": "integer", "minimum": 0},
+            "rejected": {"type": "integer", "minimum": 0},
+            "message": {"type": "string", "description": "why the file failed (it names the problem)"},
+            "results": {"type": "array", "items": obj({
+                "index": {"type": "integer", "minimum": 1, "description": "the row: 1 is the first data row"},
+                "reference": nullable(STRING),
+                "status": {"type": "integer", "enum": [200, 201, 409, 422, 500]},
+                "signal_id": STRING, "details": {"type": "array", "items": ref("Problem")}, "message": STRING,
+            }, ["index", "reference", "status"])},
+            "next_cursor": nullable(STRING),
+        }, ["upload_id", "filename", "status", "rows", "received", "duplicates", "rejected", "results",
+            "next_cursor"]),
     }
 
 
@@ -371,7 +417,19 @@ def partner_paths() -> dict[str, Any]:
                 200: ok("the same reference with the same content was stored before", ref("SignalReceipt")),
                 409: {"description": "the same reference with different content was stored before; nothing stored",
                       "content": json_content(ref("Conflict"))},
-            }, 400, 413, 422))},
+            }, 400, 413, 422)),
+            "get": operation(
+                "getSignalChanges", "Signals", "Your signals whose status changed since a moment", security=partner,
+                description="The status feed: your own signals whose status changed at or after `changed_since`, "
+                            "oldest change first, each once with its current status and the time of its latest "
+                            "change (receipt is the first change). Page on with `cursor` and the same "
+                            "`changed_since`; to keep in step, ask again from a little before the latest "
+                            "`changed_at` you saw (a change seen twice is harmless).",
+                parameters=[{**query_parameter("changed_since", "ISO 8601 timestamp with a time zone, such as "
+                                                                "2026-11-20T08:00:00Z (required)",
+                                               {"type": "string", "format": "date-time"}), "required": True},
+                            *PAGINATION],
+                answers=responses({200: ok("a page of changes", ref("SignalChanges"))}, 422))},
         "/signals/batch": {"post": operation(
             "postSignalBatch", "Signals", "Send 1 to 500 signals", security=partner,
             description="Each signal is handled on its own, exactly as POST /signals would; one bad signal never "
@@ -384,6 +442,32 @@ def partner_paths() -> dict[str, Any]:
             "getSignal", "Signals", "The status of one of your signals", security=partner,
             parameters=[reference],
             answers=responses({200: ok("its current status", ref("SignalStatus"))}, 404))},
+    }
+
+
+def upload_paths() -> dict[str, Any]:
+    partner = "partnerKey"
+    upload_id = path_parameter("upload_id", "the upload's id (upl-...)")
+    return {
+        "/signals/uploads": {"post": operation(
+            "postUpload", "Uploads", "Upload a CSV or Excel file of signals", security=partner,
+            description="Answers a presigned S3 address, valid 15 minutes: PUT the file there (at most 20 MiB, "
+                        "50 000 rows) with the Content-Type you named. Every row is then handled exactly as "
+                        "POST /signals would handle it; follow it with GET /signals/uploads/{upload_id}.",
+            body=json_body("NewUpload", {"filename": "achterstanden-november.csv", "content_type": "text/csv"}),
+            answers=responses({201: ok("PUT the file to upload_url", ref("UploadAddress"))}, 400, 413, 422))},
+        "/signals/uploads/{upload_id}": {"get": operation(
+            "getUpload", "Uploads", "An upload's progress and its row results", security=partner,
+            description="Progress (rows, received, duplicates, rejected) and a page of row results (index 1 is "
+                        "the first data row). `Accept: text/csv` gives the page of results as CSV (the next "
+                        "cursor in the X-Next-Cursor header). Another partner's upload is 404.",
+            parameters=[upload_id,
+                        query_parameter("limit", "results per page", {"type": "integer", "minimum": 1,
+                                                                      "maximum": 1000, "default": 100}),
+                        PAGINATION[1]],
+            answers=responses({200: {"description": "the upload and a page of its results",
+                                     "content": {**json_content(ref("Upload")),
+                                                 "text/csv": {"schema": {"type": "string"}}}}}, 404, 422))},
     }
 
 
@@ -502,13 +586,14 @@ def document() -> dict[str, Any]:
         "servers": [{"url": "http://127.0.0.1:3000", "description": "the local stack (make serve)"}],
         "tags": [
             {"name": "Signals", "description": "The partner API (partner key)"},
+            {"name": "Uploads", "description": "Signals as a CSV or Excel file (partner key)"},
             {"name": "Criteria", "description": "The afwegingskader (municipality key)"},
             {"name": "Baskets and cases", "description": "Werkbakjes and the cases in them (municipality key)"},
             {"name": "Tasks", "description": "Phone calls and home visits (municipality key)"},
             {"name": "Letters", "description": "Letters and the letter template (municipality key)"},
             {"name": "Exports", "description": "Deliveries to CBS (municipality key)"},
         ],
-        "paths": {**partner_paths(), **municipality_paths()},
+        "paths": {**partner_paths(), **upload_paths(), **municipality_paths()},
         "components": {
             "schemas": schemas(),
             "securitySchemes": {

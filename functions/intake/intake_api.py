@@ -1,5 +1,5 @@
 """Partner intake API (signals-api.md): POST /signals, POST /signals/batch,
-GET /signals/{reference}. Thin: HTTP in, services.intake, HTTP out.
+GET /signals/{reference}, GET /signals?changed_since= (the status feed). Thin: HTTP in, services.intake, HTTP out.
 
 Every route is a partner's: the key is checked once per request (api.install)."""
 from __future__ import annotations
@@ -12,8 +12,10 @@ from aws_lambda_powertools.logging import correlation_paths
 from aws_lambda_powertools.metrics import MetricUnit
 from vroegsignaal import api, observability
 from vroegsignaal.adapters import registry, secrets
+from vroegsignaal.adapters.feed import DynamoFeed
 from vroegsignaal.adapters.signals import DynamoSignalStore
 from vroegsignaal.http.intake import batch_answer, signal_answer
+from vroegsignaal.services.feed import Feed
 from vroegsignaal.services.intake import Intake, ResultKind
 
 ONE_SIGNAL_MAX_BYTES = 1024 * 1024
@@ -28,6 +30,7 @@ api.install(app, callers_of="partner")
 
 store = DynamoSignalStore(secrets.household_secret)
 intake = Intake(store, is_known_municipality=registry.is_known_municipality)
+feed = Feed(DynamoFeed())
 
 
 def _partner() -> dict:
@@ -64,6 +67,12 @@ def post_batch():
     _count(partner, SignalsReceived=batch.received, SignalsDuplicate=batch.duplicates,
            SignalsRejected=batch.rejected)
     return api.json_response(200, batch_answer(batch))
+
+
+@app.get("/signals")
+@tracer.capture_method
+def get_changes():
+    return api.json_response(200, feed.changes(_partner(), app.current_event.query_string_parameters))
 
 
 @app.get("/signals/<reference>")

@@ -13,6 +13,8 @@ import sys
 import time
 import urllib.error
 import urllib.request
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -53,12 +55,19 @@ def _answers(base_url: str) -> bool:
 
 @pytest.fixture(scope="session")
 def local_stack(tmp_path_factory):
-    template = Path(os.environ.get("VS_E2E_TEMPLATE", ROOT / "template.yaml"))
+    with serving_stack(tmp_path_factory.mktemp("local-stack")) as stack:
+        yield stack
+
+
+@contextmanager
+def serving_stack(folder: Path, template: Path | None = None) -> Iterator[RunningStack]:
+    """A local stack of its own (its log in `folder`), stopped on leaving."""
+    template = template or Path(os.environ.get("VS_E2E_TEMPLATE", ROOT / "template.yaml"))
     tenants = Path(os.environ.get("VS_E2E_TENANTS", ROOT / "infra" / "tenants.demo.json"))
     if not template.exists():
         pytest.skip(f"no template at {template}")
     port = _free_port()
-    log = tmp_path_factory.mktemp("local-stack") / "serve.log"
+    log = folder / "serve.log"
     with log.open("wb") as output:
         process = subprocess.Popen(
             [sys.executable, "-m", "infra.local", "serve", "--port", str(port), "--tenants", str(tenants),

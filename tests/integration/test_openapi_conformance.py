@@ -17,8 +17,9 @@ from referencing.jsonschema import DRAFT202012
 from tests.factories import signal_body
 from tests.integration.events import PARTNERS, LambdaContext, api_event, municipality
 from tests.integration.test_municipality_api import OLD, add_letter, add_task, h, open_case  # noqa: F401 - fixture h
+from tests.integration.uploads_helpers import uploads_bucket  # noqa: F401 - fixture
 
-pytestmark = pytest.mark.usefixtures("tenants")
+pytestmark = pytest.mark.usefixtures("tenants", "uploads_bucket")
 
 ROOT = Path(__file__).resolve().parents[2]
 DOCUMENT = json.loads((ROOT / "docs" / "api" / "openapi.json").read_text(encoding="utf-8"))
@@ -84,6 +85,13 @@ class World:
         assert self.call("POST", "/signals", body=body, principal=ENERGY).status == 201
         return body
 
+    @cached_property
+    def upload_id(self) -> str:
+        answer = self.call("POST", "/signals/uploads", body={"filename": "a.csv", "content_type": "text/csv"},
+                           principal=ENERGY)
+        assert answer.status == 201
+        return answer.body["upload_id"]
+
     def call(self, method: str, resource: str, params: dict | None = None, *, body: Any = None,
              raw_body: str | None = None, principal: dict | None = MUNICIPALITY, query: dict | None = None,
              content_type: str = "application/json") -> Answer:
@@ -95,6 +103,9 @@ class World:
         if principal is None:
             event["requestContext"]["authorizer"] = None
         handler = self.h.intake if resource.startswith("/signals") else self.h.mun
+        if resource.startswith("/signals/uploads"):
+            import uploads_api
+            handler = uploads_api.lambda_handler
         self.request = (method, resource, body)
         return Answer(handler(event, LambdaContext()))
 
@@ -106,6 +117,7 @@ BODY_LIMIT = {"/signals": 1024 * 1024, "/signals/batch": 6 * 1024 * 1024}
 SAMPLE_BODY = {
     ("POST", "/signals"): lambda w: signal_body(reference="EN-NEW"),
     ("POST", "/signals/batch"): lambda w: {"signals": [signal_body(reference="EN-B1"), signal_body(reference="EN-B2")]},
+    ("POST", "/signals/uploads"): lambda w: {"filename": "achterstanden.csv", "content_type": "text/csv"},
     ("PUT", "/municipalities/{code}/criteria"): lambda w: CRITERIA,
     ("POST", "/municipalities/{code}/criteria/preview"): lambda w: CRITERIA,
     ("POST", "/municipalities/{code}/cases/{case_id}/move"): lambda w: {"basket_id": "crisis", "reason": "na gesprek"},
@@ -120,14 +132,18 @@ SAMPLE_BODY = {
 def ids_of(w: World, resource: str) -> dict[str, str]:
     lazy = {"case_id": lambda: w.case_id, "task_id": lambda: w.task_id, "letter_id": lambda: w.letter_id,
             "reference": lambda: w.stored_signal["reference"], "version": lambda: "default",
-            "basket_id": lambda: "enkelvoudig"}
+            "basket_id": lambda: "enkelvoudig", "upload_id": lambda: w.upload_id}
     return {name: get() for name, get in lazy.items() if "{" + name + "}" in resource}
+
+
+SAMPLE_QUERY = {("GET", "/signals"): {"changed_since": "2026-11-20T08:00:00Z"}}
 
 
 def success(w: World, method: str, resource: str) -> Answer:
     body = SAMPLE_BODY.get((method, resource), lambda w: None)(w)
     principal = ENERGY if resource.startswith("/signals") else MUNICIPALITY
-    return w.call(method, resource, ids_of(w, resource), body=body, principal=principal)
+    return w.call(method, resource, ids_of(w, resource), body=body, principal=principal,
+                  query=SAMPLE_QUERY.get((method, resource)))
 
 
 def unauthorized(w: World, method: str, resource: str) -> Answer:
@@ -164,6 +180,9 @@ def unknown_id(w: World, method: str, resource: str) -> Answer:
 INVALID = {
     ("POST", "/signals"): dict(body=signal_body(amount="-1", debtor__address__postcode="ABCD")),
     ("POST", "/signals/batch"): dict(body={"signals": []}),
+    ("GET", "/signals"): dict(query={"changed_since": "gisteren"}),
+    ("POST", "/signals/uploads"): dict(body={"filename": "", "content_type": "text/plain"}),
+    ("GET", "/signals/uploads/{upload_id}"): dict(query={"limit": "0"}),
     ("PUT", "/municipalities/{code}/criteria"): dict(body={"schema_version": 2, "baskets": []}),
     ("POST", "/municipalities/{code}/criteria/preview"): dict(body=CRITERIA, query={"days": "0"}),
     ("GET", "/municipalities/{code}/baskets/{basket_id}/cases"): dict(query={"limit": "0"}),

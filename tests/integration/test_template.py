@@ -284,7 +284,7 @@ def test_table(resources):
         {"AttributeName": "sk", "KeyType": "RANGE"},
     ]
     indexes = {i["IndexName"]: i for i in props["GlobalSecondaryIndexes"]}
-    assert set(indexes) == {"gsi1", "gsi2", "gsi3", "gsi4"}
+    assert set(indexes) == {"gsi1", "gsi2", "gsi3", "gsi4", "gsi6"}
     for name, index in indexes.items():
         assert index["KeySchema"] == [
             {"AttributeName": f"{name}pk", "KeyType": "HASH"},
@@ -298,9 +298,11 @@ def test_table(resources):
     assert indexes["gsi3"]["Projection"] == {"ProjectionType": "INCLUDE",
                                              "NonKeyAttributes": ["municipality_code", "household"]}
     assert indexes["gsi4"]["Projection"] == {"ProjectionType": "KEYS_ONLY"}
+    assert indexes["gsi6"]["Projection"]["ProjectionType"] == "INCLUDE"  # the status feed: ids and statuses
     attributes = {a["AttributeName"]: a["AttributeType"] for a in props["AttributeDefinitions"]}
     assert attributes == {k: "S" for k in
-                          ["pk", "sk", "gsi1pk", "gsi1sk", "gsi2pk", "gsi2sk", "gsi3pk", "gsi3sk", "gsi4pk", "gsi4sk"]}
+                          ["pk", "sk", "gsi1pk", "gsi1sk", "gsi2pk", "gsi2sk", "gsi3pk", "gsi3sk", "gsi4pk", "gsi4sk",
+                           "gsi6pk", "gsi6sk"]}
     assert props["StreamSpecification"]["StreamViewType"] == "NEW_IMAGE"
     assert props["TimeToLiveSpecification"] == {"AttributeName": "expires_at", "Enabled": True}
     assert props["PointInTimeRecoverySpecification"]["PointInTimeRecoveryEnabled"] is True
@@ -350,6 +352,7 @@ EXPECTED_ROUTES = {  # signals-api.md, municipality-api.md
     ("POST", "/signals"): "IntakeFunction",
     ("POST", "/signals/batch"): "IntakeFunction",
     ("GET", "/signals/{reference}"): "IntakeFunction",
+    ("GET", "/signals"): "IntakeFunction",  # the status feed
     ("POST", "/signals/uploads"): "UploadsFunction",
     ("GET", "/signals/uploads/{upload_id}"): "UploadsFunction",
     **{
@@ -609,7 +612,8 @@ def test_only_functions_that_query_an_index_may_read_indexes(resources):
         may_read_indexes = any(
             isinstance(r, dict) and "/index/" in str(r.get("Fn::Sub", ""))
             for s in _statements(fn) if s["Effect"] == "Allow" for r in _as_list(s["Resource"]))
-        assert may_read_indexes == (name in ("MunicipalityFunction", "ClassifyFunction", "FollowUpsFunction")), name
+        assert may_read_indexes == (name in ("MunicipalityFunction", "ClassifyFunction", "FollowUpsFunction",
+                                             "IntakeFunction")), name  # intake: the status feed (gsi6)
 
 
 def test_no_function_may_write_key_items(resources):

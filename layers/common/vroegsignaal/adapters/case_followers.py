@@ -15,11 +15,13 @@ from collections.abc import Callable, Sequence
 from typing import Any
 
 from . import basket_counters
+from . import feed
 
 Follower = Callable[[dict[str, Any] | None, dict[str, Any]], Sequence[dict[str, Any]]]
 
 FOLLOWERS: tuple[Follower, ...] = (
     basket_counters.follow,
+    feed.follow,  # the partner's status feed (gsi6)
 )
 
 

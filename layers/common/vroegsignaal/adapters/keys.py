@@ -177,3 +177,44 @@ REMOVED_PREFIX = "REMOVED#"
 def removed_case(household_key: str, case_id: str) -> tuple[str, str]:
     """A short-lived marker: this case's removal was counted (a redelivered REMOVE is not)."""
     return household(household_key), f"{REMOVED_PREFIX}{case_id}"
+
+
+# ---- partner status feed (gsi6; adapters/feed.py)
+# A signal's receipt is its first change: the stored signal itself sits in gsi6 under its
+# partner from the moment it arrives. Once a case holds it, the case's feed entry for that
+# partner reports it (one entry per (case, partner), in the case's household partition).
+
+FEED_INDEX = "gsi6"
+FEED_ENTRY_PREFIX = "PFEED#"  # sorts after HEAD: a household's `sk <= HEAD` query never reads entries
+
+
+def feed_partition(partner_id: str) -> str:
+    return f"FEED#{partner_id}"
+
+
+def feed_receipt_sort_key(received_at: str, signal_id: str) -> str:
+    return f"{received_at}#{signal_id}"
+
+
+def feed_entry(household_key: str, case_id: str, partner_id: str) -> tuple[str, str]:
+    return household(household_key), f"{FEED_ENTRY_PREFIX}{case_id}#{partner_id}"
+
+
+def feed_entry_chunk(household_key: str, case_id: str, partner_id: str, chunk: int) -> tuple[str, str]:
+    """More of an entry's signals, once the case outgrew the entry (domain/feed.py)."""
+    pk, sk = feed_entry(household_key, case_id, partner_id)
+    return pk, f"{sk}#{chunk:06d}"
+
+
+def feed_entry_chunks_prefix(case_id: str, partner_id: str) -> str:
+    return f"{FEED_ENTRY_PREFIX}{case_id}#{partner_id}#"
+
+
+def feed_entry_sort_key(changed_at: str, case_id: str, partner_id: str) -> str:
+    return f"{changed_at}#{case_id}#{partner_id}"
+
+
+# Items of a household's partition that belong to one case: their sort key starts with one
+# of these and the case id; they carry the case's expires_at (retention deletes them with it).
+# (monitor's tuple; at merge the prefixes of every area go into one.)
+CASE_SCOPED_PREFIXES: tuple[str, ...] = (FEED_ENTRY_PREFIX,)

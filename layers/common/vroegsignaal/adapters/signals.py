@@ -9,7 +9,7 @@ from botocore.exceptions import ClientError
 from vroegsignaal.domain import cases as case_rules
 from vroegsignaal.domain.errors import ConcurrentChange
 
-from . import dynamo, keys, table
+from . import dynamo, feed, keys, table
 
 
 class DynamoSignalStore:
@@ -23,7 +23,7 @@ class DynamoSignalStore:
         try:
             table.dynamodb().put_item(
                 TableName=table.table_name(),
-                Item=table.to_attrs({"pk": pk, "sk": sk, **item}),
+                Item=table.to_attrs({"pk": pk, "sk": sk, **feed.receipt_keys(item), **item}),
                 ConditionExpression="attribute_not_exists(pk)",
                 ReturnValuesOnConditionCheckFailure="ALL_OLD",
             )

@@ -160,6 +160,8 @@ def attach(case: Case, signal_item: dict[str, Any]) -> LogEntry:
     if debtor.get("phone"):
         case["latest_phone"] = debtor["phone"]
     case["start_date"] = min(case["start_date"], record["signal_date"])
+    # The partner's status feed follows this join (domain/feed.py): ids only, no debtor data.
+    case["joined_signal"] = {key: signal_item[key] for key in ("signal_id", "reference", "partner_id", "received_at")}
     return signal_entry(signal_item)
 
 
