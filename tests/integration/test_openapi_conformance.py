@@ -117,6 +117,11 @@ SAMPLE_BODY = {
 }
 
 
+SAMPLE_QUERY = {  # routes that answer only with a query (a search names what it looks for)
+    ("GET", "/municipalities/{code}/cases"): {"name": "dijk"},
+}
+
+
 def ids_of(w: World, resource: str) -> dict[str, str]:
     lazy = {"case_id": lambda: w.case_id, "task_id": lambda: w.task_id, "letter_id": lambda: w.letter_id,
             "reference": lambda: w.stored_signal["reference"], "version": lambda: "default",
@@ -127,7 +132,8 @@ def ids_of(w: World, resource: str) -> dict[str, str]:
 def success(w: World, method: str, resource: str) -> Answer:
     body = SAMPLE_BODY.get((method, resource), lambda w: None)(w)
     principal = ENERGY if resource.startswith("/signals") else MUNICIPALITY
-    return w.call(method, resource, ids_of(w, resource), body=body, principal=principal)
+    return w.call(method, resource, ids_of(w, resource), body=body, principal=principal,
+                  query=SAMPLE_QUERY.get((method, resource)))
 
 
 def unauthorized(w: World, method: str, resource: str) -> Answer:
@@ -171,6 +177,7 @@ INVALID = {
     ("POST", "/municipalities/{code}/cases/{case_id}/contact-attempts"): dict(body={"type": "Duif", "reached": 1}),
     ("POST", "/municipalities/{code}/cases/{case_id}/close"): dict(body={"outcome": "Klaar"}),
     ("GET", "/municipalities/{code}/tasks"): dict(query={"cursor": "not-one-of-ours"}),
+    ("GET", "/municipalities/{code}/cases"): dict(query={"kenmerk": "K7QM-4XPD", "name": "dijk"}),
     ("PATCH", "/municipalities/{code}/tasks/{task_id}"): dict(body={"status": "later"}),
     ("PUT", "/municipalities/{code}/letter-template"): dict(body={"template": "{% if %}"}),
 }

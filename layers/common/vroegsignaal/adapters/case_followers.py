@@ -14,9 +14,13 @@ from __future__ import annotations
 from collections.abc import Callable, Sequence
 from typing import Any
 
+from . import kenmerk_claims, search_index
+
 Follower = Callable[[dict[str, Any] | None, dict[str, Any]], Sequence[dict[str, Any]]]
 
 FOLLOWERS: tuple[Follower, ...] = (
+    kenmerk_claims.claim_items,
+    search_index.entry_items,
 )
 
 
