@@ -8,7 +8,8 @@ followers write the search entries). The store is filled to 1 000 cases, searche
 filled on to 50 000 and searched again: the figures side by side show that a search
 costs what it finds, not how many cases there are ("found": the cases of the first
 page; a 4-letter prefix matches more cases in a bigger municipality). Latency is the meter's model
-(stated below) and the wall time of the Python around it.
+(stated below); "wall ms" is this process's time, the in-process store's own Python
+included (its index lists are Python lists, not DynamoDB's B-trees): compare the model.
 
     python -m bench.bench_search [SMALL LARGE]
 """
