@@ -69,8 +69,16 @@ bench: $(VENV)/.installed
 build: $(SAM_VENV)/.installed
 	PATH="$$(ls -d $$(pyenv root 2>/dev/null)/versions/3.12.*/bin 2>/dev/null | tail -n 1):$$PATH" $(SAM) build
 
+# STACK: the stack_name of samconfig.toml. deploy-web uploads web/ and /config.json to the
+# web app's bucket (stack output WebBucketName) with `aws s3 sync` (infra/deploy_web.py).
+STACK ?= vroegsignaal
 deploy: build
 	$(SAM) deploy --guided
+	$(MAKE) deploy-web
+
+.PHONY: deploy-web
+deploy-web: $(VENV)/.installed
+	$(PY) -m infra.deploy_web --stack $(STACK) --region $(REGION)
 
 clean:
 	rm -rf $(VENV) $(SAM_VENV) .aws-sam

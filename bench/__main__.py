@@ -7,6 +7,7 @@ from bench import (
     bench_intake,
     bench_local_stack,
     bench_pipeline,
+    bench_search,
     bench_tokens,
 )
 from tests.browser import bench as bench_web
@@ -19,5 +20,6 @@ bench_engine.main()
 bench_pipeline.main()
 bench_import.main()
 bench_feed.main()
+bench_search.main()
 bench_web.main()
 bench_local_stack.main([])

@@ -137,7 +137,9 @@ def schemas() -> dict[str, Any]:
         "status": {"type": "string", "enum": ["open", "done", "cancelled"]},
         "assignee": nullable(STRING), "due": nullable(DATE), "overdue": BOOLEAN, "created_at": TIMESTAMP,
         "done_at": nullable(TIMESTAMP), "names": {"type": "array", "items": STRING},
-        "address": obj({}), "phone": nullable(STRING),
+        "address": nullable(obj({"street": nullable(STRING), "house_number": INTEGER,
+                                 "house_number_suffix": nullable(STRING), "postcode": STRING,
+                                 "city": nullable(STRING)})), "phone": nullable(STRING),
     }, ["task_id", "case_id", "basket_id", "type", "status", "assignee", "due", "created_at", "done_at"])
     attempt = obj({
         "attempt_id": STRING, "type": {"type": "string", "enum": CONTACT_TYPES}, "reached": BOOLEAN,
@@ -152,11 +154,17 @@ def schemas() -> dict[str, Any]:
             ["signal_id", "reference", "partner_id", "partner_type", "signal_date", "arrears_since", "amount"])},
         "classifications": {"type": "array", "items": obj({
             "at": TIMESTAMP, "criteria_version": STRING, "basket_id": STRING, "facts": obj({}),
-            "explanation": obj({})}, ["at", "criteria_version", "basket_id"])},
+            "explanation": obj({"dutch": {"type": "array", "description": "waarom in dit bakje, in Dutch",
+                                          "items": obj({"basket_id": STRING, "name": STRING, "held": BOOLEAN,
+                                                        "text": STRING})}})},
+            ["at", "criteria_version", "basket_id"])},
         "steps": {"type": "array", "items": obj({
             "action": {"type": "string", "enum": ACTIONS},
             "status": {"type": "string", "enum": ["pending", "done", "skipped", "cancelled", "failed"]},
-            "due": nullable(DATE), "done_at": nullable(TIMESTAMP)}, ["action", "status"])},
+            "due": nullable(DATE), "done_at": nullable(TIMESTAMP),
+            "task_id": STRING, "task_status": {"type": "string", "enum": ["open", "done", "cancelled"],
+                                               "description": "a task step: its task's status"}},
+            ["action", "status"])},
         "letters": {"type": "array", "items": obj({
             "letter_id": STRING, "created_at": TIMESTAMP, "step": STRING,
             "channel": {"type": "string", "enum": ["letter", "email"]}}, ["letter_id", "created_at"])},
@@ -505,8 +513,28 @@ def municipality_paths() -> dict[str, Any]:
             parameters=[CODE, path_parameter("basket_id", "a basket of any version"),
                         query_parameter("status", "default open", {"type": "string",
                                                                    "enum": ["open", "closed", "all"]}),
+                        query_parameter("postcode_prefix", "the start of a postcode (a wijk), 1 to 6 characters",
+                                        text(7, 1)),
+                        query_parameter("partner_type", "cases with a signal of this partner type",
+                                        {"type": "string", "enum": sorted(PARTNER_TYPES)}),
+                        query_parameter("min_amount", "total amount at least, euros (150 or 150.00)", text(20, 1)),
+                        query_parameter("max_amount", "total amount at most, euros", text(20, 1)),
                         *PAGINATION],
             answers=responses({200: ok("a page of cases", ref("CaseList"))}, 404, 422))},
+        f"{base}/cases": {"get": operation(
+            "searchCases", "Baskets and cases", "Find cases by kenmerk, address or last name", security=key,
+            description="Exactly one kind of search: `kenmerk` (dash and case ignored); `postcode` and "
+                        "`house_number` (optionally `house_number_suffix`); or `name`, the start of a debtor's "
+                        "last name (case and diacritics ignored). Open and closed cases, newest first. "
+                        "Answered from an index, never by reading the municipality's cases; audited without "
+                        "its terms.",
+            parameters=[CODE, query_parameter("kenmerk", "as printed on letters: K7QM-4XPD", text(20, 1)),
+                        query_parameter("postcode", "any spelling signals accept: 3441 AB", text(10, 1)),
+                        query_parameter("house_number", "with postcode", text(10, 1)),
+                        query_parameter("house_number_suffix", "optional, with postcode", text(10, 1)),
+                        query_parameter("name", "start of a last name, 2 to 100 characters", text(100, 2)),
+                        *PAGINATION],
+            answers=responses({200: ok("the cases found, newest first", ref("CaseList"))}, 422))},
         f"{base}/cases/{{case_id}}": {"get": operation(
             "getCase", "Baskets and cases", "One case, whole", security=key, parameters=[CODE, case_id],
             answers=responses({200: ok("the case", ref("Case"))}, 404))},
@@ -534,10 +562,14 @@ def municipality_paths() -> dict[str, Any]:
             parameters=[CODE,
                         query_parameter("status", "default all", {"type": "string",
                                                                   "enum": ["open", "done", "cancelled"]}),
-                        query_parameter("assignee", "a user id", text(100, 1)),
+                        query_parameter("assignee", "a user id, `me` (a signed-in person) or `none` (unassigned)",
+                                        text(100, 1)),
                         query_parameter("basket_id", "the basket whose path made it", text(40, 1)),
                         query_parameter("type", "the kind of task", {"type": "string",
                                                                      "enum": ["phone_call", "home_visit"]}),
+                        query_parameter("sort", "`due`: by due date (give status and assignee); default oldest "
+                                        "first", {"type": "string", "enum": ["due"]}),
+                        query_parameter("due_before", "due on or before this date", DATE),
                         *PAGINATION],
             answers=responses({200: ok("a page of tasks", ref("TaskList"))}, 422))},
         f"{base}/tasks/{{task_id}}": {"patch": operation(

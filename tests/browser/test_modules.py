@@ -74,3 +74,19 @@ def test_the_csv_has_semicolons_and_keeps_formulas_as_text(page):
     assert header.split(";")[:3] == ["Kenmerk", "Namen", "Straat"]
     assert row.split(";")[1] == "\"'=HYPERLINK(\"\"x\"\"), B. de Vries\""
     assert "Energie" in row and "2026-11-02" in row
+
+
+def test_the_stored_dutch_explanation_is_said_as_it_is(page):
+    lines = run(page, "explain.js", """
+        const explanation = {dutch: [
+          {basket_id: 'crisis', name: 'Crisis', held: false, text: 'geen crisis gemeld'},
+          {basket_id: 'jongeren', name: 'Jongeren', held: true, text: 'jongste schuldenaar is 22 jaar (18 tot en met 27)'}]};
+        return m.explainClassification({basket_id: 'jongeren', facts: {age: 22}, explanation}, null, new Map())
+          .map(l => `${l.name}: ${l.text} ${l.held}`);""")
+    assert lines == ["Crisis: geen crisis gemeld false", "Jongeren: jongste schuldenaar is 22 jaar (18 tot en met 27) true"]
+
+
+def test_an_address_writes_its_postcode_as_1234_ab(page):
+    text = run(page, "format.js", """
+        return m.addressLine({street: 'Rijnstraat', house_number: 12, house_number_suffix: 'BIS', postcode: '3441AB', city: 'Woerden'});""")
+    assert text == "Rijnstraat 12 BIS, 3441 AB Woerden"

@@ -172,8 +172,9 @@ def test_default_criteria_put_a_low_single_signal_in_enkelvoudig_and_the_baskets
     (summary,) = listed["cases"]
     today = datetime.now(UTC).date().isoformat()
     assert summary == {
-        "case_id": case_id, "basket_id": "enkelvoudig", "status": "open", "opened_at": opened_at,
-        "postcode": "3441AB", "house_number": 12, "house_number_suffix": "BIS", "names": ["A.B. van Dijk"],
+        "case_id": case_id, "kenmerk": raw_case(case_id)["kenmerk"], "basket_id": "enkelvoudig", "status": "open",
+        "opened_at": opened_at, "street": "Rijnstraat", "postcode": "3441AB", "house_number": 12,
+        "house_number_suffix": "BIS", "city": "Woerden", "names": ["A.B. van Dijk"],
         "signal_count": 1, "partner_types": ["energy"], "total_amount": "412.50",
         "next_step": {"action": "letter", "due": today}}
 
@@ -541,7 +542,8 @@ def test_tasks_list_with_filters_oldest_first(h):
     status, page = request(h, "GET", "/tasks", query={"limit": "1", "cursor": page["next_cursor"]})
     assert [t["task_id"] for t in page["tasks"]] == [visit_task]
     (task,) = request(h, "GET", "/tasks", query={"type": "home_visit"})[1]["tasks"]
-    assert set(task) == {"task_id", "case_id", "basket_id", "type", "status", "assignee", "due", "created_at", "done_at"}
+    assert set(task) == {"task_id", "case_id", "basket_id", "type", "status", "assignee", "due", "created_at", "done_at",
+                         "kenmerk", "basket_name", "overdue", "names", "address", "phone"}
     assert (task["case_id"], task["basket_id"], task["type"], task["assignee"]) == (second, "crisis", "home_visit", "marieke")
 
 

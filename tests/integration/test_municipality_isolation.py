@@ -33,6 +33,7 @@ ROUTES = [
     ("POST", "/criteria/preview", {"schema_version": 1, "baskets": [{"id": "alles", "name": "Alles", "action": "none"}]}),
     ("GET", "/baskets", None),
     ("GET", "/baskets/{basket_id}/cases", None),
+    ("GET", "/cases", None),
     ("GET", "/cases/{case_id}", None),
     ("POST", "/cases/{case_id}/move", {"basket_id": "crisis", "reason": "test"}),
     ("POST", "/cases/{case_id}/contact-attempts", {"type": "Telefoon", "reached": True}),
@@ -142,6 +143,10 @@ def test_lists_show_only_the_municipalitys_own(h, world):  # noqa: F811
         request(h, "GET", "/criteria")[1],
         request(h, "POST", "/criteria/preview", body=ROUTES[4][2])[1],
         request(h, "GET", "/cases/{case_id}", {"case_id": world["own"]["case_id"]})[1],
+        request(h, "GET", "/cases", query={"name": "geheim"})[1],
+        request(h, "GET", "/cases", query={"postcode": "3511AA", "house_number": "12"})[1],
+        request(h, "GET", "/cases", query={"kenmerk": raw_case(theirs["case_id"], OTHER)["kenmerk"]})[1],
+        request(h, "GET", "/cases", query={"name": "dijk"})[1],
     ])
     for secret in ("Geheimnaam", "3511", theirs["case_id"], theirs["task_id"], theirs["letter_id"], "Utrecht eigen"):
         assert secret not in everything

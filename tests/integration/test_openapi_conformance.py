@@ -129,6 +129,11 @@ SAMPLE_BODY = {
 }
 
 
+SAMPLE_QUERY = {  # routes that answer only with a query (a search names what it looks for)
+    ("GET", "/municipalities/{code}/cases"): {"name": "dijk"},
+}
+
+
 def ids_of(w: World, resource: str) -> dict[str, str]:
     lazy = {"case_id": lambda: w.case_id, "task_id": lambda: w.task_id, "letter_id": lambda: w.letter_id,
             "reference": lambda: w.stored_signal["reference"], "version": lambda: "default",
@@ -190,6 +195,7 @@ INVALID = {
     ("POST", "/municipalities/{code}/cases/{case_id}/contact-attempts"): dict(body={"type": "Duif", "reached": 1}),
     ("POST", "/municipalities/{code}/cases/{case_id}/close"): dict(body={"outcome": "Klaar"}),
     ("GET", "/municipalities/{code}/tasks"): dict(query={"cursor": "not-one-of-ours"}),
+    ("GET", "/municipalities/{code}/cases"): dict(query={"kenmerk": "K7QM-4XPD", "name": "dijk"}),
     ("PATCH", "/municipalities/{code}/tasks/{task_id}"): dict(body={"status": "later"}),
     ("PUT", "/municipalities/{code}/letter-template"): dict(body={"template": "{% if %}"}),
 }

@@ -284,7 +284,7 @@ def test_table(resources):
         {"AttributeName": "sk", "KeyType": "RANGE"},
     ]
     indexes = {i["IndexName"]: i for i in props["GlobalSecondaryIndexes"]}
-    assert set(indexes) == {"gsi1", "gsi2", "gsi3", "gsi4", "gsi6"}
+    assert set(indexes) == {"gsi1", "gsi2", "gsi3", "gsi4", "gsi5", "gsi6", "gsi8"}
     for name, index in indexes.items():
         assert index["KeySchema"] == [
             {"AttributeName": f"{name}pk", "KeyType": "HASH"},
@@ -299,10 +299,12 @@ def test_table(resources):
                                              "NonKeyAttributes": ["municipality_code", "household"]}
     assert indexes["gsi4"]["Projection"] == {"ProjectionType": "KEYS_ONLY"}
     assert indexes["gsi6"]["Projection"]["ProjectionType"] == "INCLUDE"  # the status feed: ids and statuses
+    for name in ("gsi5", "gsi8"):  # lean: what a search or a task list reads
+        assert indexes[name]["Projection"]["ProjectionType"] == "INCLUDE"
     attributes = {a["AttributeName"]: a["AttributeType"] for a in props["AttributeDefinitions"]}
     assert attributes == {k: "S" for k in
                           ["pk", "sk", "gsi1pk", "gsi1sk", "gsi2pk", "gsi2sk", "gsi3pk", "gsi3sk", "gsi4pk", "gsi4sk",
-                           "gsi6pk", "gsi6sk"]}
+                           "gsi5pk", "gsi5sk", "gsi6pk", "gsi6sk", "gsi8pk", "gsi8sk"]}
     assert props["StreamSpecification"]["StreamViewType"] == "NEW_IMAGE"
     assert props["TimeToLiveSpecification"] == {"AttributeName": "expires_at", "Enabled": True}
     assert props["PointInTimeRecoverySpecification"]["PointInTimeRecoveryEnabled"] is True
@@ -346,6 +348,61 @@ def test_bucket_denies_insecure_transport(resources):
                    for s in statements)
 
 
+# --------------------------------------------------------------------------- web app (workspace.md)
+
+
+def test_the_web_app_bucket_is_private_and_read_only_by_its_distribution(resources):
+    props = resources["WebBucket"]["Properties"]
+    assert set(props["PublicAccessBlockConfiguration"].values()) == {True}
+    (policy,) = [p for p in of_type(resources, "AWS::S3::BucketPolicy").values()
+                 if ref_name(p["Properties"]["Bucket"]) == "WebBucket"]
+    (read,) = [s for s in policy["Properties"]["PolicyDocument"]["Statement"] if s["Effect"] == "Allow"]
+    assert read["Principal"] == {"Service": "cloudfront.amazonaws.com"} and read["Action"] == "s3:GetObject"
+    assert "${WebDistribution}" in read["Condition"]["StringEquals"]["AWS:SourceArn"]["Fn::Sub"]
+
+
+def test_the_distribution_reads_the_bucket_through_origin_access_control_over_tls(resources):
+    config = resources["WebDistribution"]["Properties"]["DistributionConfig"]
+    (origin,) = config["Origins"]
+    assert ref_name(origin["DomainName"]) == "WebBucket" and ref_name(origin["OriginAccessControlId"]) == "WebOriginAccessControl"
+    oac = resources["WebOriginAccessControl"]["Properties"]["OriginAccessControlConfig"]
+    assert (oac["OriginAccessControlOriginType"], oac["SigningBehavior"]) == ("s3", "always")
+    behaviour = config["DefaultCacheBehavior"]
+    assert behaviour["ViewerProtocolPolicy"] == "redirect-to-https" and behaviour["Compress"] is True
+    assert ref_name(behaviour["ResponseHeadersPolicyId"]) == "WebHeadersPolicy"
+    assert config["DefaultRootObject"] == "index.html"
+
+
+def test_the_headers_policy_sends_a_csp_without_inline_scripts_hsts_and_no_framing(resources):
+    headers = resources["WebHeadersPolicy"]["Properties"]["ResponseHeadersPolicyConfig"]["SecurityHeadersConfig"]
+    csp = headers["ContentSecurityPolicy"]["ContentSecurityPolicy"]["Fn::Sub"]
+    directives = {part.split()[0]: part.split()[1:] for part in csp.split("; ")}
+    assert directives["script-src"] == ["'self'"] and directives["style-src"] == ["'self'"]
+    assert "'unsafe-inline'" not in csp and "'unsafe-eval'" not in csp
+    assert directives["frame-ancestors"] == ["'none'"] and directives["object-src"] == ["'none'"]
+    assert headers["FrameOptions"]["FrameOption"] == "DENY"
+    hsts = headers["StrictTransportSecurity"]
+    assert hsts["AccessControlMaxAgeSec"] >= 31536000 and hsts["IncludeSubdomains"] is True
+    assert headers["ContentTypeOptions"]["Override"] is True
+    assert all(header.get("Override") is True for header in headers.values())
+
+
+def test_the_headers_policy_says_what_the_local_server_says(resources):
+    """web/serving.py serves the app locally with the same policy, but for the API and Cognito origins."""
+    from web.serving import content_security_policy
+    csp = resources["WebHeadersPolicy"]["Properties"]["ResponseHeadersPolicyConfig"]["SecurityHeadersConfig"][
+        "ContentSecurityPolicy"]["ContentSecurityPolicy"]["Fn::Sub"]
+    origins = ("https://${Api}.execute-api.${AWS::Region}.amazonaws.com", "https://cognito-idp.${AWS::Region}.amazonaws.com",
+               "https://*.auth.${AWS::Region}.amazoncognito.com")
+    assert csp == content_security_policy(origins)
+
+
+def test_the_web_app_address_is_a_stack_output(template):
+    outputs = template["Outputs"]
+    assert outputs["WebUrl"]["Value"] == {"Fn::Sub": "https://${WebDistribution.DomainName}/"}
+    assert ref_name(outputs["WebBucketName"]["Value"]) == "WebBucket"
+
+
 # --------------------------------------------------------------------------- API
 
 EXPECTED_ROUTES = {  # signals-api.md, municipality-api.md
@@ -365,6 +422,7 @@ EXPECTED_ROUTES = {  # signals-api.md, municipality-api.md
             ("POST", "/criteria/preview"),
             ("GET", "/baskets"),
             ("GET", "/baskets/{basket_id}/cases"),
+            ("GET", "/cases"),
             ("GET", "/cases/{case_id}"),
             ("POST", "/cases/{case_id}/move"),
             ("POST", "/cases/{case_id}/contact-attempts"),
@@ -585,9 +643,10 @@ def test_each_function_may_make_the_calls_its_code_makes(resources, function, ac
 DYNAMODB_CALLS = {
     "AuthorizerFunction": {"GetItem", "UpdateItem"},            # the key item; its last use (KEYUSE#)
     "IntakeFunction": {"GetItem", "PutItem", "Query"},          # signals, their cases, municipalities
-    "MunicipalityFunction": {"GetItem", "Query", "PutItem", "UpdateItem", "BatchWriteItem",  # cases, logs, tasks, criteria
-                             "BatchGetItem"},                   # whole cases of a preview (scale)
-    "ClassifyFunction": {"GetItem", "Query", "PutItem", "UpdateItem"},  # the criteria pointer, households, cases, the head
+    "MunicipalityFunction": {"GetItem", "Query", "PutItem", "UpdateItem", "BatchWriteItem",
+                             "BatchGetItem"},  # cases, logs, tasks, criteria; found cases and a preview's cases by key
+    "ClassifyFunction": {"GetItem", "Query", "PutItem", "UpdateItem",
+                         "DeleteItem"},  # the criteria pointer, households, cases, the head, search entries
     "LettersFunction": {"GetItem", "PutItem", "UpdateItem"},    # the case, the e-mail's send-once marker
     "TasksFunction": {"GetItem", "PutItem"},                    # the case, the task
     "FollowUpsFunction": {"Query", "BatchGetItem", "PutItem"},  # due steps (gsi4, keys), the cases, the case

@@ -354,17 +354,27 @@ def test_explanation_of_the_example():
     assert json.loads(json.dumps(explanation)) == explanation
     assert explanation == {
         "basket_id": "hoog-bedrag",
-        "matched": {"basket_id": "hoog-bedrag", "condition": "high_amount = true (water 310.00 ≥ 250)"},
+        "matched": {"basket_id": "hoog-bedrag", "name": "Hoge bedragen",
+                    "condition": "high_amount = true (water 310.00 ≥ 250)"},
         "failed": [
-            {"basket_id": "crisis", "condition": "crisis = false, supply_ending = false"},
-            {"basket_id": "jongeren", "condition": "age has no value"},
-            {"basket_id": "meervoudig", "condition": "partner_count = 1 (not ≥ 2)"},
+            {"basket_id": "crisis", "name": "Crisis", "condition": "crisis = false, supply_ending = false"},
+            {"basket_id": "jongeren", "name": "Jongeren", "condition": "age has no value"},
+            {"basket_id": "meervoudig", "name": "Meervoudige signalen", "condition": "partner_count = 1 (not ≥ 2)"},
         ],
         "lines": [
             "crisis: crisis = false, supply_ending = false",
             "jongeren: age has no value",
             "meervoudig: partner_count = 1 (not ≥ 2)",
             "hoog-bedrag: high_amount = true (water 310.00 ≥ 250)",
+        ],
+        "dutch": [  # what the web app shows (explanation_nl.py)
+            {"basket_id": "crisis", "name": "Crisis", "held": False, "text": "geen crisis gemeld; geen eindelevering"},
+            {"basket_id": "jongeren", "name": "Jongeren", "held": False,
+             "text": "leeftijd jongste schuldenaar onbekend (nodig: 18 tot en met 27)"},
+            {"basket_id": "meervoudig", "name": "Meervoudige signalen", "held": False,
+             "text": "1 signaalpartner (nodig: 2 of meer)"},
+            {"basket_id": "hoog-bedrag", "name": "Hoge bedragen", "held": True,
+             "text": "een bedrag is hoog voor zijn soort partner"},
         ],
         "facts": {
             "age": None, "signal_count": 1, "partner_count": 1, "partner_types": ["water"],

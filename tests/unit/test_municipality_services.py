@@ -123,6 +123,24 @@ class Cases:
         page = found[start:start + limit]
         return page, (str(start + limit) if start + limit < len(found) else None)
 
+    def filtered_basket_page(self, code, basket_id, *, status, filters, limit, cursor):
+        found = [c for c in self.municipality_cases(code, status=status, listed=True) if c["basket_id"] == basket_id
+                 and c["postcode"].startswith(filters.get("postcode_prefix", ""))
+                 and filters.get("partner_type", c["summary"]["partner_types"][0]) in c["summary"]["partner_types"]
+                 and filters.get("min_amount_cents", 0) <= c["summary"]["total_amount_cents"]
+                 <= filters.get("max_amount_cents", 10**12)]
+        start = int(cursor or 0)
+        page = found[start:start + limit]
+        return page, (str(start + limit) if start + limit < len(found) else None)
+
+    def summaries(self, code, pointers):
+        found = {}
+        for household, case_id in pointers:
+            case = self.get(household, case_id)
+            if case and case["municipality_code"] == code:
+                found[case_id] = {**case, "summary": case_rules.summary(case)}
+        return found
+
     def basket_has_cases(self, code, basket_id):
         return any(c["basket_id"] == basket_id for c in self.municipality_cases(code))
 
@@ -150,10 +168,21 @@ class Tasks:
             raise ConcurrentChange(task["task_id"])
         self.tasks[task["task_id"]] = copy.deepcopy(task)
 
-    def page(self, code, *, filters, limit, cursor):
+    def list_page(self, code, *, filters, due_before, limit, cursor):
         found = [t for t in self.tasks.values() if t["municipality_code"] == code
-                 and all(t.get(name) == value for name, value in filters.items())]
+                 and all(t.get(name) == value for name, value in filters.items())
+                 and (due_before is None or t["due"] <= due_before)]
         return found[:limit], None
+
+    def due_page(self, code, *, status, assignee, due_before, filters, limit, cursor):
+        found, _ = self.list_page(code, filters={**filters, "status": status, "assignee": assignee},
+                                  due_before=due_before, limit=10**6, cursor=None)
+        return sorted(found, key=lambda t: (t["due"], t["task_id"]))[:limit], None
+
+    def restamp(self, task_ids, expires_at):
+        for task_id in task_ids:
+            if task_id in self.tasks:
+                self.tasks[task_id]["expires_at"] = expires_at
 
 
 class Criteria:

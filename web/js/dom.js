@@ -87,12 +87,23 @@ export function showFieldErrors(form, details, translate) {
   return unplaced;
 }
 
+// Each cell of a row names its column (data-label), so on a phone a row reads as a card
+// ("Adres: Rijnstraat 12, 3441 AB Woerden") without sideways scrolling (app.css).
+export function labelCells(row, headers) {
+  [...row.children].forEach((cell, index) => {
+    if (headers[index]) cell.dataset.label = headers[index];
+  });
+  return row;
+}
+
 export function table(caption, headers, rows, { className = 'table' } = {}) {
+  const body = h('tbody', {}, rows);
+  for (const row of body.children) labelCells(row, headers);
   return h('div', { class: 'table-wrapper', tabindex: '0', role: 'region', 'aria-label': caption },
-    h('table', { class: className },
+    h('table', { class: `${className} table--cards` },
       h('caption', { text: caption }),
       h('thead', {}, h('tr', {}, headers.map((text) => h('th', { scope: 'col' }, text)))),
-      h('tbody', {}, rows)));
+      body));
 }
 
 export function downloadBlob(blob, filename) {

@@ -1,5 +1,6 @@
 // "Waarom in dit bakje": the stored classification said in Dutch, with basket names and
-// Dutch fact labels. The conditions come from the criteria version that decided it (when
+// Dutch fact labels. The server stores it in Dutch (`explanation.dutch`); for classifications
+// stored before that, the conditions come from the criteria version that decided it (when
 // the app can read that version) and are evaluated on the stored facts, as the server did;
 // otherwise the stored statements are shown with Dutch labels.
 import { FACTS, moneyText, partnerType } from './labels.js';
@@ -148,6 +149,12 @@ function unique(list) {
 
 // The lines of "waarom in dit bakje": [{basket_id, name, held, text}], the baskets tried first, then the chosen one.
 export function explainClassification(classification, document, names) {
+  // The server stores the explanation in Dutch with every classification: say that as it is.
+  const dutch = classification.explanation && classification.explanation.dutch;
+  if (Array.isArray(dutch) && dutch.length) {
+    return dutch.map((line) => ({ basket_id: line.basket_id, name: line.name || line.basket_id, held: line.held === true,
+      text: line.text }));
+  }
   const facts = classification.facts || {};
   const nameOf = (id) => names.get(id)?.name || document?.baskets?.find((b) => b.id === id)?.name || id;
   const baskets = document?.baskets || [];

@@ -1,10 +1,16 @@
 // How a case summary reads in lists (bakje, zoeken) and in its CSV download.
 import { dateText, moneyText, nextStepText, partnerType } from './labels.js';
 
+// "3441AB" -> "3441 AB", as Dutch addresses write it; anything else as given.
+export function postcodeText(postcode) {
+  const compact = String(postcode || '').replace(/\s+/g, '').toUpperCase();
+  return /^[1-9][0-9]{3}[A-Z]{2}$/.test(compact) ? `${compact.slice(0, 4)} ${compact.slice(4)}` : String(postcode || '');
+}
+
 export function addressLine(item) {
   const number = [item.house_number, item.house_number_suffix].filter((x) => x !== null && x !== undefined && x !== '').join(' ');
   const street = [item.street, number].filter(Boolean).join(' ');
-  const place = [item.postcode, item.city].filter(Boolean).join(' ');
+  const place = [postcodeText(item.postcode), item.city].filter(Boolean).join(' ');
   return [street, place].filter(Boolean).join(', ');
 }
 
@@ -26,7 +32,7 @@ const CSV_COLUMNS = [
   ['Straat', (c) => c.street || ''],
   ['Huisnummer', (c) => c.house_number ?? ''],
   ['Toevoeging', (c) => c.house_number_suffix || ''],
-  ['Postcode', (c) => c.postcode || ''],
+  ['Postcode', (c) => postcodeText(c.postcode)],
   ['Plaats', (c) => c.city || ''],
   ['Soorten partner', (c) => partnerTypesText(c.partner_types)],
   ['Totaalbedrag', (c) => c.total_amount || ''],

@@ -5,7 +5,7 @@ from aws_lambda_powertools.event_handler.router import APIGatewayRouter
 from vroegsignaal import api
 
 from .route_io import count, json_body, log, query
-from .services import casework, views
+from .services import casework, search, views
 
 router = APIGatewayRouter()
 
@@ -18,6 +18,12 @@ def list_baskets(code: str):
 @router.get("/baskets/<basket_id>/cases")
 def list_basket_cases(code: str, basket_id: str):
     return api.json_response(200, views.basket_cases(code, basket_id, query(router)))
+
+
+@router.get("/cases")
+def search_cases(code: str):
+    """The terms are debtor data: never logged (the audit entry says only that a search ran)."""
+    return api.json_response(200, search.search(code, query(router)))
 
 
 @router.get("/cases/<case_id>")

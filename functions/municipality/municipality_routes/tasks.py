@@ -12,7 +12,8 @@ router = APIGatewayRouter()
 
 @router.get("/tasks")
 def list_tasks(code: str):
-    return api.json_response(200, views.task_list(code, query(router)))
+    caller = router.context.get("caller") or {}
+    return api.json_response(200, views.task_list(code, query(router), user_id=caller.get("user_id")))
 
 
 @router.patch("/tasks/<task_id>")

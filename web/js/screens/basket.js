@@ -1,6 +1,6 @@
 // Bakje: its cases, oldest first, with filters, more on request and a CSV download.
 import { ApiError, errorText, get } from '../api.js';
-import { alert, downloadBlob, field, h, table } from '../dom.js';
+import { alert, downloadBlob, field, h, labelCells, table } from '../dom.js';
 import { nextStepText, PARTNER_TYPES, pathText } from '../labels.js';
 import { addressLine, amountText, casesCsv, kenmerkText, namesText, openedText, partnerTypesText } from '../format.js';
 
@@ -111,7 +111,7 @@ export async function render(content, context) {
   const csv = h('button', { type: 'button', class: 'button button--secondary' }, 'Download als CSV');
   const caption = `Zaken in ${basket ? basket.name : basketId}, oudste eerst`;
   const list = h('div', { class: 'table-wrapper', tabindex: '0', role: 'region', 'aria-label': caption },
-    h('table', { class: 'table', id: 'zaken' }, h('caption', {}, caption),
+    h('table', { class: 'table table--cards', id: 'zaken' }, h('caption', {}, caption),
       h('thead', {}, h('tr', {}, CASE_HEADERS.map((text) => h('th', { scope: 'col' }, text)))), tbody));
   content.append(notices, count, list, h('div', { class: 'form-actions' }, more, csv));
 
@@ -137,7 +137,7 @@ export async function render(content, context) {
 
   function show(page, measure) {
     const rows = document.createDocumentFragment();
-    for (const item of page.cases) rows.append(caseRow(code, item));
+    for (const item of page.cases) rows.append(labelCells(caseRow(code, item), CASE_HEADERS));
     tbody.append(rows);
     shown += page.cases.length;
     cursor = page.next_cursor;

@@ -47,10 +47,14 @@ function flags(signal) {
     .filter(Boolean).join(', ') || '–';
 }
 
+// A task step's status from its task (the API gives it): a created task is not a done one.
+const TASK_STEP_STATUSES = { open: 'taak aangemaakt', done: 'taak afgerond', cancelled: 'taak vervallen' };
+
 // Dutch status of a path step; a task step tells a created task from a done one.
 function stepStatus(step, tasks) {
   if (STEP_STATUSES[step.status]) return STEP_STATUSES[step.status];
   if (step.status !== 'done') return step.status;
+  if (step.task_status) return TASK_STEP_STATUSES[step.task_status] || step.task_status;
   if (step.action === 'phone_call' || step.action === 'home_visit') {
     const task = tasks.find((t) => t.type === step.action && (!step.basket_id || t.basket_id === step.basket_id));
     if (task && task.status === 'done') return 'taak afgerond';

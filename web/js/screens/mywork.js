@@ -1,33 +1,24 @@
 // Mijn werk: my open tasks by due date (overdue marked), then the team's unassigned tasks to pick up.
-import { ApiError, errorText, get, patch } from '../api.js';
+import { errorText, get, patch } from '../api.js';
 import { alert, flash, h, table } from '../dom.js';
 import { dateText, TASK_TYPES, todayIso } from '../labels.js';
 import { addressLine, namesText } from '../format.js';
 
 const MAX_PAGES = 10;
 
-// Open tasks, by due date: the API sorts with ?sort=due; an API that does not yet gets sorted here.
-async function openTasks(context, notes) {
+// Open tasks of one assignee (a user id, or 'none' for the team's unassigned ones) by due
+// date: the API lists one status and one assignee by due date with ?sort=due.
+async function openTasks(context, assignee, notes) {
   const tasks = [];
   let cursor = null;
-  let sortHere = false;
   for (let page = 0; page < MAX_PAGES; page += 1) {
-    const query = { status: 'open', limit: '200', cursor: cursor || undefined, sort: sortHere ? undefined : 'due' };
-    let answer;
-    try {
-      answer = await get(context.path('/tasks'), { query });
-    } catch (error) {
-      if (!(error instanceof ApiError) || !error.unknownQueryParameters.includes('sort') || sortHere) throw error;
-      sortHere = true;
-      page -= 1;
-      continue;
-    }
+    const query = { status: 'open', assignee, sort: 'due', limit: '200', cursor: cursor || undefined };
+    const answer = await get(context.path('/tasks'), { query });
     tasks.push(...answer.tasks);
     cursor = answer.next_cursor;
     if (!cursor) break;
   }
   if (cursor) notes.push('Er zijn meer open taken dan hier getoond.');
-  if (sortHere) tasks.sort((a, b) => String(a.due || '9999').localeCompare(String(b.due || '9999')));
   return tasks;
 }
 
@@ -55,7 +46,11 @@ export async function render(content, context) {
   const me = session.user && session.user.id;
   const today = todayIso();
   const notes = [];
-  const [tasks, names] = await Promise.all([openTasks(context, notes), role === 'bezoeker' ? new Map() : basketNames()]);
+  const [mine, free, names] = await Promise.all([
+    me ? openTasks(context, me, notes) : [],
+    role === 'bezoeker' ? [] : openTasks(context, 'none', notes),
+    role === 'bezoeker' ? new Map() : basketNames()]);
+  const tasks = [...mine, ...free];
   const basketName = (id) => names.get(id)?.name || id || '';
   const message = h('div', { 'aria-live': 'polite' });
   content.append(h('h1', {}, 'Mijn werk'), message);
@@ -69,7 +64,6 @@ export async function render(content, context) {
     content.append(h('h2', {}, 'Mijn taken'),
       alert('info', 'U bent niet als persoon ingelogd (maar met een sleutel): er zijn geen taken op uw naam.'));
   } else {
-    const mine = tasks.filter((t) => t.assignee === me);
     const late = mine.filter((t) => overdue(t, today)).length;
     content.append(h('h2', {}, 'Mijn taken'),
       h('p', {}, mine.length ? `${mine.length} open ${mine.length === 1 ? 'taak' : 'taken'}${late ? `, waarvan ${late} te laat` : ''}.` : 'U hebt geen open taken.'));
@@ -77,7 +71,6 @@ export async function render(content, context) {
   }
 
   if (role === 'bezoeker') return;
-  const free = tasks.filter((t) => !t.assignee);
   content.append(h('h2', {}, 'Taken van het team zonder behandelaar'));
   if (!free.length) {
     content.append(h('p', {}, 'Alle taken hebben een behandelaar.'));

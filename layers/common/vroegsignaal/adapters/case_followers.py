@@ -14,14 +14,15 @@ from __future__ import annotations
 from collections.abc import Callable, Sequence
 from typing import Any
 
-from . import basket_counters
-from . import feed
+from . import basket_counters, feed, kenmerk_claims, search_index
 
 Follower = Callable[[dict[str, Any] | None, dict[str, Any]], Sequence[dict[str, Any]]]
 
 FOLLOWERS: tuple[Follower, ...] = (
     basket_counters.follow,
     feed.follow,  # the partner's status feed (gsi6)
+    kenmerk_claims.claim_items,
+    search_index.entry_items,
 )
 
 

@@ -214,7 +214,38 @@ def feed_entry_sort_key(changed_at: str, case_id: str, partner_id: str) -> str:
     return f"{changed_at}#{case_id}#{partner_id}"
 
 
+
+
+# ---- workspace: kenmerk claims, search entries (gsi5), the task lists (gsi8)
+# A kenmerk claim makes a case's kenmerk unique within its municipality; found from the
+# case by its `kenmerk` (and carrying its expiry). Search entries live in the case's
+# household partition under SRCH#<case_id>#, found from the case by that prefix.
+
+def kenmerk_claim(code: str, compact_kenmerk: str) -> tuple[str, str]:
+    return f"MUN#{code}#KENMERK#{compact_kenmerk}", "KENMERK"
+
+
+SEARCH_PREFIX = "SRCH#"  # sorts after HEAD, so reading a household's cases (sk <= HEAD) skips them
+
+
+def search_entry(household_key: str, case_id: str, kind: str, value: str) -> tuple[str, str]:
+    return household(household_key), f"{SEARCH_PREFIX}{case_id}#{kind}#{value}"
+
+
+def search_address_index(code: str, postcode: str, house_number: str) -> str:
+    return f"MUN#{code}#ADDR#{postcode}#{house_number}"
+
+
+def search_name_index(code: str, first_letters: str) -> str:
+    """Last names by their first two letters (a name search gives at least two)."""
+    return f"MUN#{code}#NAME#{first_letters}"
+
+
+def task_list_index(code: str, status: str, assignee: str | None) -> str:
+    """A municipality's tasks of one status and one assignee ("-": unassigned), by due date."""
+    return f"MUN#{code}#TASKS#{status}#{assignee if assignee is not None else '-'}"
+
+
 # Items of a household's partition that belong to one case: their sort key starts with one
 # of these and the case id; they carry the case's expires_at (retention deletes them with it).
-# (monitor's tuple; at merge the prefixes of every area go into one.)
-CASE_SCOPED_PREFIXES: tuple[str, ...] = (FEED_ENTRY_PREFIX,)
+CASE_SCOPED_PREFIXES: tuple[str, ...] = (FEED_ENTRY_PREFIX, SEARCH_PREFIX)

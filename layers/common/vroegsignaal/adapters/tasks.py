@@ -12,7 +12,7 @@ from vroegsignaal.domain.errors import ConcurrentChange
 
 from . import dynamo, keys, table
 
-_INDEX_ATTRS = ("pk", "sk", "type", "gsi2pk", "gsi2sk")
+_INDEX_ATTRS = ("pk", "sk", "type", "gsi2pk", "gsi2sk", "gsi8pk", "gsi8sk")
 TASK_FIELDS = ("task_id", "case_id", "basket_id", "type", "status", "assignee", "due", "created_at", "done_at")
 
 
@@ -24,9 +24,12 @@ def task_item(task: dict[str, Any]) -> dict[str, Any]:
     # Every item's `type` says what the item is, so the task's own type is `task_type`.
     fields = {k: v for k, v in task.items() if k != "type"}
     pk, sk = keys.task(task["task_id"])
+    # gsi2: every task of the municipality, oldest first; gsi8: by status and assignee, by due date.
     return {**fields, "task_type": task["type"], "pk": pk, "sk": sk, "type": "task",
             "gsi2pk": keys.municipality_tasks_index(task["municipality_code"]),
-            "gsi2sk": f"{task['created_at']}#{task['task_id']}"}
+            "gsi2sk": f"{task['created_at']}#{task['task_id']}",
+            "gsi8pk": keys.task_list_index(task["municipality_code"], task["status"], task.get("assignee")),
+            "gsi8sk": f"{task.get('due') or '9999-12-31'}#{task['task_id']}"}
 
 
 def task_of(item: dict[str, Any]) -> dict[str, Any]:
@@ -72,3 +75,22 @@ def write_changed(task: dict[str, Any], *, expected_status: str) -> None:
     """Write the task alone, if its status is still what was read."""
     with dynamo.translated(task["task_id"]):
         table.dynamodb().put_item(**put_changed(task, expected_status=expected_status)["Put"])
+
+
+def restamp(task_ids: list[str], expires_at: int | None) -> None:
+    """Give these tasks their case's expiry (a task goes with its case: retention.py).
+    Idempotent: the next change of the case's expiry stamps them again."""
+    for task_id in task_ids:
+        pk, sk = keys.task(task_id)
+        update: dict[str, Any] = {"TableName": table.table_name(), "Key": table.key(pk, sk),
+                                  "ConditionExpression": "attribute_exists(pk)"}
+        if expires_at is None:
+            update["UpdateExpression"] = "REMOVE expires_at"
+        else:
+            update["UpdateExpression"] = "SET expires_at = :e"
+            update["ExpressionAttributeValues"] = {":e": {"N": str(expires_at)}}
+        try:
+            with dynamo.translated(task_id):
+                table.dynamodb().update_item(**update)
+        except ConcurrentChange:
+            continue  # the task is gone (deleted with its case)

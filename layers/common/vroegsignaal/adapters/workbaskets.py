@@ -42,15 +42,21 @@ def _gsi1_key(item: dict[str, Any]) -> dict[str, Any]:
     return {name: {"S": item[name]} for name in _GSI1_KEY}
 
 
-def _read(pk: str, start: dict[str, Any] | None, limit: int, since: str | None = None
-          ) -> tuple[list[dict[str, Any]], bool]:
-    """Up to `limit` listed entries of one gsi1 partition after `start`; True when it ended."""
+def _read(pk: str, start: dict[str, Any] | None, limit: int, since: str | None = None,
+          where: tuple[str, dict[str, Any], dict[str, str]] | None = None) -> tuple[list[dict[str, Any]], bool]:
+    """Up to `limit` listed entries of one gsi1 partition after `start`, optionally those
+    meeting a filter (`where`: expression, values, names); True when it ended."""
     condition, values = "gsi1pk = :pk", {":pk": pk}
     if since:
         condition += " AND gsi1sk >= :since"
         values[":since"] = since
+    filter_expression, names = None, None
+    if where:
+        filter_expression, names = where[0], where[2] or None
+        values.update(where[1])
     items: list[dict[str, Any]] = []
-    for page, last in table.query_pages(index="gsi1", key_condition=condition, values=values,
+    for page, last in table.query_pages(index="gsi1", key_condition=condition, values=values, names=names,
+                                        filter_expression=filter_expression,
                                         limit=limit, start_key=start, projection=LIST_FIELDS):
         items.extend(page)
         if len(items) >= limit or not last:
@@ -99,8 +105,9 @@ class MunicipalityCaseStore(DynamoCaseStore):
             return self.page(index="gsi1", pk=pk, limit=limit, cursor=_checked_cursor(cursor, "gsi1", pk))
         return self._merged_page(code, basket_id, limit, cursor)
 
-    def _merged_page(self, code: str, basket_id: str, limit: int,
-                     cursor: str | None) -> tuple[list[dict[str, Any]], str | None]:
+    def _merged_page(self, code: str, basket_id: str, limit: int, cursor: str | None,
+                     where: tuple[str, dict[str, Any], dict[str, str]] | None = None
+                     ) -> tuple[list[dict[str, Any]], str | None]:
         """A page of both partitions, oldest first. The cursor holds, per partition, the
         key of the last entry shown from it (or that it ended)."""
         pks = {one: keys.basket_status_index(code, basket_id, one) for one in _STATUSES}
@@ -108,7 +115,7 @@ class MunicipalityCaseStore(DynamoCaseStore):
         read: dict[str, tuple[list[dict[str, Any]], bool]] = {}
         for one in _STATUSES:
             position = positions[one]
-            read[one] = ([], True) if position == "end" else _read(pks[one], position, limit)
+            read[one] = ([], True) if position == "end" else _read(pks[one], position, limit, where=where)
         page = heapq.nsmallest(limit, ((i["gsi1sk"], one, i) for one in _STATUSES for i in read[one][0]))
         following: dict[str, Any] = {}
         for one in _STATUSES:

@@ -138,6 +138,8 @@ class Case(TypedDict):
     moved_by_hand: bool
     aggregate: dict[str, Any]  # SignalAggregate.record(): what the facts need of its signals
     names: list[str]  # display names, capped
+    kenmerk: NotRequired[str | None]  # "K7QM-4XPD" (domain/kenmerk.py); cases opened before kenmerken have none
+    last_names: NotRequired[list[str]]  # the debtors' last names with prefix, capped: what name search finds
     latest_debtor: dict[str, Any] | None  # of the latest signal, for letters
     latest_email: str | None
     latest_phone: str | None

@@ -24,6 +24,7 @@ from vroegsignaal import clock
 from vroegsignaal.domain import ddas, paths
 from vroegsignaal.domain.case import Case, ContactAttempt, Move, Step
 from vroegsignaal.domain.criteria import Criteria, Facts, SignalAggregate, SignalFacts
+from vroegsignaal.domain.kenmerk import new_kenmerk
 from vroegsignaal.domain.retention import expires_at_on_close, expires_at_on_open, pick_up
 
 NAMES_MAX = 20  # display names kept on a case (a list shows them; the view has every signal)
@@ -107,6 +108,7 @@ def new_case(*, case_id: str, household: str, signal_item: dict[str, Any]) -> Ca
     address = record["debtor"]["address"]
     return {
         "case_id": case_id,
+        "kenmerk": new_kenmerk(),  # a collision fails the case's first write; the retry draws again
         "municipality_code": record["municipality_code"],
         "household": household,
         "postcode": address["postcode"],
@@ -120,6 +122,7 @@ def new_case(*, case_id: str, household: str, signal_item: dict[str, Any]) -> Ca
         "moved_by_hand": False,
         "aggregate": SignalAggregate().record(),
         "names": [],
+        "last_names": [],
         "latest_debtor": None,
         "latest_email": None,
         "latest_phone": None,
@@ -154,6 +157,10 @@ def attach(case: Case, signal_item: dict[str, Any]) -> LogEntry:
     name = display_name(debtor)
     if name not in case["names"] and len(case["names"]) < NAMES_MAX:
         case["names"].append(name)
+    last_name = " ".join(part for part in (debtor.get("prefix"), debtor["last_name"]) if part)
+    last_names = case.setdefault("last_names", [])
+    if last_name not in last_names and len(last_names) < NAMES_MAX:
+        last_names.append(last_name)  # what a search by name finds (adapters/search_index.py)
     # Contact details: the last to arrive that has one.
     if debtor.get("email"):
         case["latest_email"] = debtor["email"]
@@ -184,7 +191,11 @@ def summary(case: Case) -> dict[str, Any]:
     """What a list of cases shows beyond the case's own fields; stored with every
     write so lists need not compute it."""
     aggregate = case["aggregate"]
+    address = (case.get("latest_debtor") or {}).get("address") or {}
     return {
+        "kenmerk": case.get("kenmerk"),
+        "street": address.get("street"),  # the latest signal's: the household shares postcode and number
+        "city": address.get("city"),
         "names": list(case["names"]),
         "signal_count": int(aggregate["signal_count"]),
         "partner_types": sorted(aggregate["partner_types"]),
@@ -202,7 +213,8 @@ def letter_facts(case: Case) -> dict[str, Any]:
     aggregate = case["aggregate"]
     return {"debtor": debtor, "address": debtor.get("address") or {},
             "partner_types": sorted(aggregate["partner_types"]),
-            "total_amount_cents": int(aggregate["total_amount_cents"]), "case_id": case["case_id"]}
+            "total_amount_cents": int(aggregate["total_amount_cents"]), "case_id": case["case_id"],
+            "kenmerk": case.get("kenmerk")}
 
 
 # --------------------------------------------------------------------------- the partner's view

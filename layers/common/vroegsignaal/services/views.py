@@ -3,8 +3,11 @@ basket, one case whole, its tasks, a letter. Read only.
 
 Ports (duck-typed, so unit tests use in-memory fakes):
 - cases: find(code, case_id), log(case), basket_counts(code), oldest_open(code, basket_id),
-  basket_page(code, basket_id, status=, limit=, cursor=), basket_has_cases(code, basket_id)
-- tasks: get(task_id), page(code, filters=, limit=, cursor=)
+  basket_page(code, basket_id, status=, limit=, cursor=), filtered_basket_page(code, basket_id, status=,
+  filters=, limit=, cursor=), basket_has_cases(code, basket_id), municipality_cases(code, opened_since=, status=),
+  summaries(code, [(household, case_id)])
+- tasks: get(task_id), page(code, filters=, limit=, cursor=), list_page(code, filters=, due_before=, limit=,
+  cursor=), due_page(code, status=, assignee=, due_before=, filters=, limit=, cursor=)
 - criteria: active(code), versions(code), version(code, version)
 - letters: get_letter(code, case_id, letter_id)
 
@@ -14,8 +17,9 @@ their job); nothing here logs.
 """
 from __future__ import annotations
 
+import re
 from collections.abc import Callable
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime
 from typing import Any
 
 from vroegsignaal import clock
@@ -26,8 +30,9 @@ from vroegsignaal.domain.criteria import Basket, Criteria, default_criteria
 from vroegsignaal.domain.errors import Conflict, NotFound, ValidationFailed
 
 __all__ = ["Conflict", "NotFound", "ValidationFailed", "Views", "case_summary", "case_tasks", "case_view",
-           "parse_query", "task_view"]
-from vroegsignaal.domain.money import format_cents
+           "parse_query", "task_row", "task_view"]
+from vroegsignaal.domain.ddas import PARTNER_TYPES
+from vroegsignaal.domain.money import format_cents, parse_euros
 
 DEFAULT_LIMIT = 50
 MAX_LIMIT = 200
@@ -61,6 +66,40 @@ def text_of(max_chars: int) -> Callable[[str], str]:
 
 
 PAGINATION = {"limit": int_between(1, MAX_LIMIT), "cursor": text_of(2000)}
+_POSTCODE_PREFIX = re.compile(r"[1-9](?:[0-9]{0,2}|[0-9]{3}[A-Z]{0,2})", re.ASCII)
+_DATE = re.compile(r"\d{4}-\d{2}-\d{2}", re.ASCII)
+
+
+def postcode_prefix(text: str) -> str:
+    """"3441 a" -> "3441A": the start of a postcode (a wijk), 1 to 6 characters."""
+    compact = re.sub(r"\s+", "", text).upper()
+    if not _POSTCODE_PREFIX.fullmatch(compact):
+        raise ValueError("must be the start of a postcode such as 3441 or 3441A")
+    return compact
+
+
+def amount_cents(text: str) -> int:
+    cents = parse_euros(text)
+    if cents < 0:
+        raise ValueError("must not be negative")
+    return cents
+
+
+def day(text: str) -> str:
+    try:
+        if not _DATE.fullmatch(text):
+            raise ValueError
+        return date.fromisoformat(text).isoformat()
+    except ValueError:
+        raise ValueError("must be a date YYYY-MM-DD") from None
+
+
+# Basket list filters (query name -> parsed under the name the store reads).
+BASKET_FILTERS: dict[str, Callable[[str], Any]] = {
+    "postcode_prefix": postcode_prefix, "partner_type": one_of(*sorted(PARTNER_TYPES)),
+    "min_amount": amount_cents, "max_amount": amount_cents}
+BASKET_FILTER_FIELDS = {"postcode_prefix": "postcode_prefix", "partner_type": "partner_type",
+                        "min_amount": "min_amount_cents", "max_amount": "max_amount_cents"}
 
 
 def parse_query(query: dict[str, str] | None, spec: dict[str, Callable[[str], Any]]) -> dict[str, Any]:
@@ -104,12 +143,16 @@ def case_summary(case: Case) -> dict[str, Any]:
     summary = case.get("summary") or case_rules.summary(case)
     return {
         "case_id": case["case_id"],
+        # Cases stored before kenmerk, street and city were in the summary read them from the case.
+        "kenmerk": summary.get("kenmerk", case.get("kenmerk")),
         "basket_id": case.get("basket_id"),
         "status": case["status"],
         "opened_at": ts(case["opened_at"]),
+        "street": summary.get("street"),
         "postcode": case["postcode"],
         "house_number": case["house_number"],
         "house_number_suffix": case.get("house_number_suffix"),
+        "city": summary.get("city"),
         "names": summary["names"],
         "signal_count": summary["signal_count"],
         "partner_types": summary["partner_types"],
@@ -137,13 +180,17 @@ def _signal_view(entry: dict[str, Any]) -> dict[str, Any]:
     }
 
 
-def _step_view(step: Step) -> dict[str, Any]:
+def _step_view(step: Step, task: dict[str, Any] | None = None) -> dict[str, Any]:
     # "queued" (handed to a queue, not yet carried out) is "pending" to the API.
     status = "pending" if step.status == "queued" else step.status
     view = {"step_id": step.step_id, "action": step.action, "basket_id": step.basket_id,
             "status": status, "due": step.due, "done_at": ts(step.done_at)}
     if step.status == "failed":
         view["reason"] = step.reason
+    if task is not None:
+        # A task step is done once its task exists: its task's status tells "taak aangemaakt"
+        # (open) from "taak afgerond" (done).
+        view["task_id"], view["task_status"] = task["task_id"], task["status"]
     return view
 
 
@@ -159,6 +206,22 @@ def task_view(task: dict[str, Any]) -> dict[str, Any]:
         "created_at": ts(task.get("created_at")),
         "done_at": ts(task.get("done_at")),
     }
+
+
+def task_row(task: dict[str, Any], case: dict[str, Any] | None, basket_name: str | None,
+             today: str) -> dict[str, Any]:
+    """A task in a work list: the task and what the consultant needs of its case to call
+    or visit (`case`: its listed fields and summary; None when it is gone)."""
+    summary = (case or {}).get("summary") or {}
+    address = None
+    if case is not None:
+        address = {"street": summary.get("street"), "house_number": case.get("house_number"),
+                   "house_number_suffix": case.get("house_number_suffix"), "postcode": case.get("postcode"),
+                   "city": summary.get("city")}
+    return {**task_view(task), "kenmerk": summary.get("kenmerk"), "basket_name": basket_name,
+            "overdue": task["status"] == "open" and bool(task.get("due")) and str(task.get("due")) < today,
+            "names": list(summary.get("names") or []), "address": address,
+            "phone": (case or {}).get("latest_phone")}
 
 
 def attempt_view(attempt: ContactAttempt) -> dict[str, Any]:
@@ -180,6 +243,7 @@ def case_view(case: Case, tasks: list[dict[str, Any]],
               log: dict[str, list[dict[str, Any]]]) -> dict[str, Any]:
     """The whole case (GET cases/{case_id}); `tasks` are the case's task items, `log`
     its log by kind (every signal, classification, contact attempt and move)."""
+    tasks_by_step = {task["step_id"]: task for task in tasks if task.get("step_id")}
     return {
         **case_summary(case),
         "signals": [_signal_view(entry) for entry in log.get(case_rules.SIGNAL, [])],
@@ -188,7 +252,7 @@ def case_view(case: Case, tasks: list[dict[str, Any]],
              "facts": c["facts"], "explanation": c["explanation"]}
             for c in log.get(case_rules.CLASSIFICATION, [])
         ],
-        "steps": [_step_view(step) for step in paths.steps_of(case)],
+        "steps": [_step_view(step, tasks_by_step.get(step.step_id)) for step in paths.steps_of(case)],
         "letters": [letter_view(LetterRecord.from_item(letter)) for letter in case.get("letters", [])],
         "tasks": [task_view(task) for task in tasks],
         "contact_attempts": [attempt_view(ContactAttempt.from_body(attempt))
@@ -276,10 +340,13 @@ class Views:
         return bool(self.cases.basket_has_cases(code, basket_id))
 
     def basket_cases(self, code: str, basket_id: str, query: dict[str, str] | None) -> dict[str, Any]:
-        params = parse_query(query, {"status": one_of("open", "closed", "all"), **PAGINATION})
+        params = parse_query(query, {"status": one_of("open", "closed", "all"), **BASKET_FILTERS, **PAGINATION})
         status = params.get("status", "open")
-        items, next_cursor = self.cases.basket_page(
-            code, basket_id, status=None if status == "all" else status,
+        if "min_amount" in params and "max_amount" in params and params["min_amount"] > params["max_amount"]:
+            raise ValidationFailed([{"loc": ["query", "min_amount"], "msg": "must not be more than max_amount"}])
+        filters = {stored: params[name] for name, stored in BASKET_FILTER_FIELDS.items() if name in params}
+        items, next_cursor = self.cases.filtered_basket_page(
+            code, basket_id, status=None if status == "all" else status, filters=filters,
             limit=params.get("limit", DEFAULT_LIMIT), cursor=params.get("cursor"))
         # Only an empty first page needs to ask whether the basket exists at all.
         if not items and not params.get("cursor") and not self._basket_known(code, basket_id):
@@ -310,11 +377,54 @@ class Views:
 
     # ---- tasks
 
-    def task_list(self, code: str, query: dict[str, str] | None) -> dict[str, Any]:
+    def task_list(self, code: str, query: dict[str, str] | None, *, user_id: str | None = None) -> dict[str, Any]:
+        """GET tasks: oldest first, or by due date (`sort=due`, which reads the tasks of one
+        status and one assignee: give both); each row with what a work list shows of its
+        case (names, address, phone, kenmerk, basket name). `user_id`: who `me` is."""
         params = parse_query(query, {
             "status": one_of("open", "done", "cancelled"), "assignee": text_of(100),
-            "basket_id": text_of(40), "type": one_of("phone_call", "home_visit"), **PAGINATION})
-        filters = {name: params[name] for name in ("status", "assignee", "basket_id", "type") if name in params}
-        items, next_cursor = self.tasks.page(code, filters=filters, limit=params.get("limit", DEFAULT_LIMIT),
-                                             cursor=params.get("cursor"))
-        return {"tasks": [task_view(task) for task in items], "next_cursor": next_cursor}
+            "basket_id": text_of(40), "type": one_of("phone_call", "home_visit"), "sort": one_of("due"),
+            "due_before": day, **PAGINATION})
+        filters: dict[str, Any] = {name: params[name] for name in ("status", "basket_id", "type") if name in params}
+        if "assignee" in params:
+            filters["assignee"] = self._assignee(params["assignee"], user_id)
+        limit, cursor, due_before = params.get("limit", DEFAULT_LIMIT), params.get("cursor"), params.get("due_before")
+        if params.get("sort") == "due":
+            if "status" not in filters or "assignee" not in filters:
+                raise ValidationFailed([{"loc": ["query", "sort"], "msg": "sort=due lists one status and one "
+                                         "assignee: give status and assignee (a user id, me or none)"}])
+            status, assignee = filters.pop("status"), filters.pop("assignee")
+            items, next_cursor = self.tasks.due_page(code, status=status, assignee=assignee, due_before=due_before,
+                                                     filters=filters, limit=limit, cursor=cursor)
+        else:
+            items, next_cursor = self.tasks.list_page(code, filters=filters, due_before=due_before, limit=limit,
+                                                      cursor=cursor)
+        return {"tasks": self._task_rows(code, items), "next_cursor": next_cursor}
+
+    @staticmethod
+    def _assignee(text: str, user_id: str | None) -> str | None:
+        if text == "none":
+            return None
+        if text == "me":
+            if not user_id:
+                raise ValidationFailed([{"loc": ["query", "assignee"],
+                                         "msg": "'me' is for a signed-in person; a key names the user id"}])
+            return user_id
+        return text
+
+    def _basket_name(self, code: str, basket_id: str | None, version: str | None) -> str | None:
+        if not basket_id:
+            return None
+        for criteria in (self.criteria.active(code).criteria, self._version(code, version), default_criteria()):
+            basket = criteria.basket(basket_id) if criteria is not None else None
+            if basket is not None:
+                return str(basket.name)
+        return basket_id
+
+    def _task_rows(self, code: str, tasks: list[dict[str, Any]]) -> list[dict[str, Any]]:
+        cases = self.cases.summaries(code, [(t["household"], t["case_id"]) for t in tasks if t.get("household")])
+        today = clock.today().isoformat()
+        return [task_row(task, cases.get(task["case_id"]),
+                         self._basket_name(code, task.get("basket_id"),
+                                           (cases.get(task["case_id"]) or {}).get("criteria_version")), today)
+                for task in tasks]

@@ -15,6 +15,7 @@ from vroegsignaal.domain.errors import ValidationFailed
 
 from .compiled import Facts, Node, compile_condition
 from .document_check import ACTIONS, validate_criteria
+from .explanation_nl import dutch_lines
 from .settings import Settings
 
 __all__ = ["ACTIONS", "Basket", "Classification", "Criteria", "parse_criteria", "validate_criteria"]
@@ -129,7 +130,7 @@ class Criteria:
             assert basket.condition is not None  # only the last basket has none
             texts = basket.condition.explain(facts)[1]
             text = texts[0] if len(texts) == 1 else ", ".join(dict.fromkeys(texts))
-            failed.append({"basket_id": basket.id, "condition": text})
+            failed.append({"basket_id": basket.id, "name": basket.name, "condition": text})
             lines.append(f"{basket.id}: {text}")
         if chosen.condition is None:
             text = "no condition: every other case"
@@ -137,12 +138,14 @@ class Criteria:
             texts = chosen.condition.explain(facts)[1]
             text = texts[0] if len(texts) == 1 else ", ".join(dict.fromkeys(texts))
         lines.append(f"{chosen.id}: {text}")
+        facts_json = facts.to_json()
         return {
             "basket_id": chosen.id,
-            "matched": {"basket_id": chosen.id, "condition": text},
+            "matched": {"basket_id": chosen.id, "name": chosen.name, "condition": text},
             "failed": failed,
             "lines": lines,
-            "facts": facts.to_json(),
+            "dutch": dutch_lines(self.baskets, chosen, facts_json),  # what the web app shows (explanation_nl.py)
+            "facts": facts_json,
         }
 
     def __repr__(self) -> str:

@@ -45,7 +45,7 @@ TEMPLATE_VARIABLES: dict[str, str] = {
     "postadres": 'the team\'s postal address, or ""',
     "afzender": 'who signs: the team, or "Gemeente Woerden" when no team is registered',
     "datum": 'the letter\'s date: "27 november 2026"',
-    "kenmerk": 'the case\'s reference for the resident to quote: "1A2B-3C4D"',
+    "kenmerk": 'the case\'s reference for the resident to quote: "K7QM-4XPD"',
     "bedrag": 'the case\'s total arrears in euros, Dutch notation: "1.912,50" '
               '(not used by the default letter)',
     "soorten": 'the kinds of fixed costs reported (a list): "huur", "energie", "water", '
@@ -82,7 +82,7 @@ class LetterContext:
     municipality: str                   # "Woerden"
     contact: LetterContact
     letter_date: date
-    case_reference: str                 # "1A2B-3C4D"
+    case_reference: str                 # "K7QM-4XPD"
     total_amount: str                   # "412,50"
     partner_kinds: tuple[str, ...] = ()     # ("energie", "huur")
     partner_phrases: tuple[str, ...] = ()   # ("uw energieleverancier", ...)
@@ -253,6 +253,7 @@ def build_context(
     total_amount_cents: int,
     case_id: str,
     letter_date: date,
+    kenmerk: str | None = None,
 ) -> LetterContext:
     """The context of one letter.
 
@@ -260,7 +261,8 @@ def build_context(
     last_name, gender), `address` the household address (street,
     house_number, house_number_suffix, postcode, city), `municipality` its
     registration (name and the optional `contact` of the tenants file),
-    `partner_types` those of the case's signals.
+    `partner_types` those of the case's signals, `kenmerk` the case's reference
+    (domain/kenmerk.py) printed on the letter.
     """
     place: dict[str, Any] = address if isinstance(address, dict) else {}
     registration: dict[str, Any] = municipality if isinstance(municipality, dict) else {}
@@ -290,7 +292,7 @@ def build_context(
             address=_text(contact.get("address")),
         ),
         letter_date=letter_date,
-        case_reference=short_reference(case_id),
+        case_reference=kenmerk or short_reference(case_id),  # cases opened before kenmerken have none
         total_amount=dutch_amount(int(total_amount_cents)),
         partner_kinds=kinds,
         partner_phrases=phrases,
