@@ -173,6 +173,7 @@ INVALID = {
     ("GET", "/municipalities/{code}/tasks"): dict(query={"cursor": "not-one-of-ours"}),
     ("PATCH", "/municipalities/{code}/tasks/{task_id}"): dict(body={"status": "later"}),
     ("PUT", "/municipalities/{code}/letter-template"): dict(body={"template": "{% if %}"}),
+    ("GET", "/municipalities/{code}/audit"): dict(query={"from": "2026-13-01", "action": "case.eaten"}),
 }
 
 

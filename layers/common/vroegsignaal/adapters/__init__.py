@@ -5,9 +5,10 @@ def forget_container_state() -> None:
     """Forget what a Lambda container keeps between invocations: boto3 clients, cached
     key lookups, the household key, the configuration. For the local stack and tests, which start many
     'containers' (one per moto) in one process."""
-    from . import aws, config, registry, secrets
+    from . import aws, config, registry, secrets, users
 
     aws.reset()
     config.forget()
     registry.clear_cache()
+    users.clear_cache()
     secrets.household_secret.cache_clear()

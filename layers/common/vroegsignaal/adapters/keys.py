@@ -129,3 +129,34 @@ UPLOAD_CHUNK_PREFIX = "CHUNK#"
 
 def upload_chunk_sort_key(last_row: int) -> str:
     return f"{UPLOAD_CHUNK_PREFIX}{last_row:06d}"
+
+
+# ---- the audit trail (roles)
+# A case's entries live in its household partition under a case-scoped prefix, so
+# they are found from the case and go with it (retention); other entries (criteria,
+# the letter template, searches, exports) live in the municipality's partition.
+# Both carry gsi7 keys: a municipality's whole trail by time (GET .../audit).
+# TRAIL# sorts after HEAD, so reading a household's cases (`sk <= HEAD`) never reads them.
+MUNICIPALITY_AUDIT_PREFIX = "AUDIT#"
+CASE_AUDIT_PREFIX = "TRAIL#"
+CASE_SCOPED_PREFIXES: tuple[str, ...] = (CASE_AUDIT_PREFIX,)  # monitor's retention deletes these with the case
+
+
+def municipality_audit_entry(code: str, at: str, entry_id: str) -> tuple[str, str]:
+    return f"MUN#{code}", f"{MUNICIPALITY_AUDIT_PREFIX}{at}#{entry_id}"
+
+
+def case_audit_prefix(case_id: str) -> str:
+    return f"{CASE_AUDIT_PREFIX}{case_id}#"
+
+
+def case_audit_entry(household_key: str, case_id: str, at: str, entry_id: str) -> tuple[str, str]:
+    return household(household_key), f"{case_audit_prefix(case_id)}{at}#{entry_id}"
+
+
+def audit_index(code: str) -> str:
+    return f"MUN#{code}#AUDIT"
+
+
+def audit_index_sort(at: str, entry_id: str) -> str:
+    return f"{at}#{entry_id}"
