@@ -41,7 +41,30 @@ def aws(monkeypatch):
             monkeypatch.setenv(name, str(value))
         _reset_handler_caches()
         yield created
+        _scan_audit_entries()
         aws_clients.reset()
+
+
+def _scan_audit_entries():
+    """Every audit entry a test left behind holds no debtor data (identity.md): the
+    privacy scan of the audit trail, suite-wide."""
+    from vroegsignaal.adapters import aws as aws_clients
+    from vroegsignaal.adapters import table
+    from vroegsignaal.adapters.config import ConfigurationError
+
+    from tests.privacy_scan import audit_entry_findings
+
+    dynamodb = aws_clients.client("dynamodb")
+    try:
+        pages = dynamodb.get_paginator("scan").paginate(
+            TableName=table.table_name(), FilterExpression="#t = :audit", ExpressionAttributeNames={"#t": "type"},
+            ExpressionAttributeValues={":audit": {"S": "audit"}})
+        entries = [table.from_attrs(item) for page in pages for item in page.get("Items", [])]
+    except (dynamodb.exceptions.ResourceNotFoundException, ConfigurationError):
+        return  # a test without the table
+    kinds = audit_entry_findings(entries)
+    if kinds:
+        pytest.fail(f"debtor data in audit entries: {', '.join(kinds)}", pytrace=False)
 
 
 def _reset_handler_caches():
