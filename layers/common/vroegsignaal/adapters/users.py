@@ -4,7 +4,8 @@ of a municipality are the users of its three groups (ListUsersInGroup).
 
 The answer is kept per container for a minute (a task assignment asks on every
 change); a miss refreshes it, at most every few seconds. Without a user pool
-(`USER_POOL_ID` unset: keys only) a municipality has no people.
+(`USER_POOL_ID` unset: keys only) a municipality lists no people and an
+assignee cannot be checked (services/users.py accepts it then).
 """
 from __future__ import annotations
 
@@ -61,6 +62,9 @@ def _read(code: str) -> list[dict[str, str]]:
 
 
 class CognitoDirectory:
+    def available(self) -> bool:
+        return bool(os.environ.get(POOL_VARIABLE))
+
     def members(self, code: str) -> list[dict[str, str]]:
         hit = _cache.get(code)
         if hit and time.monotonic() - hit[0] < _CACHE_SECONDS:
