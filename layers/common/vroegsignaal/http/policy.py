@@ -28,14 +28,20 @@ from .errors import ApiError
 PREFIX = "/municipalities/{code}"
 
 
-@dataclass(frozen=True, slots=True)
 class Exchange:
-    """What a request and its answer hold that a row's details may name."""
+    """What a request and its answer hold that a row's details may name (the answer
+    is read only when a detail asks for it: a case view can be large)."""
 
-    path: dict[str, str]
-    query: dict[str, str]
-    body: Any
-    answer: Any
+    def __init__(self, path: dict[str, str], query: dict[str, str], body: Any, answer: Any = None,
+                 answer_text: str | None = None) -> None:
+        self.path, self.query, self.body = path, query, body
+        self._answer, self._answer_text = answer, answer_text
+
+    @property
+    def answer(self) -> Any:
+        if self._answer is None and self._answer_text is not None:
+            self._answer, self._answer_text = _json(self._answer_text), None
+        return self._answer
 
 
 Detail = Callable[[Exchange], Any]
@@ -197,6 +203,14 @@ def task_list_query(caller: Caller, code: str, query: dict[str, str] | None) -> 
     return asked
 
 
+INSPECTED_MAX_BYTES = 64 * 1024  # the municipality API's bodies are this small; a larger one is the route's 413
+
+
+def _request_json(raw: bytes) -> Any:
+    """The request body as JSON, when it is small enough to be one the route accepts."""
+    return _json(raw) if len(raw) <= INSPECTED_MAX_BYTES else None
+
+
 def _json(text: Any) -> Any:
     """JSON text -> value; None for anything else (the route answers a bad body itself)."""
     if isinstance(text, bytes):
@@ -239,14 +253,14 @@ def guard(visits: Visits, trail: Trail) -> Callable[[Any, Callable[[Any], Any]],
         code = arguments.get("code") or ""
         check(caller, code, rule)
         event = app.current_event
-        body = _json(raw_body(event)) if rule.visitor == "task" or rule.action is not None else None
+        body = _request_json(raw_body(event)) if rule.visitor == "task" or rule.action is not None else None
         if caller.is_visitor_in(code):
             _visitor_reach(visits, caller, code, rule, arguments, body)
         app.append_context(caller=caller)
         response = next_middleware(app)
         if 200 <= response.status_code < 300 and rule.action is not None:
             exchange = Exchange(path=arguments, query=dict(event.query_string_parameters or {}), body=body,
-                                answer=_json(response.body) if "json" in str(response.content_type) else None)
+                                answer_text=response.body if "json" in str(response.content_type) else None)
             case_id = arguments.get("case_id") or (
                 exchange.answer.get("case_id") if rule.case_in_answer and isinstance(exchange.answer, dict) else None)
             for action in rule.actions(exchange):
