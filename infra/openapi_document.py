@@ -20,6 +20,7 @@ from typing import Any
 ROOT = Path(__file__).resolve().parents[1]
 sys.path[:0] = [str(ROOT / "layers" / "common")]
 
+from vroegsignaal.domain.audit import ACTIONS as AUDIT_ACTIONS  # noqa: E402
 from vroegsignaal.domain.partners import PARTNER_TYPES  # noqa: E402
 
 DOCUMENT_PATH = ROOT / "docs" / "api" / "openapi.json"
@@ -172,8 +173,25 @@ def schemas() -> dict[str, Any]:
         "contact_attempts": {"type": "array", "items": ref("ContactAttempt")},
         "picked_up_at": nullable(TIMESTAMP), "closed_at": nullable(TIMESTAMP),
         "outcome": nullable({"type": "string", "enum": OUTCOMES}),
+        "history": {"type": "array", "items": ref("AuditEntry"),
+                    "description": "the case's audit entries, oldest first (its latest 200)"},
     }, ["signals", "classifications", "steps", "letters", "tasks", "contact_attempts", "picked_up_at",
         "closed_at", "outcome"])]}
+    # ---- roles: a bezoeker's view of a case holding a task assigned to them, people, the audit trail
+    visitor_case = {"allOf": [ref("CaseSummary"), obj({
+        "phone": nullable(STRING), "email": nullable(STRING),
+        "tasks": {"type": "array", "items": ref("Task"), "description": "their own tasks on the case"},
+    }, ["phone", "email", "tasks"])]}
+    audit_entry = obj({
+        "at": TIMESTAMP,
+        "actor": obj({"type": {"type": "string", "enum": ["user", "key"]}, "id": STRING,
+                      "name": {**STRING, "description": "a person's display name"}}, ["type", "id"]),
+        "action": {"type": "string", "enum": list(AUDIT_ACTIONS)},
+        "municipality_code": STRING,
+        "case_id": {**STRING, "description": "when the entry is about a case"},
+        "details": {"type": "object", "description": "ids and enum values only",
+                    "additionalProperties": {"type": ["string", "boolean", "integer"]}},
+    }, ["at", "actor", "action", "municipality_code", "details"])
     active_criteria = obj({
         "version": STRING, "label": nullable(STRING), "activated_at": nullable(TIMESTAMP), "default": BOOLEAN,
         "document": ref("CriteriaDocument"),
@@ -269,6 +287,14 @@ def schemas() -> dict[str, Any]:
                           description="assignee, status or both"),
         "LetterTemplate": obj({"template": {"type": "string", "enum": ["custom", "default"]}, "text": STRING,
                                "variables": {"type": "array", "items": STRING}}, ["template", "text", "variables"]),
+        "VisitorCase": visitor_case,
+        "AuditEntry": audit_entry,
+        "AuditList": obj({"entries": {"type": "array", "items": ref("AuditEntry")}, "next_cursor": nullable(STRING)},
+                         ["entries", "next_cursor"]),
+        "UserList": obj({"users": {"type": "array", "items": obj({
+            "user_id": STRING, "name": nullable(STRING),
+            "role": {"type": "string", "enum": ["consulent", "coordinator", "bezoeker"]}},
+            ["user_id", "name", "role"])}}, ["users"]),
         "LetterTemplateStored": obj({"template": {"type": "string", "enum": ["custom", "default"]},
                                      "variables": {"type": "array", "items": STRING}}, ["template", "variables"]),
     }
@@ -537,7 +563,9 @@ def municipality_paths() -> dict[str, Any]:
             answers=responses({200: ok("the cases found, newest first", ref("CaseList"))}, 422))},
         f"{base}/cases/{{case_id}}": {"get": operation(
             "getCase", "Baskets and cases", "One case, whole", security=key, parameters=[CODE, case_id],
-            answers=responses({200: ok("the case", ref("Case"))}, 404))},
+            description="The whole case with its `history` (audit entries); a `bezoeker` gets the reduced view "
+                        "of a case holding a task assigned to them (any other case is 404).",
+            answers=responses({200: ok("the case", {"anyOf": [ref("Case"), ref("VisitorCase")]})}, 404))},
         f"{base}/cases/{{case_id}}/move": {"post": operation(
             "moveCase", "Baskets and cases", "Move a case to another basket by hand", security=key,
             parameters=[CODE, case_id], body=json_body("Move", {"basket_id": "crisis", "reason": "na het huisbezoek"}),
@@ -562,8 +590,8 @@ def municipality_paths() -> dict[str, Any]:
             parameters=[CODE,
                         query_parameter("status", "default all", {"type": "string",
                                                                   "enum": ["open", "done", "cancelled"]}),
-                        query_parameter("assignee", "a user id, `me` (a signed-in person) or `none` (unassigned)",
-                                        text(100, 1)),
+                        query_parameter("assignee", "a user id, `me` (the signed-in person; 422 for a key) "
+                                                    "or `none`", text(100, 1)),
                         query_parameter("basket_id", "the basket whose path made it", text(40, 1)),
                         query_parameter("type", "the kind of task", {"type": "string",
                                                                      "enum": ["phone_call", "home_visit"]}),
@@ -597,6 +625,20 @@ def municipality_paths() -> dict[str, Any]:
             "exportDdas", "Exports", "The DDAS delivery to CBS for a period", security=key,
             parameters=[CODE, query_parameter("from", "first day", DATE), query_parameter("to", "last day", DATE)],
             answers=responses({}, 501))},
+        f"{base}/users": {"get": operation(
+            "listUsers", "People", "The people of the municipality", security=key, parameters=[CODE],
+            description="Any role but `bezoeker`. A task's assignee is one of these `user_id`s.",
+            answers=responses({200: ok("the people", ref("UserList"))}))},
+        f"{base}/audit": {"get": operation(
+            "listAuditEntries", "People", "The audit trail, newest first", security=key,
+            description="`coordinator` only. Entries hold ids and enum values, never debtor data.",
+            parameters=[CODE, query_parameter("from", "first day (inclusive)", DATE),
+                        query_parameter("to", "last day (inclusive)", DATE),
+                        query_parameter("actor", "a user id or key id", text(200, 1)),
+                        query_parameter("case_id", "one case's entries", text(100, 1)),
+                        query_parameter("action", "one action", {"type": "string", "enum": list(AUDIT_ACTIONS)}),
+                        *PAGINATION],
+            answers=responses({200: ok("a page of entries", ref("AuditList"))}, 422))},
     }
 
 
@@ -624,6 +666,7 @@ def document() -> dict[str, Any]:
             {"name": "Tasks", "description": "Phone calls and home visits (municipality key)"},
             {"name": "Letters", "description": "Letters and the letter template (municipality key)"},
             {"name": "Exports", "description": "Deliveries to CBS (municipality key)"},
+            {"name": "People", "description": "The people of a municipality and the audit trail"},
         ],
         "paths": {**partner_paths(), **upload_paths(), **municipality_paths()},
         "components": {

@@ -9,9 +9,12 @@ tests and the demo use.
 """
 from __future__ import annotations
 
+import functools
+import json
 import re
 import tempfile
 from pathlib import Path
+from typing import Any
 
 ROOT = Path(__file__).resolve().parents[1]
 
@@ -59,6 +62,17 @@ def findings(text: str, names: set[str]) -> list[str]:
     if names and re.search(r"\b(" + "|".join(re.escape(n) for n in sorted(names)) + r")\b", text):
         kinds.append("name")
     return kinds
+
+
+@functools.cache
+def _known_debtor_names() -> frozenset[str]:
+    return frozenset(debtor_names())
+
+
+def audit_entry_findings(entries: list[dict[str, Any]]) -> list[str]:
+    """The kinds of debtor data in audit entries (identity.md: ids and enum values only).
+    The integration tests' moto fixture scans every entry a test left behind."""
+    return findings(json.dumps(entries, ensure_ascii=False, default=str), set(_known_debtor_names()))
 
 
 def _log_files(config) -> list[Path]:  # noqa: ANN001 - pytest's Config

@@ -2,19 +2,21 @@
 letters, exports, each a Router of municipality_routes/. Thin: HTTP in, a
 service call, HTTP out.
 
-The key is checked once per request, before any route runs (api.install): a
-municipality key for this `{code}` only (a partner key or another
-municipality's key is 403); ids of another municipality are 404 (the services
-look them up within `{code}`). Logs and metrics carry ids and counts, never
-debtor data.
+Who may use each route is checked once per request, before any route runs, by
+the route table of vroegsignaal/http/policy.py (a membership of `{code}` and a
+role the route allows, else 403; a bezoeker reaches only their own tasks and
+those tasks' cases), which also records the audit trail after each 2xx; ids
+of another municipality are 404 (the services look them up within `{code}`).
+Logs and metrics carry ids and counts, never debtor data.
 """
 from __future__ import annotations
 
 from aws_lambda_powertools import Logger
 from aws_lambda_powertools.event_handler import APIGatewayRestResolver
 from aws_lambda_powertools.logging import correlation_paths
-from municipality_routes import cases, criteria, exports, letters, route_io, tasks
+from municipality_routes import audit, cases, criteria, exports, letters, route_io, services, tasks, users
 from vroegsignaal import api, observability
+from vroegsignaal.http import policy
 
 PREFIX = "/municipalities/<code>"
 
@@ -22,8 +24,8 @@ logger = Logger()
 metrics = route_io.metrics
 tracer = observability.tracer()
 app = APIGatewayRestResolver()
-api.install(app, callers_of="municipality")
-for part in (criteria, cases, tasks, letters, exports):
+api.install(app, guard=policy.guard(visits=services.visits, trail=services.audit))
+for part in (criteria, cases, tasks, letters, exports, users, audit):
     app.include_router(part.router, prefix=PREFIX)
 
 

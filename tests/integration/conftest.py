@@ -41,7 +41,30 @@ def aws(monkeypatch):
             monkeypatch.setenv(name, str(value))
         _reset_handler_caches()
         yield created
+        _scan_audit_entries()
         aws_clients.reset()
+
+
+def _scan_audit_entries():
+    """Every audit entry a test left behind holds no debtor data (identity.md): the
+    privacy scan of the audit trail, suite-wide."""
+    from vroegsignaal.adapters import aws as aws_clients
+    from vroegsignaal.adapters import table
+    from vroegsignaal.adapters.config import ConfigurationError
+
+    from tests.privacy_scan import audit_entry_findings
+
+    dynamodb = aws_clients.client("dynamodb")
+    try:
+        pages = dynamodb.get_paginator("scan").paginate(
+            TableName=table.table_name(), FilterExpression="#t = :audit", ExpressionAttributeNames={"#t": "type"},
+            ExpressionAttributeValues={":audit": {"S": "audit"}})
+        entries = [table.from_attrs(item) for page in pages for item in page.get("Items", [])]
+    except (dynamodb.exceptions.ResourceNotFoundException, ConfigurationError):
+        return  # a test without the table
+    kinds = audit_entry_findings(entries)
+    if kinds:
+        pytest.fail(f"debtor data in audit entries: {', '.join(kinds)}", pytrace=False)
 
 
 def _reset_handler_caches():
@@ -71,3 +94,42 @@ def tenants(aws):
         "GM0344": registry.register_municipality("GM0344", "Utrecht"),
     }
     return keys
+
+
+# People (identity.md): Cognito users whose groups `<code>:<role>` are their memberships.
+PEOPLE = {
+    "jan": ("Jan Consulent", {"GM0632": "consulent"}),
+    "marieke": ("Marieke Consulent", {"GM0632": "consulent"}),
+    "piet": ("Piet Consulent", {"GM0632": "consulent"}),
+    "cor": ("Cor Coordinator", {"GM0632": "coordinator"}),
+    "bea": ("Bea Bezoeker", {"GM0632": "bezoeker"}),
+    "ute": ("Ute Utrecht", {"GM0344": "coordinator"}),
+}
+
+
+@pytest.fixture
+def people(aws, monkeypatch):
+    """The people of PEOPLE in a user pool (USER_POOL_ID): username -> {"user_id", "name",
+    "principal"} (the principal the authorizer passes for them)."""
+    import json
+
+    from vroegsignaal.adapters import aws as aws_clients
+    from vroegsignaal.adapters import users
+
+    cognito = aws_clients.client("cognito-idp")
+    pool = cognito.create_user_pool(PoolName="vroegsignaal-test")["UserPool"]["Id"]
+    monkeypatch.setenv(users.POOL_VARIABLE, pool)
+    users.clear_cache()
+    groups = {f"{code}:{role}" for _, memberships in PEOPLE.values() for code, role in memberships.items()}
+    for group in sorted(groups):
+        cognito.create_group(GroupName=group, UserPoolId=pool)
+    found = {}
+    for username, (name, memberships) in PEOPLE.items():
+        cognito.admin_create_user(UserPoolId=pool, Username=username, UserAttributes=[{"Name": "name", "Value": name}])
+        for code, role in memberships.items():
+            cognito.admin_add_user_to_group(UserPoolId=pool, Username=username, GroupName=f"{code}:{role}")
+        attributes = cognito.admin_get_user(UserPoolId=pool, Username=username)["UserAttributes"]
+        user_id = next(a["Value"] for a in attributes if a["Name"] == "sub")
+        found[username] = {"user_id": user_id, "name": name, "principal": {
+            "kind": "user", "user_id": user_id, "name": name, "memberships": json.dumps(memberships)}}
+    return found

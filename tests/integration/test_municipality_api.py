@@ -517,12 +517,13 @@ def test_close_needs_one_of_the_ddas_outcomes(h, body):
 # --------------------------------------------------------------------------- tasks
 
 
-def test_tasks_list_with_filters_oldest_first(h):
+def test_tasks_list_with_filters_oldest_first(h, people):
+    marieke = people["marieke"]["user_id"]
     first = open_case(h, reference="EN-1", debtor__date_of_birth=OLD)
     second = open_case(h, reference="EN-2", debtor__date_of_birth=OLD, crisis=True, debtor__address__house_number=2)
     call_task = add_task(first, step="s1")
     visit_task = add_task(second, kind="home_visit", basket_id="crisis", step="s2")
-    request(h, "PATCH", "/tasks/{task_id}", {"task_id": visit_task}, body={"assignee": "marieke"})
+    request(h, "PATCH", "/tasks/{task_id}", {"task_id": visit_task}, body={"assignee": marieke})
 
     def listed(**query):
         status, body = request(h, "GET", "/tasks", query=query or None)
@@ -531,9 +532,9 @@ def test_tasks_list_with_filters_oldest_first(h):
 
     assert listed() == [call_task, visit_task]
     assert listed(type="home_visit") == [visit_task] and listed(type="phone_call") == [call_task]
-    assert listed(assignee="marieke") == [visit_task] and listed(basket_id="enkelvoudig") == [call_task]
+    assert listed(assignee=marieke) == [visit_task] and listed(basket_id="enkelvoudig") == [call_task]
     assert listed(status="open") == [call_task, visit_task] and listed(status="done") == []
-    assert listed(status="open", type="home_visit", assignee="marieke", basket_id="crisis") == [visit_task]
+    assert listed(status="open", type="home_visit", assignee=marieke, basket_id="crisis") == [visit_task]
     status, body = request(h, "GET", "/tasks", query={"status": "klaar", "type": "email", "limit": "0"})
     assert status == 422
     assert {tuple(d["loc"]) for d in body["details"]} == {("query", "status"), ("query", "type"), ("query", "limit")}
@@ -544,14 +545,15 @@ def test_tasks_list_with_filters_oldest_first(h):
     (task,) = request(h, "GET", "/tasks", query={"type": "home_visit"})[1]["tasks"]
     assert set(task) == {"task_id", "case_id", "basket_id", "type", "status", "assignee", "due", "created_at", "done_at",
                          "kenmerk", "basket_name", "overdue", "names", "address", "phone"}
-    assert (task["case_id"], task["basket_id"], task["type"], task["assignee"]) == (second, "crisis", "home_visit", "marieke")
+    assert (task["case_id"], task["basket_id"], task["type"], task["assignee"]) == (second, "crisis", "home_visit", marieke)
 
 
-def test_patch_task_assigns_finishes_reopens_and_picks_the_case_up(h):
+def test_patch_task_assigns_finishes_reopens_and_picks_the_case_up(h, people):
+    jan = people["jan"]["user_id"]
     case_id = open_case(h, debtor__date_of_birth=OLD)
     task_id = add_task(case_id)
-    status, task = request(h, "PATCH", "/tasks/{task_id}", {"task_id": task_id}, body={"assignee": "jan"})
-    assert status == 200 and task["assignee"] == "jan" and task["status"] == "open"
+    status, task = request(h, "PATCH", "/tasks/{task_id}", {"task_id": task_id}, body={"assignee": jan})
+    assert status == 200 and task["assignee"] == jan and task["status"] == "open"
     picked = raw_case(case_id)["picked_up_at"]
     assert picked and partner_status(h, "EN-2026-000123") == "in_progress"
 
@@ -568,7 +570,8 @@ def test_patch_task_assigns_finishes_reopens_and_picks_the_case_up(h):
         assert status == 422 and {tuple(d["loc"]) for d in answer["details"]} == locs, answer
 
     request(h, "POST", "/cases/{case_id}/close", {"case_id": case_id}, body={"outcome": "Verwijzing zonder contact"})
-    status, body = request(h, "PATCH", "/tasks/{task_id}", {"task_id": task_id}, body={"assignee": "piet"})
+    status, body = request(h, "PATCH", "/tasks/{task_id}", {"task_id": task_id},
+                           body={"assignee": people["piet"]["user_id"]})
     assert status == 409 and body["error"] == "conflict"
 
 
@@ -645,7 +648,7 @@ def test_ddas_export_is_not_there_yet(h):
     assert status == 501 and body == {"error": "not_implemented", "message": "the DDAS export is not available yet"}
 
 
-def test_no_debtor_data_in_logs(h, capsys, caplog):
+def test_no_debtor_data_in_logs(h, people, capsys, caplog):
     case_id = open_case(h, debtor__date_of_birth=OLD)
     task_id = add_task(case_id)
     capsys.readouterr()
@@ -655,7 +658,7 @@ def test_no_debtor_data_in_logs(h, capsys, caplog):
     request(h, "GET", "/cases/{case_id}", {"case_id": case_id})
     request(h, "POST", "/cases/{case_id}/contact-attempts", {"case_id": case_id},
             body={"type": "Telefoon", "reached": True, "note": "sprak mevrouw Van Dijk"})
-    request(h, "PATCH", "/tasks/{task_id}", {"task_id": task_id}, body={"assignee": "jan"})
+    request(h, "PATCH", "/tasks/{task_id}", {"task_id": task_id}, body={"assignee": people["jan"]["user_id"]})
     request(h, "POST", "/cases/{case_id}/move", {"case_id": case_id}, body={"basket_id": "crisis", "reason": "Dijk"})
     request(h, "POST", "/cases/{case_id}/close", {"case_id": case_id}, body={"outcome": "Verwijzing zonder contact"})
     request(h, "POST", "/cases/{case_id}/contact-attempts", {"case_id": case_id},

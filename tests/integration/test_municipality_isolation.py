@@ -45,6 +45,8 @@ ROUTES = [
     ("GET", "/letter-template", None),
     ("DELETE", "/letter-template", None),
     ("GET", "/exports/ddas", None),
+    ("GET", "/users", None),
+    ("GET", "/audit", None),
 ]
 ROUTE_IDS = [f"{method} {resource}" for method, resource, _ in ROUTES]
 

@@ -198,6 +198,7 @@ INVALID = {
     ("GET", "/municipalities/{code}/cases"): dict(query={"kenmerk": "K7QM-4XPD", "name": "dijk"}),
     ("PATCH", "/municipalities/{code}/tasks/{task_id}"): dict(body={"status": "later"}),
     ("PUT", "/municipalities/{code}/letter-template"): dict(body={"template": "{% if %}"}),
+    ("GET", "/municipalities/{code}/audit"): dict(query={"from": "2026-13-01", "action": "case.eaten"}),
 }
 
 

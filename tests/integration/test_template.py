@@ -284,7 +284,7 @@ def test_table(resources):
         {"AttributeName": "sk", "KeyType": "RANGE"},
     ]
     indexes = {i["IndexName"]: i for i in props["GlobalSecondaryIndexes"]}
-    assert set(indexes) == {"gsi1", "gsi2", "gsi3", "gsi4", "gsi5", "gsi6", "gsi8"}
+    assert set(indexes) == {"gsi1", "gsi2", "gsi3", "gsi4", "gsi5", "gsi6", "gsi7", "gsi8"}
     for name, index in indexes.items():
         assert index["KeySchema"] == [
             {"AttributeName": f"{name}pk", "KeyType": "HASH"},
@@ -299,12 +299,12 @@ def test_table(resources):
                                              "NonKeyAttributes": ["municipality_code", "household"]}
     assert indexes["gsi4"]["Projection"] == {"ProjectionType": "KEYS_ONLY"}
     assert indexes["gsi6"]["Projection"]["ProjectionType"] == "INCLUDE"  # the status feed: ids and statuses
-    for name in ("gsi5", "gsi8"):  # lean: what a search or a task list reads
+    for name in ("gsi5", "gsi7", "gsi8"):  # lean: what a search or a task list reads
         assert indexes[name]["Projection"]["ProjectionType"] == "INCLUDE"
     attributes = {a["AttributeName"]: a["AttributeType"] for a in props["AttributeDefinitions"]}
     assert attributes == {k: "S" for k in
                           ["pk", "sk", "gsi1pk", "gsi1sk", "gsi2pk", "gsi2sk", "gsi3pk", "gsi3sk", "gsi4pk", "gsi4sk",
-                           "gsi5pk", "gsi5sk", "gsi6pk", "gsi6sk", "gsi8pk", "gsi8sk"]}
+                           "gsi5pk", "gsi5sk", "gsi6pk", "gsi6sk", "gsi7pk", "gsi7sk", "gsi8pk", "gsi8sk"]}
     assert props["StreamSpecification"]["StreamViewType"] == "NEW_IMAGE"
     assert props["TimeToLiveSpecification"] == {"AttributeName": "expires_at", "Enabled": True}
     assert props["PointInTimeRecoverySpecification"]["PointInTimeRecoveryEnabled"] is True
@@ -434,6 +434,8 @@ EXPECTED_ROUTES = {  # signals-api.md, municipality-api.md
             ("GET", "/letter-template"),
             ("DELETE", "/letter-template"),
             ("GET", "/exports/ddas"),
+            ("GET", "/users"),
+            ("GET", "/audit"),
         ]
     },
 }
@@ -453,6 +455,15 @@ def test_every_api_event_belongs_to_the_api(resources):
 def test_no_route_is_declared_twice(resources):
     routes = [(m, p) for m, p, _ in api_routes(resources)]
     assert not [r for r, n in Counter(routes).items() if n > 1]
+
+
+def test_the_audit_index_projects_what_an_entry_shows(resources):
+    """gsi7 (roles): GET .../audit reads entries from the index alone, and nothing more."""
+    from vroegsignaal.domain.audit import ENTRY_FIELDS
+
+    (index,) = [i for i in resources["Table"]["Properties"]["GlobalSecondaryIndexes"] if i["IndexName"] == "gsi7"]
+    assert index["Projection"]["ProjectionType"] == "INCLUDE"
+    assert set(index["Projection"]["NonKeyAttributes"]) == set(ENTRY_FIELDS)
 
 
 def test_routes_are_those_of_the_spec(resources):

@@ -1,30 +1,27 @@
-"""The key is checked once per request, before any route runs: by a middleware
-of each API, on the principal the authorizer put in the request context."""
+"""The caller is read once per request, before any route runs, from the principal the
+authorizer put in the request context: the partner API lets partner keys only; the
+municipality API's principal becomes a typed Caller (its checks: test_http_policy.py)."""
 import json
 
 import pytest
 from aws_lambda_powertools.event_handler import APIGatewayRestResolver
-from aws_lambda_powertools.event_handler.router import APIGatewayRouter
 from vroegsignaal import api
+from vroegsignaal.domain.identity import Role
+from vroegsignaal.http.callers import caller_of
+from vroegsignaal.http.errors import ApiError
 
 from tests.unit.test_http_paths import rest_event
 
-PARTNER = {"kind": "partner", "partner_id": "energie-noord", "partner_type": "energy"}
-WOERDEN = {"kind": "municipality", "municipality_code": "GM0632"}
+PARTNER = {"kind": "partner", "partner_id": "energie-noord", "partner_type": "energy", "key_id": "key-1"}
+WOERDEN = {"kind": "municipality", "municipality_code": "GM0632", "key_id": "key-2"}
+PERSON = {"kind": "user", "user_id": "u-1", "name": "Fatima el Amrani",
+          "memberships": json.dumps({"GM0632": "consulent", "GM0344": "bezoeker"})}
 
 
-def resolver(callers_of: str):
+def partner_app():
     app = APIGatewayRestResolver()
-    api.install(app, callers_of=callers_of)
+    api.install(app, callers_of="partner")
     ran = []
-    router = APIGatewayRouter()
-
-    @router.get("/baskets")
-    def baskets(code: str):
-        ran.append(code)
-        return api.json_response(200, {"caller": router.context["caller"]})
-
-    app.include_router(router, prefix="/municipalities/<code>")
 
     @app.get("/signals/<reference>")
     def signal(reference: str):
@@ -41,32 +38,42 @@ def call(app, path: str, resource: str, parameters: dict, principal: dict | None
     return response["statusCode"], json.loads(response["body"])
 
 
-@pytest.mark.parametrize("principal, status", [(None, 401), ({"kind": "stranger"}, 401), (PARTNER, 403),
-                                               ({"kind": "municipality", "municipality_code": "GM0344"}, 403),
-                                               (WOERDEN, 200)],
-                         ids=["none", "unknown-kind", "partner", "other-municipality", "own"])
-def test_the_municipality_api_lets_only_the_key_of_the_code_reach_a_route(principal, status):
-    app, ran = resolver("municipality")
-    answer_status, body = call(app, "/municipalities/GM0632/baskets", "/municipalities/{code}/baskets",
-                               {"code": "GM0632"}, principal)
-    assert answer_status == status
-    assert ran == (["GM0632"] if status == 200 else [])
-    if status == 200:
-        assert body["caller"]["municipality_code"] == "GM0632"
-
-
-@pytest.mark.parametrize("principal, status", [(None, 401), (WOERDEN, 403), (PARTNER, 200)],
-                         ids=["none", "municipality", "partner"])
+@pytest.mark.parametrize("principal, status", [(None, 401), ({"kind": "stranger"}, 401), (WOERDEN, 403),
+                                               (PERSON, 403), (PARTNER, 200)],
+                         ids=["none", "unknown-kind", "municipality", "person", "partner"])
 def test_the_partner_api_lets_only_partner_keys_reach_a_route(principal, status):
-    app, ran = resolver("partner")
+    app, ran = partner_app()
     answer_status, body = call(app, "/signals/EN-1", "/signals/{reference}", {"reference": "EN-1"}, principal)
     assert answer_status == status and ran == (["EN-1"] if status == 200 else [])
     if status == 200:
         assert body["caller"]["partner_id"] == "energie-noord"
 
 
-def test_an_encoded_code_is_compared_decoded():
-    app, ran = resolver("municipality")
-    status, _ = call(app, "/municipalities/GM%30632/baskets", "/municipalities/{code}/baskets",
-                     {"code": "GM%30632"}, WOERDEN)
-    assert status == 200 and ran == ["GM0632"]
+def test_a_person_has_the_role_of_each_membership_and_none_elsewhere():
+    caller = caller_of(PERSON)
+    assert caller.is_person and caller.id == "u-1"
+    assert (caller.role_in("GM0632"), caller.role_in("GM0344"), caller.role_in("GM0363")) == (
+        Role.CONSULENT, Role.BEZOEKER, None)
+    assert caller.actor() == {"type": "user", "id": "u-1", "name": "Fatima el Amrani"}
+
+
+def test_a_municipality_key_is_the_coordinator_of_its_own_municipality_only():
+    caller = caller_of(WOERDEN)
+    assert not caller.is_person
+    assert (caller.role_in("GM0632"), caller.role_in("GM0344")) == (Role.COORDINATOR, None)
+    assert caller.actor() == {"type": "key", "id": "key-2"}
+
+
+def test_a_partner_key_has_no_municipality():
+    assert caller_of(PARTNER).role_in("GM0632") is None
+
+
+@pytest.mark.parametrize("memberships", ["not json", "[1, 2]", json.dumps({"GM0632": "admin"}), ""])
+def test_memberships_that_name_no_known_role_give_no_access(memberships):
+    assert caller_of({**PERSON, "memberships": memberships}).role_in("GM0632") is None
+
+
+def test_a_token_principal_without_a_user_id_is_401():
+    with pytest.raises(ApiError) as raised:
+        caller_of({"kind": "user", "memberships": "{}"})
+    assert raised.value.status == 401

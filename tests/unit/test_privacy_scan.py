@@ -31,3 +31,13 @@ def test_ids_counts_and_system_addresses_are_not_findings(text: str) -> None:
 
 def test_the_test_data_names_are_known() -> None:
     assert "Dijk" in debtor_names()
+
+
+def test_the_audit_entry_scan_finds_debtor_data_and_passes_ids_and_enums():
+    from tests.privacy_scan import audit_entry_findings
+    clean = {"at": "2026-12-01T09:12:44.123456Z", "actor": {"type": "user", "id": "0f3c9a2e-5d7b", "name": "Jan"},
+             "action": "case.closed", "municipality_code": "GM0632", "case_id": "case-0192ab3c4d5e6f",
+             "details": {"outcome": "Verwijzing zonder contact"}, "expires_at": 1811239200}
+    assert audit_entry_findings([clean]) == []
+    leaked = {**clean, "details": {"note": "belde 0612345678, a.vandijk@example.nl"}}
+    assert set(audit_entry_findings([leaked])) >= {"phone", "e-mail"}

@@ -5,7 +5,7 @@ from aws_lambda_powertools.event_handler.router import APIGatewayRouter
 from vroegsignaal import api
 
 from .route_io import count, json_body, log, query
-from .services import casework, search, views
+from .services import casework, search, views, visits
 
 router = APIGatewayRouter()
 
@@ -28,6 +28,9 @@ def search_cases(code: str):
 
 @router.get("/cases/<case_id>")
 def get_case(code: str, case_id: str):
+    caller = router.context["caller"]
+    if caller.is_visitor_in(code):  # a bezoeker: the reduced view of a case holding their task
+        return api.json_response(200, visits.case(code, case_id, caller.id))
     return api.json_response(200, views.case(code, case_id))
 
 

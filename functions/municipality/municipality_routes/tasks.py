@@ -3,6 +3,7 @@ from __future__ import annotations
 
 from aws_lambda_powertools.event_handler.router import APIGatewayRouter
 from vroegsignaal import api
+from vroegsignaal.http.policy import task_list_query
 
 from .route_io import json_body, log, query
 from .services import casework, views
@@ -12,8 +13,8 @@ router = APIGatewayRouter()
 
 @router.get("/tasks")
 def list_tasks(code: str):
-    caller = router.context.get("caller") or {}
-    return api.json_response(200, views.task_list(code, query(router), user_id=caller.get("user_id")))
+    # A bezoeker's own tasks only; `assignee=me` is the caller (policy.py).
+    return api.json_response(200, views.task_list(code, task_list_query(router.context["caller"], code, query(router))))
 
 
 @router.patch("/tasks/<task_id>")

@@ -3,29 +3,33 @@
 (the modules of vroegsignaal/http/ hold each idea)."""
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
 from vroegsignaal.http import callers, errors, paths
 from vroegsignaal.http.bodies import decode_json, read_bytes, read_json
-from vroegsignaal.http.callers import principal, require_municipality, require_partner
+from vroegsignaal.http.callers import principal, require_partner
 from vroegsignaal.http.errors import ApiError, status_and_body
 from vroegsignaal.http.responses import JSON, json_response, pdf_response
 
 __all__ = [
     "JSON", "ApiError", "decode_json", "install", "json_response", "pdf_response", "principal",
-    "read_bytes", "read_json", "require_municipality", "require_partner", "status_and_body",
+    "read_bytes", "read_json", "require_partner", "status_and_body",
 ]
 
-_CALLER_CHECKS = {"partner": callers.partners_only, "municipality": callers.municipality_of_path, None: None}
+Middleware = Callable[[Any, Callable[[Any], Any]], Any]
 
 
-def install(app: Any, *, callers_of: str | None = None) -> None:
-    """Errors as the spec's JSON bodies; path parameters decoded; and, when `callers_of`
-    names the API's kind of caller ("partner" or "municipality"), the key checked once
-    per request before any route runs."""
+def install(app: Any, *, callers_of: str | None = None, guard: Middleware | None = None) -> None:
+    """Errors as the spec's JSON bodies; path parameters decoded; and the caller checked
+    once per request before any route runs: `callers_of="partner"` for the partner
+    API, or the municipality API's `guard` (http/policy.py: membership, role, audit)."""
     errors.install(app)
-    middlewares = [paths.decode_path_parameters]
-    check = _CALLER_CHECKS[callers_of]
-    if check is not None:
-        middlewares.append(check)
+    middlewares: list[Middleware] = [paths.decode_path_parameters]
+    if callers_of == "partner":
+        middlewares.append(callers.partners_only)
+    elif callers_of is not None:
+        raise ValueError(f"unknown kind of caller {callers_of!r}: the municipality API passes its guard")
+    if guard is not None:
+        middlewares.append(guard)
     app.use(middlewares=middlewares)

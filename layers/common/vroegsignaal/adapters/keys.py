@@ -246,6 +246,37 @@ def task_list_index(code: str, status: str, assignee: str | None) -> str:
     return f"MUN#{code}#TASKS#{status}#{assignee if assignee is not None else '-'}"
 
 
+# ---- the audit trail (roles)
+# A case's entries live in its household partition under a case-scoped prefix, so
+# they are found from the case and go with it (retention); other entries (criteria,
+# the letter template, searches, exports) live in the municipality's partition.
+# Both carry gsi7 keys: a municipality's whole trail by time (GET .../audit).
+# TRAIL# sorts after HEAD, so reading a household's cases (`sk <= HEAD`) never reads them.
+MUNICIPALITY_AUDIT_PREFIX = "AUDIT#"
+CASE_AUDIT_PREFIX = "TRAIL#"
+
+
+def municipality_audit_entry(code: str, at: str, entry_id: str) -> tuple[str, str]:
+    return f"MUN#{code}", f"{MUNICIPALITY_AUDIT_PREFIX}{at}#{entry_id}"
+
+
+def case_audit_prefix(case_id: str) -> str:
+    return f"{CASE_AUDIT_PREFIX}{case_id}#"
+
+
+def case_audit_entry(household_key: str, case_id: str, at: str, entry_id: str) -> tuple[str, str]:
+    return household(household_key), f"{case_audit_prefix(case_id)}{at}#{entry_id}"
+
+
+def audit_index(code: str) -> str:
+    return f"MUN#{code}#AUDIT"
+
+
+def audit_index_sort(at: str, entry_id: str) -> str:
+    return f"{at}#{entry_id}"
+
+
+# ---- what goes with a case
 # Items of a household's partition that belong to one case: their sort key starts with one
 # of these and the case id; they carry the case's expires_at (retention deletes them with it).
-CASE_SCOPED_PREFIXES: tuple[str, ...] = (FEED_ENTRY_PREFIX, SEARCH_PREFIX)
+CASE_SCOPED_PREFIXES: tuple[str, ...] = (FEED_ENTRY_PREFIX, SEARCH_PREFIX, CASE_AUDIT_PREFIX)

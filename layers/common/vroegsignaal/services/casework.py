@@ -8,7 +8,7 @@ after the write (a send that fails leaves them `queued`, and the follow-up
 schedule sends queued steps again).
 
 Ports: cases (find, get, log, write(case, log=, changed_tasks=)), tasks (get,
-write_changed, restamp(task_ids, expires_at)), criteria (active), send_steps(case, steps). Request bodies
+write_changed, restamp(task_ids, expires_at)), criteria (active), send_steps(case, steps), is_user(code, user_id). Request bodies
 are validated here with every problem at once; messages name the field,
 never the value.
 """
@@ -168,7 +168,7 @@ class Casework:
     def __init__(self, *, cases: Any, tasks: Any, criteria: Any,
                  send_steps: Callable[[Case, list[dict[str, Any]]], Any],
                  now: Callable[[], datetime] = clock.now, today: Callable[[], date] = clock.today,
-                 attempts: int = 3) -> None:
+                 attempts: int = 3, is_user: Callable[[str, str], bool] | None = None) -> None:
         self.cases = cases
         self.tasks = tasks
         self.criteria = criteria
@@ -176,6 +176,7 @@ class Casework:
         self.now = now
         self.today = today
         self.attempts = attempts
+        self.is_user = is_user  # (code, user id): an assignee must be a user of the municipality
 
     def _retrying(self, change: Callable[[], T]) -> T:
         for attempt in range(self.attempts):
@@ -288,6 +289,9 @@ class Casework:
             read_status = task["status"]
             if read_status == "cancelled":
                 raise Conflict("the task is cancelled")
+            assignee = changes.get("assignee")
+            if assignee is not None and self.is_user is not None and not self.is_user(code, assignee):
+                raise ValidationFailed([{"loc": ["assignee"], "msg": "not a user of this municipality"}])
             now = self.now()
             updated = dict(task)
             if "assignee" in changes:

@@ -10,6 +10,7 @@ Ports (duck-typed, so unit tests use in-memory fakes):
   cursor=), due_page(code, status=, assignee=, due_before=, filters=, limit=, cursor=)
 - criteria: active(code), versions(code), version(code, version)
 - letters: get_letter(code, case_id, letter_id)
+- history (optional): history(case) -> the case's audit entries, oldest first
 
 Conventions of every view: money is a string with two decimals, dates
 YYYY-MM-DD, timestamps ISO 8601 UTC with a Z. Views hold debtor data (that is
@@ -279,8 +280,10 @@ def _path(basket: Basket) -> list[dict[str, Any]]:
 
 
 class Views:
-    def __init__(self, *, cases: Any, tasks: Any, criteria: Any, letters: Any) -> None:
+    def __init__(self, *, cases: Any, tasks: Any, criteria: Any, letters: Any,
+                 history: Callable[[Case], list[dict[str, Any]]] | None = None) -> None:
         self.cases = cases
+        self.history = history  # the case's audit entries (services/audit.py), for its view
         self.tasks = tasks
         self.criteria = criteria
         self.letters = letters
@@ -363,7 +366,10 @@ class Views:
 
     def case(self, code: str, case_id: str) -> dict[str, Any]:
         case = self.find_case(code, case_id)
-        return case_view(case, case_tasks(case, self.tasks), self.cases.log(case))
+        view = case_view(case, case_tasks(case, self.tasks), self.cases.log(case))
+        if self.history is not None:
+            view["history"] = self.history(case)
+        return view
 
     def letter(self, code: str, case_id: str, letter_id: str) -> bytes:
         """The PDF of a letter listed on the case."""
