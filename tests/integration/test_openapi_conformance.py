@@ -131,6 +131,7 @@ SAMPLE_BODY = {
 
 SAMPLE_QUERY = {  # routes that answer only with a query (a search names what it looks for)
     ("GET", "/municipalities/{code}/cases"): {"name": "dijk"},
+    ("GET", "/signals"): {"changed_since": "2026-11-20T08:00:00Z"},
 }
 
 
@@ -139,9 +140,6 @@ def ids_of(w: World, resource: str) -> dict[str, str]:
             "reference": lambda: w.stored_signal["reference"], "version": lambda: "default",
             "basket_id": lambda: "enkelvoudig", "upload_id": lambda: w.upload_id}
     return {name: get() for name, get in lazy.items() if "{" + name + "}" in resource}
-
-
-SAMPLE_QUERY = {("GET", "/signals"): {"changed_since": "2026-11-20T08:00:00Z"}}
 
 
 def success(w: World, method: str, resource: str) -> Answer:
