@@ -52,3 +52,9 @@ def average_size(dynamodb: FakeDynamoDB, item_type: str) -> float:
 def new_case(image: dict[str, Any]) -> str | None:
     """The case_id of a case item just stored; None for other items."""
     return _text(image, "case_id") if _text(image, "type") == "case" else None
+
+
+def open_cases(dynamodb: FakeDynamoDB) -> int:
+    """How many open case items the table holds (what GET baskets' counters must equal)."""
+    return sum(1 for partition in dynamodb.base.values() for record in partition.records.values()
+               if _text(record.item, "type") == "case" and _text(record.item, "status") == "open")

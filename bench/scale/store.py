@@ -81,6 +81,7 @@ class FakeDynamoDB:
         self.indexes: dict[str, dict[str, list[tuple[str, str, str]]]] = {i.name: {} for i in schema.indexes}
         self.by_name = {i.name: i for i in schema.indexes}
         self.stream: list[dict[str, Any]] = []  # NEW_IMAGE of every INSERT, drained by the caller
+        self.removed: list[dict[str, Any]] = []  # OLD_IMAGE of every TTL deletion, drained by the caller
         self.lock = threading.RLock()
 
     # ------------------------------------------------------------------ items and entries
@@ -324,6 +325,7 @@ class FakeDynamoDB:
             gone = [(pk, sk) for pk, partition in self.base.items() for sk, record in partition.records.items()
                     if "N" in record.item.get(attribute, {}) and float(record.item[attribute]["N"]) < now_epoch]
             for pk, sk in gone:
+                self.removed.append(self.base[pk].records[sk].item)  # the REMOVE record's old image
                 self._store(pk, sk, None)
             return len(gone)
 

@@ -44,7 +44,7 @@ YEAR_START = datetime(2026, 1, 5, 9, 0, tzinfo=UTC)
 PREVIEW_DAYS = 90
 CATCH_UP_DAYS = 14
 TTL_SWEEP_DAYS = 7  # DynamoDB deletes expired items within days, not at the second
-PHASES = ("intake", "classification", "steps", "follow-ups", "consultants")
+PHASES = ("intake", "classification", "steps", "follow-ups", "consultants", "retention")
 WORKLOAD = ("workload: every household a first signal on a day of the year, 1 in 4 a second partner within 25 days, "
             "1 in 20 a third, 1 in 16 a new case 60-150 days later; 2 % crisis, 3 % supply ending, 15 % high amount; "
             "one consultant per 1 250 households (at least 4) assigns 9 in 10 tasks the next day, finishes 4 in 5 with "
@@ -310,8 +310,20 @@ class Year:
             gc.collect(1)  # the young generations only: see run_year
             if day % TTL_SWEEP_DAYS == TTL_SWEEP_DAYS - 1:
                 self.services.dynamodb.expire(self.sim.epoch())
+                self._retention()
             runs.append((day, self.followups()))
         return runs, received
+
+    def _retention(self) -> None:
+        """The retention function's part that counts: an open case removed by TTL leaves
+        its basket's counters (adapters/basket_counters.py)."""
+        from vroegsignaal.adapters import basket_counters, table
+
+        removed, self.services.dynamodb.removed = self.services.dynamodb.removed, []
+        with self.meter.counting(self.phases["retention"]):
+            for image in removed:
+                if shapes.new_case(image) is not None:
+                    basket_counters.count_removal(table.from_attrs(image))
 
     def followups(self) -> Tally:
         """The schedule's daily run, then the steps it queued."""
@@ -354,6 +366,9 @@ class Year:
                 self.measure("preview", lambda: self.admin.preview(code, default_criteria().document,
                                                                    {"days": str(PREVIEW_DAYS)})),
         }
+        recount = shapes.open_cases(self.services.dynamodb)
+        if measured["GET baskets"].note != f"{recount} open":  # the counters must equal a recount
+            measured["GET baskets"].note += f" != {recount}"
         self.sim.advance(1)
         measured["follow-up schedule, the next day's run"] = self.measure(
             "followups", lambda: self.run_followups(self.followup_store, self.send_steps, self.sim.now()),

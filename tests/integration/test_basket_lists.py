@@ -1,0 +1,59 @@
+"""A basket's cases from gsi1, one partition per status: `?status=all` merges the open
+and closed partitions oldest first, page by page, each case once."""
+from __future__ import annotations
+
+from types import SimpleNamespace
+
+import pytest
+
+from tests.integration.test_municipality_api import OLD, open_case, request
+
+pytestmark = pytest.mark.usefixtures("tenants")
+
+
+@pytest.fixture
+def h():
+    import classify_stream
+    import intake_api
+    import municipality_api
+    return SimpleNamespace(intake=intake_api.lambda_handler, classify=classify_stream.lambda_handler,
+                           mun=municipality_api.lambda_handler)
+
+
+def _walk(h, status, limit):
+    seen, cursor = [], None
+    for _ in range(20):
+        query = {"status": status, "limit": str(limit), **({"cursor": cursor} if cursor else {})}
+        status_code, page = request(h, "GET", "/baskets/{basket_id}/cases", {"basket_id": "enkelvoudig"},
+                                    query=query)
+        assert status_code == 200 and len(page["cases"]) <= limit
+        seen += [c["case_id"] for c in page["cases"]]
+        cursor = page["next_cursor"]
+        if cursor is None:
+            return seen, None
+    raise AssertionError("the pages never ended")
+
+
+def test_all_merges_open_and_closed_oldest_first_each_once(h):
+    made = [open_case(h, reference=f"EN-{n}", debtor__date_of_birth=OLD, debtor__address__house_number=n)
+            for n in range(1, 6)]
+    for closed in (made[1], made[2]):
+        request(h, "POST", "/cases/{case_id}/close", {"case_id": closed}, body={"outcome": "Verwijzing zonder contact"})
+    for limit in (1, 2, 3, 10):
+        assert _walk(h, "all", limit)[0] == made
+    assert _walk(h, "open", 2)[0] == [made[0], made[3], made[4]]
+    assert _walk(h, "closed", 1)[0] == [made[1], made[2]]
+
+
+def test_a_cursor_of_one_status_is_not_one_of_all(h):
+    for n in (1, 2):
+        open_case(h, reference=f"EN-{n}", debtor__date_of_birth=OLD, debtor__address__house_number=n)
+    _, first = request(h, "GET", "/baskets/{basket_id}/cases", {"basket_id": "enkelvoudig"}, query={"limit": "1"})
+    status, body = request(h, "GET", "/baskets/{basket_id}/cases", {"basket_id": "enkelvoudig"},
+                           query={"status": "all", "cursor": first["next_cursor"]})
+    assert status == 422 and body["details"][0]["loc"] == ["query", "cursor"]
+    _, merged = request(h, "GET", "/baskets/{basket_id}/cases", {"basket_id": "enkelvoudig"},
+                        query={"status": "all", "limit": "1"})
+    status, _ = request(h, "GET", "/baskets/{basket_id}/cases", {"basket_id": "enkelvoudig"},
+                        query={"cursor": merged["next_cursor"]})
+    assert status == 422
