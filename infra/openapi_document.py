@@ -260,6 +260,17 @@ def schemas() -> dict[str, Any]:
                           description="assignee, status or both"),
         "LetterTemplate": obj({"template": {"type": "string", "enum": ["custom", "default"]}, "text": STRING,
                                "variables": {"type": "array", "items": STRING}}, ["template", "text", "variables"]),
+        "DdasDelivery": obj({
+            "codeGegevensleverancier": STRING, "startdatumLevering": DATE, "einddatumLevering": DATE,
+            "aanleverdatumEnTijd": TIMESTAMP,
+            "leveringen": {"type": "array", "minItems": 1, "maxItems": 1, "items": obj({
+                "teller": INTEGER, "gemeentecode": {"type": "string", "pattern": "^[0-9]{4}$"},
+                "aanleverende_organisatie": {"type": "object"},
+                "vroegsignalen": {"type": "array", "items": {"type": "object"}},
+                "vroegsignaalzaken": {"type": "array", "items": {"type": "object"}}},
+                ["teller", "gemeentecode", "aanleverende_organisatie", "vroegsignalen", "vroegsignaalzaken"])}},
+            ["codeGegevensleverancier", "startdatumLevering", "einddatumLevering", "aanleverdatumEnTijd",
+             "leveringen"], description="The DDAS v0.9 Uitwisselmodel (its JSON Schema has every field)"),
         "LetterTemplateStored": obj({"template": {"type": "string", "enum": ["custom", "default"]},
                                      "variables": {"type": "array", "items": STRING}}, ["template", "variables"]),
     }
@@ -480,7 +491,11 @@ def municipality_paths() -> dict[str, Any]:
         f"{base}/exports/ddas": {"get": operation(
             "exportDdas", "Exports", "The DDAS delivery to CBS for a period", security=key,
             parameters=[CODE, query_parameter("from", "first day", DATE), query_parameter("to", "last day", DATE)],
-            answers=responses({}, 501))},
+            description="A document valid against the DDAS v0.9 Uitwisselmodel JSON Schema "
+                        "(json_schema_Uitwisselmodel.json): one `levering` with the signals whose `signaaldatum` "
+                        "falls in the period (both days included) and the cases holding them. `from` after "
+                        "`to`, or a period longer than 366 days, is 422.",
+            answers=responses({200: ok("the delivery", ref("DdasDelivery"))}, 422))},
     }
 
 

@@ -117,6 +117,11 @@ SAMPLE_BODY = {
 }
 
 
+SAMPLE_QUERY = {
+    ("GET", "/municipalities/{code}/exports/ddas"): {"from": "2026-11-01", "to": "2026-11-30"},
+}
+
+
 def ids_of(w: World, resource: str) -> dict[str, str]:
     lazy = {"case_id": lambda: w.case_id, "task_id": lambda: w.task_id, "letter_id": lambda: w.letter_id,
             "reference": lambda: w.stored_signal["reference"], "version": lambda: "default",
@@ -127,7 +132,8 @@ def ids_of(w: World, resource: str) -> dict[str, str]:
 def success(w: World, method: str, resource: str) -> Answer:
     body = SAMPLE_BODY.get((method, resource), lambda w: None)(w)
     principal = ENERGY if resource.startswith("/signals") else MUNICIPALITY
-    return w.call(method, resource, ids_of(w, resource), body=body, principal=principal)
+    return w.call(method, resource, ids_of(w, resource), body=body, principal=principal,
+                  query=SAMPLE_QUERY.get((method, resource)))
 
 
 def unauthorized(w: World, method: str, resource: str) -> Answer:
@@ -173,6 +179,7 @@ INVALID = {
     ("GET", "/municipalities/{code}/tasks"): dict(query={"cursor": "not-one-of-ours"}),
     ("PATCH", "/municipalities/{code}/tasks/{task_id}"): dict(body={"status": "later"}),
     ("PUT", "/municipalities/{code}/letter-template"): dict(body={"template": "{% if %}"}),
+    ("GET", "/municipalities/{code}/exports/ddas"): dict(query={"from": "2026-12-01", "to": "2026-11-01"}),
 }
 
 

@@ -4,9 +4,17 @@ from __future__ import annotations
 from aws_lambda_powertools.event_handler.router import APIGatewayRouter
 from vroegsignaal import api
 
+from .route_io import log, query
+from .services import exports
+
 router = APIGatewayRouter()
 
 
 @router.get("/exports/ddas")
 def export_ddas(code: str):
-    raise api.ApiError(501, "not_implemented", "the DDAS export is not available yet")
+    document = exports.ddas(code, query(router))
+    levering = document["leveringen"][0]
+    log(code, "DDAS export delivered", period_from=document["startdatumLevering"],
+        period_to=document["einddatumLevering"], signals=len(levering["vroegsignalen"]),
+        cases=len(levering["vroegsignaalzaken"]))
+    return api.json_response(200, document)

@@ -1,12 +1,14 @@
 """The services behind the municipality routes, wired once per container."""
 from __future__ import annotations
 
+from vroegsignaal.adapters import config, queues
 from vroegsignaal.adapters import letters as letter_store
-from vroegsignaal.adapters import queues
 from vroegsignaal.adapters.criteria_store import CriteriaRepository
+from vroegsignaal.adapters.ddas_source import DdasSource
 from vroegsignaal.adapters.workbaskets import MunicipalityCaseStore, MunicipalityTaskStore
 from vroegsignaal.services.casework import Casework
 from vroegsignaal.services.criteria_admin import CriteriaAdmin
+from vroegsignaal.services.exports import DdasExports
 from vroegsignaal.services.letter_templates import LetterTemplates
 from vroegsignaal.services.views import Views
 
@@ -17,3 +19,5 @@ views = Views(cases=_cases, tasks=_tasks, criteria=_criteria, letters=letter_sto
 casework = Casework(cases=_cases, tasks=_tasks, criteria=_criteria, send_steps=queues.send_steps)
 criteria_admin = CriteriaAdmin(repository=_criteria, cases=_cases)
 templates = LetterTemplates(store=letter_store)
+exports = DdasExports(DdasSource(), supplier_code=config.ddas_supplier_code,
+                      window_days=lambda code: _criteria.active(code).criteria.settings.matching_window_days)
