@@ -1,5 +1,13 @@
 """make bench: every benchmark, one after the other."""
-from bench import bench_engine, bench_import, bench_imports, bench_intake, bench_local_stack, bench_pipeline
+from bench import (
+    bench_engine,
+    bench_export,
+    bench_import,
+    bench_imports,
+    bench_intake,
+    bench_local_stack,
+    bench_pipeline,
+)
 from tests.browser import bench as bench_web
 
 print("# Vroegsignaal benchmarks (figures and ratios on this machine; no test depends on them)")
@@ -8,5 +16,6 @@ bench_intake.main()
 bench_engine.main()
 bench_pipeline.main()
 bench_import.main()
+bench_export.main()
 bench_web.main()
 bench_local_stack.main([])

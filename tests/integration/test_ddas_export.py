@@ -66,3 +66,9 @@ def test_signals_outside_the_period_are_not_exported(h):
 def test_a_bad_period_is_422_naming_it(h):
     status, body = request(h, "GET", "/exports/ddas", query={"from": "2026-12-01", "to": "2026-11-01"})
     assert status == 422 and [d["loc"] for d in body["details"]] == [["query", "from"]]
+
+
+def test_another_municipalitys_cases_are_not_in_the_export(h):
+    open_case(h, reference="EN-THEIRS", municipality_code="GM0344", debtor__address__postcode="3511 AA")
+    document = export(h)
+    assert document["leveringen"][0]["vroegsignalen"] == []

@@ -44,6 +44,7 @@ ROUTES = [
     ("GET", "/letter-template", None),
     ("DELETE", "/letter-template", None),
     ("GET", "/exports/ddas", None),
+    ("GET", "/reports/monthly", None),
 ]
 ROUTE_IDS = [f"{method} {resource}" for method, resource, _ in ROUTES]
 

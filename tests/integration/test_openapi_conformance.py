@@ -119,6 +119,7 @@ SAMPLE_BODY = {
 
 SAMPLE_QUERY = {
     ("GET", "/municipalities/{code}/exports/ddas"): {"from": "2026-11-01", "to": "2026-11-30"},
+    ("GET", "/municipalities/{code}/reports/monthly"): {"from": "2026-11", "to": "2026-12"},
 }
 
 
@@ -180,6 +181,7 @@ INVALID = {
     ("PATCH", "/municipalities/{code}/tasks/{task_id}"): dict(body={"status": "later"}),
     ("PUT", "/municipalities/{code}/letter-template"): dict(body={"template": "{% if %}"}),
     ("GET", "/municipalities/{code}/exports/ddas"): dict(query={"from": "2026-12-01", "to": "2026-11-01"}),
+    ("GET", "/municipalities/{code}/reports/monthly"): dict(query={"from": "2026-13", "to": "2026-11"}),
 }
 
 

@@ -1,11 +1,12 @@
-"""The DDAS export (municipality-api.md, "DDAS export")."""
+"""What a municipality delivers: the DDAS export and the monthly report
+(municipality-api.md, "DDAS export", "Reports")."""
 from __future__ import annotations
 
 from aws_lambda_powertools.event_handler.router import APIGatewayRouter
 from vroegsignaal import api
 
 from .route_io import log, query
-from .services import exports
+from .services import exports, reports
 
 router = APIGatewayRouter()
 
@@ -18,3 +19,12 @@ def export_ddas(code: str):
         period_to=document["einddatumLevering"], signals=len(levering["vroegsignalen"]),
         cases=len(levering["vroegsignaalzaken"]))
     return api.json_response(200, document)
+
+
+@router.get("/reports/monthly")
+def monthly_report(code: str):
+    """JSON, or the same figures as CSV when the caller accepts text/csv."""
+    accept = (router.current_event.headers.get("Accept") or router.current_event.headers.get("accept") or "")
+    if api.CSV in accept.lower():
+        return api.csv_response(reports.monthly_csv(code, query(router)), filename=f"{code}-monthly.csv")
+    return api.json_response(200, reports.monthly(code, query(router)))

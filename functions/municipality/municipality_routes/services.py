@@ -5,11 +5,14 @@ from vroegsignaal.adapters import config, queues
 from vroegsignaal.adapters import letters as letter_store
 from vroegsignaal.adapters.criteria_store import CriteriaRepository
 from vroegsignaal.adapters.ddas_source import DdasSource
+from vroegsignaal.adapters.monthly_counters import MonthlyCounters
 from vroegsignaal.adapters.workbaskets import MunicipalityCaseStore, MunicipalityTaskStore
+from vroegsignaal.domain.monthly import BasketName
 from vroegsignaal.services.casework import Casework
 from vroegsignaal.services.criteria_admin import CriteriaAdmin
 from vroegsignaal.services.exports import DdasExports
 from vroegsignaal.services.letter_templates import LetterTemplates
+from vroegsignaal.services.reports import MonthlyReports
 from vroegsignaal.services.views import Views
 
 _cases = MunicipalityCaseStore()
@@ -21,3 +24,5 @@ criteria_admin = CriteriaAdmin(repository=_criteria, cases=_cases)
 templates = LetterTemplates(store=letter_store)
 exports = DdasExports(DdasSource(), supplier_code=config.ddas_supplier_code,
                       window_days=lambda code: _criteria.active(code).criteria.settings.matching_window_days)
+reports = MonthlyReports(MonthlyCounters(), baskets=lambda code: [
+    BasketName(basket.id, basket.name) for basket in _criteria.active(code).criteria.baskets])

@@ -14,9 +14,12 @@ from __future__ import annotations
 from collections.abc import Callable, Sequence
 from typing import Any
 
+from . import monthly_counters
+
 Follower = Callable[[dict[str, Any] | None, dict[str, Any]], Sequence[dict[str, Any]]]
 
 FOLLOWERS: tuple[Follower, ...] = (
+    monthly_counters.follow,
 )
 
 

@@ -30,9 +30,11 @@ def _log_bodies(household: str, case_id: str, kind_key: str) -> list[dict[str, A
 
 def _export_case(item: dict[str, Any]) -> ExportCase:
     case = case_from_item(item)
+    # Most cases have no contact attempt: their count on the case saves the Query.
+    attempts = _log_bodies(case["household"], case["case_id"], _ATTEMPT_KEY) \
+        if int(case.get("contact_attempt_count") or 0) else []
     return ExportCase(case=case, signals=_log_bodies(case["household"], case["case_id"], _SIGNAL_KEY),
-                      attempts=[ContactAttempt.from_body(body) for body in
-                                _log_bodies(case["household"], case["case_id"], _ATTEMPT_KEY)])
+                      attempts=[ContactAttempt.from_body(body) for body in attempts])
 
 
 class DdasSource:

@@ -129,3 +129,27 @@ UPLOAD_CHUNK_PREFIX = "CHUNK#"
 
 def upload_chunk_sort_key(last_row: int) -> str:
     return f"{UPLOAD_CHUNK_PREFIX}{last_row:06d}"
+
+
+# ---- monitor: monthly counters, retention
+# A month's figures of a municipality (no personal data), in its partition.
+MONTHLY_PREFIX = "MONTHLY#"
+
+
+def monthly_counter(code: str, month: str) -> tuple[str, str]:
+    return f"MUN#{code}", f"{MONTHLY_PREFIX}{month}"
+
+
+def retention_done(case_id: str) -> tuple[str, str]:
+    """Retention counted this case's deletion (once, however often its REMOVE comes)."""
+    return f"RETAINED#{case_id}", "RETAINED"
+
+
+# What belongs to one case in its household partition: sort keys `<prefix><case_id>#...`.
+# The retention function deletes every item under each (docs/design.md, "Retention");
+# an area whose items belong to a case adds its prefix here.
+CASE_SCOPED_PREFIXES: tuple[str, ...] = (LOG_PREFIX,)
+
+
+def case_scoped_prefix(prefix: str, case_id: str) -> str:
+    return f"{prefix}{case_id}#"

@@ -154,6 +154,8 @@ class Case(TypedDict):
     expires_at: int | None  # epoch seconds (retention.py); None: kept while open
     version: int  # optimistic locking: the version it was read at
     path_generation: NotRequired[int]  # entries into a basket so far
+    last_signal: NotRequired[dict[str, Any]]  # signal_date and partner_type of the last signal added
+    repeat: NotRequired[bool]  # a classification found it a repeat (domain/monthly.py)
     summary: NotRequired[dict[str, Any]]  # on a case as a list reads it (stored with every write)
     _read_expires_at: NotRequired[int | None]  # the store's: the expiry it read
     _read_item: NotRequired[dict[str, Any]]  # the store's: the item it read (adapters/case_followers.py)

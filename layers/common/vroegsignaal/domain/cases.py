@@ -160,6 +160,8 @@ def attach(case: Case, signal_item: dict[str, Any]) -> LogEntry:
     if debtor.get("phone"):
         case["latest_phone"] = debtor["phone"]
     case["start_date"] = min(case["start_date"], record["signal_date"])
+    # What the monthly counters count of the signal this write adds (domain/monthly.py).
+    case["last_signal"] = {"signal_date": record["signal_date"], "partner_type": signal_item["partner_type"]}
     return signal_entry(signal_item)
 
 
