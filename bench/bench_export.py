@@ -12,6 +12,8 @@ shows apart from the cost of reading.
 """
 from __future__ import annotations
 
+import gzip
+import json
 import os
 import time
 import tracemalloc
@@ -134,7 +136,9 @@ def main() -> None:
             document = exports.ddas(CODE, PERIOD)
             export_seconds = time.perf_counter() - started
         exported = len(document["leveringen"][0]["vroegsignalen"])
-        del document
+        text = json.dumps(document, ensure_ascii=False).encode()
+        size, gzipped = len(text), len(gzip.compress(text))
+        del document, text
 
         with meter.paused():
             tracemalloc.start()
@@ -149,6 +153,8 @@ def main() -> None:
           f"{raw_tally.read_units:.0f} read units, {raw_tally.bytes_read / 2**20:.1f} MB read")
     print(f"export                   {export_seconds:8.1f} s   {exported} signals, {export_tally.dynamodb_calls} calls, "
           f"{export_tally.read_units:.0f} read units ({export_seconds / raw_seconds:.2f} × the raw read's time)")
+    print(f"answer size              {size / 2**20:8.1f} MB JSON, {gzipped / 2**20:.1f} MB gzipped "
+          f"(Lambda answers at most 6 MB; the route gzips for callers that accept it)")
     print(f"export peak memory       {peak / 2**20:8.1f} MiB (tracemalloc, a run of its own; the Lambda has 512 MB)")
 
 

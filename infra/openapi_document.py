@@ -514,7 +514,8 @@ def municipality_paths() -> dict[str, Any]:
             description="A document valid against the DDAS v0.9 Uitwisselmodel JSON Schema "
                         "(json_schema_Uitwisselmodel.json): one `levering` with the signals whose `signaaldatum` "
                         "falls in the period (both days included) and the cases holding them. `from` after "
-                        "`to`, or a period longer than 366 days, is 422.",
+                        "`to`, or a period longer than 366 days, is 422. Gzipped for a caller that sends "
+                        "`Accept-Encoding: gzip` (a large period is tens of MB).",
             answers=responses({200: ok("the delivery", ref("DdasDelivery"))}, 422))},
         f"{base}/reports/monthly": {"get": operation(
             "monthlyReport", "Exports", "Monthly figures", security=key,

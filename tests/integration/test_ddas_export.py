@@ -72,3 +72,21 @@ def test_another_municipalitys_cases_are_not_in_the_export(h):
     open_case(h, reference="EN-THEIRS", municipality_code="GM0344", debtor__address__postcode="3511 AA")
     document = export(h)
     assert document["leveringen"][0]["vroegsignalen"] == []
+
+
+def test_the_export_is_gzipped_for_a_caller_that_accepts_it(h):
+    import base64
+    import gzip
+    import json
+
+    from tests.integration.events import LambdaContext, api_event, municipality
+    open_case(h, reference="EN-1")
+    event = api_event("GET", "/municipalities/{code}/exports/ddas", {"code": "GM0632"}, query=NOVEMBER,
+                      principal=municipality("GM0632"))
+    event["headers"]["Accept-Encoding"] = "gzip, deflate"
+    event["multiValueHeaders"]["Accept-Encoding"] = ["gzip, deflate"]
+    answer = h.mun(event, LambdaContext())
+    assert answer["statusCode"] == 200 and answer["isBase64Encoded"] is True
+    assert answer["multiValueHeaders"]["Content-Encoding"] == ["gzip"]
+    document = json.loads(gzip.decompress(base64.b64decode(answer["body"])))
+    assert ddas_schema.problems(document) == [] and len(document["leveringen"][0]["vroegsignalen"]) == 1

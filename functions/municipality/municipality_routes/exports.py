@@ -11,7 +11,9 @@ from .services import exports, reports
 router = APIGatewayRouter()
 
 
-@router.get("/exports/ddas")
+# gzip when the caller accepts it: a large municipality's quarter is tens of MB of JSON,
+# past Lambda's 6 MB answer; compressed it is a tenth of that (docs/decisions.md).
+@router.get("/exports/ddas", compress=True)
 def export_ddas(code: str):
     document = exports.ddas(code, query(router))
     levering = document["leveringen"][0]
