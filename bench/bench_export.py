@@ -15,6 +15,7 @@ from __future__ import annotations
 import gzip
 import json
 import os
+import random
 import time
 import tracemalloc
 from datetime import date, timedelta
@@ -28,6 +29,14 @@ PERIOD = {"from": "2026-01-01", "to": "2026-03-31"}
 CODE = "GM0632"
 PARTNERS = [("energie-noord", "energy"), ("woonstede", "housing"), ("vitens", "water"),
             ("zorg-zuid", "health_insurance"), ("hypotheek-1", "mortgage")]
+
+
+INITIALS = ["A.", "A.B.", "J.", "M.C.", "P.", "S.", "E.J.", "K."]
+NAMES = ["de Vries", "Jansen", "Bakker", "Visser", "Smit", "Meijer", "de Boer", "Mulder", "de Groot", "Bos",
+         "Vos", "Peters", "Hendriks", "van Leeuwen", "Dekker", "Brouwer", "de Wit", "Dijkstra", "Smits", "Yilmaz"]
+STREETS = ["Rijnstraat", "Molenvliet", "Boerendijk", "Kerkweg", "Oosterstraat", "Rembrandtlaan", "Hoge Rijndijk",
+           "Jozef Israëlslaan", "Singel", "Meulmansweg"]
+rng = random.Random(11)
 
 
 def case_items(n: int) -> list[dict[str, Any]]:
@@ -47,11 +56,14 @@ def case_items(n: int) -> list[dict[str, Any]]:
         signal_date = (start + timedelta(days=i)).isoformat()
         reference = f"R-{n:06d}-{i}"
         record = {"reference": reference, "municipality_code": CODE, "signal_date": signal_date,
-                  "arrears_since": "2025-11-01", "amount_cents": 41250 + i, "crisis": False,
-                  "debtor": {"initials": "A.B.", "last_name": f"Bench{n}", "bsn": "111222333",
-                             "date_of_birth": "1980-01-01",
-                             "address": {"street": "Rijnstraat", "house_number": n % 500 + 1, "postcode": "3441AB",
-                                         "city": "Woerden"}}}
+                  "arrears_since": "2025-11-01", "amount_cents": rng.randrange(5_000, 500_000), "crisis": False,
+                  # Varied as real debtors are, so the answer compresses as a real one would.
+                  "debtor": {"initials": rng.choice(INITIALS), "last_name": rng.choice(NAMES),
+                             "bsn": f"{rng.randrange(10**8, 10**9)}",
+                             "date_of_birth": f"{rng.randrange(1940, 2006)}-{rng.randrange(1, 13):02d}-15",
+                             "address": {"street": rng.choice(STREETS), "house_number": rng.randrange(1, 400),
+                                         "postcode": f"{rng.randrange(3440, 3450)}{rng.choice('ABCDEFGH')}"
+                                                     f"{rng.choice('KLMNPRST')}", "city": "Woerden"}}}
         body = {"signal_id": f"sig-{n:06d}-{i}", "reference": reference, "partner_id": partner,
                 "partner_type": partner_type, "received_at": f"{signal_date}T09:00:00Z", "signal": record}
         log_pk, log_sk = keys.case_log(household, case_id, "SIG", f"{signal_date}#{i}")
@@ -153,7 +165,7 @@ def main() -> None:
           f"{raw_tally.read_units:.0f} read units, {raw_tally.bytes_read / 2**20:.1f} MB read")
     print(f"export                   {export_seconds:8.1f} s   {exported} signals, {export_tally.dynamodb_calls} calls, "
           f"{export_tally.read_units:.0f} read units ({export_seconds / raw_seconds:.2f} × the raw read's time)")
-    print(f"answer size              {size / 2**20:8.1f} MB JSON, {gzipped / 2**20:.1f} MB gzipped "
+    print(f"answer size              {size / 2**20:8.1f} MB JSON, {gzipped / 2**20:.2f} MB gzipped "
           f"(Lambda answers at most 6 MB; the route gzips for callers that accept it)")
     print(f"export peak memory       {peak / 2**20:8.1f} MiB (tracemalloc, a run of its own; the Lambda has 512 MB)")
 
