@@ -90,3 +90,8 @@ def test_the_export_is_gzipped_for_a_caller_that_accepts_it(h):
     assert answer["multiValueHeaders"]["Content-Encoding"] == ["gzip"]
     document = json.loads(gzip.decompress(base64.b64decode(answer["body"])))
     assert ddas_schema.problems(document) == [] and len(document["leveringen"][0]["vroegsignalen"]) == 1
+
+
+def test_an_unknown_parameter_is_422(h):
+    status, body = request(h, "GET", "/exports/ddas", query={**NOVEMBER, "gemeente": "0632"})
+    assert status == 422 and [d["loc"] for d in body["details"]] == [["query", "gemeente"]]

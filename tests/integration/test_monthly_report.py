@@ -100,3 +100,8 @@ def test_more_than_24_months_is_422(h):
     status, body = call(h.mun, api_event("GET", "/municipalities/{code}/reports/monthly", {"code": GM},
                                          query={"from": "2025-01", "to": "2027-01"}, principal=municipality(GM)))
     assert status == 422 and [d["loc"] for d in body["details"]] == [["query", "to"]]
+
+
+def test_an_unknown_parameter_is_422_with_the_others(h):
+    status, body = request(h, "GET", "/reports/monthly", query={"from": "2026-13", "to": "2026-11", "month": "x"})
+    assert status == 422 and sorted(d["loc"][1] for d in body["details"]) == ["from", "month"]

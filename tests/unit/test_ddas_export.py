@@ -166,6 +166,7 @@ def test_the_client_is_the_debtor_of_the_signal():
 @pytest.mark.parametrize(("start", "end", "fields"), [
     ("2026-02-01", "2026-01-01", {"from"}), ("2026-01-01", "2027-01-02", {"to"}),
     (None, "2026-01-01", {"from"}), ("2026-13-01", "bad", {"from", "to"}), ("2026-1-1", "2026-01-31", {"from"}),
+    ("2026-01-0²", "2026-01-31", {"from"}), ("20260101", "2026-01-31", {"from"}),
 ])
 def test_a_bad_period_names_every_problem(start, end, fields):
     with pytest.raises(ValidationFailed) as failed:
@@ -175,3 +176,7 @@ def test_a_bad_period_names_every_problem(start, end, fields):
 
 def test_a_period_of_366_days_is_allowed():
     assert parse_period("2024-01-01", "2024-12-31") == Period(date(2024, 1, 1), date(2024, 12, 31))
+
+
+def test_a_period_in_the_first_year_reads_every_case():
+    assert parse_period("0001-01-01", "0001-12-31").earliest_case_opening() == date.min

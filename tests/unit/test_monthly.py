@@ -90,7 +90,7 @@ def test_months_run_from_to_inclusive():
 
 @pytest.mark.parametrize(("first", "last", "fields"), [
     ("2026-12", "2026-11", {"from"}), ("2025-01", "2027-01", {"to"}), ("2026-13", None, {"from", "to"}),
-    ("2026-1", "2026-02", {"from"})])
+    ("2026-1", "2026-02", {"from"}), ("2026-0²", "2026-02", {"from"}), ("٢٠٢٦-01", "2026-02", {"from"})])
 def test_bad_months_name_every_problem(first, last, fields):
     with pytest.raises(ValidationFailed) as failed:
         monthly.parse_months(first, last)

@@ -35,6 +35,8 @@ class Period:
 
     def earliest_case_opening(self) -> date:
         """No case opened before this holds a signal dated in the period."""
+        if self.start.toordinal() <= MATCHING_WINDOW_MAX_DAYS:  # a period in the first year AD
+            return date.min
         return self.start - timedelta(days=MATCHING_WINDOW_MAX_DAYS)
 
 

@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import csv
 import io
+import re
 from collections import defaultdict
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
@@ -23,6 +24,7 @@ from vroegsignaal.domain import ddas
 from vroegsignaal.domain.errors import ValidationFailed
 
 MONTHS_MAX = 24
+_MONTH = re.compile(r"[0-9]{4}-(0[1-9]|1[0-2])")  # ASCII digits only: "²" is a digit to str.isdigit
 SIGNALS, OPENED, MULTIPLE, REPEAT, PICKED_UP, REACHED, CLOSED = (
     "signals", "cases_opened", "multiple", "repeat", "picked_up", "reached", "closed")
 DELETED_KINDS = ("cases", "signals", "letters", "tasks")
@@ -90,8 +92,7 @@ def parse_months(first: str | None, last: str | None) -> list[str]:
     parsed: dict[str, tuple[int, int]] = {}
     for name, value in (("from", first), ("to", last)):
         text = value or ""
-        if len(text) == 7 and text[4] == "-" and text[:4].isdigit() and text[5:].isdigit() \
-                and 1 <= int(text[5:]) <= 12:
+        if _MONTH.fullmatch(text):
             parsed[name] = (int(text[:4]), int(text[5:]))
         else:
             problems.append({"loc": ["query", name], "msg": "required, a month YYYY-MM"})

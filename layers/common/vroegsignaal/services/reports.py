@@ -12,6 +12,7 @@ from typing import Any, Protocol
 
 from vroegsignaal.domain import monthly
 from vroegsignaal.domain.monthly import BasketName
+from vroegsignaal.services.exports import parsed_query
 
 
 class Counters(Protocol):
@@ -25,7 +26,7 @@ class MonthlyReports:
     def monthly(self, code: str, query: Mapping[str, str] | None) -> dict[str, Any]:
         """Every month from `from` to `to` (ValidationFailed: bad months, more than 24)."""
         query = query or {}
-        months = monthly.parse_months(query.get("from"), query.get("to"))
+        months = parsed_query(query, ("from", "to"), lambda: monthly.parse_months(query.get("from"), query.get("to")))
         counted = self.counters.months(code, months[0], months[-1])
         baskets = self.baskets(code)
         return {"months": [monthly.month_report(month, counted.get(month, {}), baskets) for month in months]}
