@@ -1,6 +1,7 @@
 """make bench: every benchmark, one after the other."""
 from bench import (
     bench_engine,
+    bench_export,
     bench_feed,
     bench_import,
     bench_imports,
@@ -21,5 +22,6 @@ bench_pipeline.main()
 bench_import.main()
 bench_feed.main()
 bench_search.main()
+bench_export.main()
 bench_web.main()
 bench_local_stack.main([])

@@ -6,7 +6,8 @@ import sys
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
-FUNCTION_DIRS = ["authorizer", "intake", "classify", "municipality", "actions", "followups", "uploads", "imports"]
+FUNCTION_DIRS = ["authorizer", "intake", "classify", "municipality", "actions", "followups", "uploads", "imports",
+                 "retention"]
 PYTHONPATH = [str(ROOT / "layers" / "common"), *(str(ROOT / "functions" / d) for d in FUNCTION_DIRS), str(ROOT)]
 
 LAMBDA_ENV = {
@@ -15,7 +16,7 @@ LAMBDA_ENV = {
     "POWERTOOLS_SERVICE_NAME": "vroegsignaal", "POWERTOOLS_METRICS_NAMESPACE": "Vroegsignaal",
     "TABLE_NAME": "bench-table", "BUCKET_NAME": "bench-bucket", "LETTERS_QUEUE_URL": "http://127.0.0.1:1/q1",
     "TASKS_QUEUE_URL": "http://127.0.0.1:1/q2", "CLASSIFY_FAILURE_QUEUE_URL": "http://127.0.0.1:1/q3",
-    "HOUSEHOLD_KEY_SECRET": "bench", "SENDER_EMAIL": "a@example.nl",
+    "HOUSEHOLD_KEY_SECRET": "bench", "SENDER_EMAIL": "a@example.nl", "DDAS_SUPPLIER_CODE": "VROEGSIGNAAL-BENCH",
     "POWERTOOLS_LOG_LEVEL": "WARNING",
 }
 

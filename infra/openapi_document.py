@@ -64,9 +64,18 @@ STRING = {"type": "string"}
 BOOLEAN = {"type": "boolean"}
 INTEGER = {"type": "integer"}
 DATE = {"type": "string", "format": "date", "description": "YYYY-MM-DD"}
+MONTH = {"type": "string", "pattern": "^[0-9]{4}-(0[1-9]|1[0-2])$", "description": "YYYY-MM"}
 TIMESTAMP = {"type": "string", "format": "date-time", "description": "ISO 8601 in UTC, ending in Z"}
 MONEY = {"type": "string", "pattern": r"^-?[0-9]+\.[0-9]{2}$", "description": 'euros with two decimals, "1912.50"'}
 ID = {"type": "string", "minLength": 1, "maxLength": 100}
+
+
+COUNT = {"type": "integer", "minimum": 0}
+
+
+def counts(names: list[str]) -> dict[str, Any]:
+    """An object with a count for every one of these names."""
+    return obj({name: COUNT for name in names}, names, closed=True)
 
 
 def text(max_length: int, min_length: int = 0) -> dict[str, Any]:
@@ -295,6 +304,28 @@ def schemas() -> dict[str, Any]:
             "user_id": STRING, "name": nullable(STRING),
             "role": {"type": "string", "enum": ["consulent", "coordinator", "bezoeker"]}},
             ["user_id", "name", "role"])}}, ["users"]),
+        "DdasDelivery": obj({
+            "codeGegevensleverancier": STRING, "startdatumLevering": DATE, "einddatumLevering": DATE,
+            "aanleverdatumEnTijd": TIMESTAMP,
+            "leveringen": {"type": "array", "minItems": 1, "maxItems": 1, "items": obj({
+                "teller": INTEGER, "gemeentecode": {"type": "string", "pattern": "^[0-9]{4}$"},
+                "aanleverende_organisatie": {"type": "object"},
+                "vroegsignalen": {"type": "array", "items": {"type": "object"}},
+                "vroegsignaalzaken": {"type": "array", "items": {"type": "object"}}},
+                ["teller", "gemeentecode", "aanleverende_organisatie", "vroegsignalen", "vroegsignaalzaken"])}},
+            ["codeGegevensleverancier", "startdatumLevering", "einddatumLevering", "aanleverdatumEnTijd",
+             "leveringen"], description="The DDAS v0.9 Uitwisselmodel (its JSON Schema has every field)"),
+        "MonthlyReport": obj({"months": {"type": "array", "items": obj({
+            "month": MONTH,
+            "signals": obj({"total": COUNT, "by_partner_type": counts(sorted(PARTNER_TYPES))}, ["total", "by_partner_type"]),
+            "cases_opened": COUNT, "multiple": COUNT, "repeat": COUNT, "picked_up": COUNT, "reached": COUNT,
+            "closed": obj({"total": COUNT, "by_outcome": counts(OUTCOMES)}, ["total", "by_outcome"]),
+            "by_basket": {"type": "array", "items": obj({"basket_id": STRING, "name": nullable(STRING),
+                                                         "opened": COUNT, "closed": COUNT},
+                                                        ["basket_id", "name", "opened", "closed"])},
+            "deleted": counts(["cases", "signals", "letters", "tasks"])},
+            ["month", "signals", "cases_opened", "multiple", "repeat", "picked_up", "reached", "closed",
+             "by_basket", "deleted"])}}, ["months"]),
         "LetterTemplateStored": obj({"template": {"type": "string", "enum": ["custom", "default"]},
                                      "variables": {"type": "array", "items": STRING}}, ["template", "variables"]),
     }
@@ -624,7 +655,24 @@ def municipality_paths() -> dict[str, Any]:
         f"{base}/exports/ddas": {"get": operation(
             "exportDdas", "Exports", "The DDAS delivery to CBS for a period", security=key,
             parameters=[CODE, query_parameter("from", "first day", DATE), query_parameter("to", "last day", DATE)],
-            answers=responses({}, 501))},
+            description="A document valid against the DDAS v0.9 Uitwisselmodel JSON Schema "
+                        "(json_schema_Uitwisselmodel.json): one `levering` with the signals whose `signaaldatum` "
+                        "falls in the period (both days included) and the cases holding them. `from` after "
+                        "`to`, or a period longer than 366 days, is 422. Gzipped for a caller that sends "
+                        "`Accept-Encoding: gzip` (a large period is tens of MB).",
+            answers=responses({200: ok("the delivery", ref("DdasDelivery"))}, 422))},
+        f"{base}/reports/monthly": {"get": operation(
+            "monthlyReport", "Exports", "Monthly figures", security=key,
+            parameters=[CODE, query_parameter("from", "first month", MONTH), query_parameter("to", "last month", MONTH)],
+            description="Every month from `from` to `to` (at most 24). Signals count in the month of their "
+                        "`signal_date`; cases (and whether they were multiple, repeat, picked up, reached) in the "
+                        "month they opened; closes in the month they closed; `deleted` what retention deleted "
+                        "that month. Kept as counters without personal data: a month's figures stay when its "
+                        "cases are deleted. `Accept: text/csv` gives the same figures as rows "
+                        "`month,figure,value`.",
+            answers=responses({200: {"description": "the figures", "content": {
+                **json_content(ref("MonthlyReport")),
+                "text/csv": {"schema": {"type": "string", "description": "month,figure,value rows"}}}}}, 422))},
         f"{base}/users": {"get": operation(
             "listUsers", "People", "The people of the municipality", security=key, parameters=[CODE],
             description="Any role but `bezoeker`. A task's assignee is one of these `user_id`s.",

@@ -643,11 +643,6 @@ def test_letter_template_good_broken_json_and_too_large(h):
     assert status == 413
 
 
-def test_ddas_export_is_not_there_yet(h):
-    status, body = request(h, "GET", "/exports/ddas", query={"from": "2026-01-01", "to": "2026-12-31"})
-    assert status == 501 and body == {"error": "not_implemented", "message": "the DDAS export is not available yet"}
-
-
 def test_no_debtor_data_in_logs(h, people, capsys, caplog):
     case_id = open_case(h, debtor__date_of_birth=OLD)
     task_id = add_task(case_id)

@@ -47,6 +47,7 @@ ROUTES = [
     ("GET", "/exports/ddas", None),
     ("GET", "/users", None),
     ("GET", "/audit", None),
+    ("GET", "/reports/monthly", None),
 ]
 ROUTE_IDS = [f"{method} {resource}" for method, resource, _ in ROUTES]
 

@@ -132,6 +132,8 @@ SAMPLE_BODY = {
 SAMPLE_QUERY = {  # routes that answer only with a query (a search names what it looks for)
     ("GET", "/municipalities/{code}/cases"): {"name": "dijk"},
     ("GET", "/signals"): {"changed_since": "2026-11-20T08:00:00Z"},
+    ("GET", "/municipalities/{code}/exports/ddas"): {"from": "2026-11-01", "to": "2026-11-30"},
+    ("GET", "/municipalities/{code}/reports/monthly"): {"from": "2026-11", "to": "2026-12"},
 }
 
 
@@ -197,6 +199,8 @@ INVALID = {
     ("PATCH", "/municipalities/{code}/tasks/{task_id}"): dict(body={"status": "later"}),
     ("PUT", "/municipalities/{code}/letter-template"): dict(body={"template": "{% if %}"}),
     ("GET", "/municipalities/{code}/audit"): dict(query={"from": "2026-13-01", "action": "case.eaten"}),
+    ("GET", "/municipalities/{code}/exports/ddas"): dict(query={"from": "2026-12-01", "to": "2026-11-01"}),
+    ("GET", "/municipalities/{code}/reports/monthly"): dict(query={"from": "2026-13", "to": "2026-11"}),
 }
 
 

@@ -144,6 +144,7 @@ EXPECTED_HANDLERS = {  # docs/design.md
     "FollowUpsFunction": ("functions/followups/", "followups_schedule.lambda_handler"),
     "UploadsFunction": ("functions/uploads/", "uploads_api.lambda_handler"),
     "ImportFunction": ("functions/imports/", "import_file.lambda_handler"),
+    "RetentionFunction": ("functions/retention/", "retention_stream.lambda_handler"),
 }
 
 
@@ -179,15 +180,20 @@ def test_every_function_logs_to_its_own_group_with_retention(resources, template
 
 def test_every_batch_event_source_reports_item_failures(resources):
     batch_events = events(resources, "SQS") + events(resources, "DynamoDB")
-    assert {f for f, _, _ in batch_events} == {"ClassifyFunction", "LettersFunction", "TasksFunction"}
+    assert {f for f, _, _ in batch_events} == {"ClassifyFunction", "LettersFunction", "TasksFunction",
+                                               "RetentionFunction"}
     for fname, ename, props in batch_events:
         # Neither validator catches a typo here (architecture.md, pitfalls).
         assert props.get("FunctionResponseTypes") == ["ReportBatchItemFailures"], (fname, ename)
 
 
-def test_stream_event_source(resources):
-    (fname, _, props), = events(resources, "DynamoDB")
-    assert fname == "ClassifyFunction"
+def test_stream_event_sources(resources):
+    assert {fname for fname, _, _ in events(resources, "DynamoDB")} == {"ClassifyFunction", "RetentionFunction"}
+    for _, _, props in events(resources, "DynamoDB"):
+        _check_stream_event_source(resources, props)
+
+
+def _check_stream_event_source(resources, props):
     assert props["Stream"] == {"Fn::GetAtt": ["Table", "StreamArn"]}
     assert props["StartingPosition"] in ("TRIM_HORIZON", "LATEST")
     assert 1 <= props["BatchSize"] <= 1000
@@ -226,8 +232,13 @@ def _stream_record(event_name: str, item_type: str) -> dict[str, Any]:
     }
 
 
+def _stream_event_of(resources, function_name):
+    (props,) = [p for f, _, p in events(resources, "DynamoDB") if f == function_name]
+    return props
+
+
 def test_stream_filter_only_admits_inserted_signals(resources):
-    (_, _, props), = events(resources, "DynamoDB")
+    props = _stream_event_of(resources, "ClassifyFunction")
     filters = props["FilterCriteria"]["Filters"]
     assert len(filters) == 1
     pattern = json.loads(filters[0]["Pattern"])
@@ -236,6 +247,34 @@ def test_stream_filter_only_admits_inserted_signals(resources):
     for event_name, item_type in [("MODIFY", "signal"), ("REMOVE", "signal"),
                                   ("INSERT", "case"), ("INSERT", "task"), ("MODIFY", "case")]:
         assert not _filter_admits(pattern, _stream_record(event_name, item_type))
+
+
+def _ttl_remove(sk: str, old_image: dict[str, Any], *, by_ttl: bool = True, event_name: str = "REMOVE"):
+    record: dict[str, Any] = {"eventName": event_name,
+                              "dynamodb": {"Keys": {"pk": {"S": "HH#h"}, "sk": {"S": sk}}, "OldImage": old_image}}
+    if by_ttl:
+        record["userIdentity"] = {"type": "Service", "principalId": "dynamodb.amazonaws.com"}
+    return record
+
+
+def test_retention_filter_only_admits_ttl_removals_of_cases_and_signal_entries(resources):
+    from infra.local.filters import compile_filters, passes_filters
+    patterns = compile_filters(_stream_event_of(resources, "RetentionFunction")["FilterCriteria"])
+    case, entry = {"type": {"S": "case"}}, {"type": {"S": "case_log"}, "kind": {"S": "signal"}}
+    assert passes_filters(patterns, _ttl_remove("CASE#c1", case))
+    assert passes_filters(patterns, _ttl_remove("LOG#c1#SIG#x", entry))
+    for record in [_ttl_remove("CASE#c1", case, by_ttl=False),  # deleted by a function, not by TTL
+                   _ttl_remove("CASE#c1", case, event_name="MODIFY"),
+                   _ttl_remove("LOG#c1#CLS#x", {"type": {"S": "case_log"}, "kind": {"S": "classification"}}),
+                   _ttl_remove("SIGNAL", {"type": {"S": "signal"}}), _ttl_remove("HEAD", {"type": {"S": "household"}})]:
+        assert not passes_filters(patterns, record), record
+
+
+def test_letters_expire_by_lifecycle_after_the_longest_retention(resources):
+    rules = {r["Id"]: r for r in resources["DataBucket"]["Properties"]["LifecycleConfiguration"]["Rules"]}
+    letters = rules["ExpireLetters"]
+    assert letters["Status"] == "Enabled" and letters["Prefix"] == "letters/"
+    assert letters["ExpirationInDays"] > (6 + 18) * 31  # unpicked term plus the term after a close
 
 
 def test_sqs_event_sources(resources, template):
@@ -262,7 +301,7 @@ def test_event_source_queues_have_a_dead_letter_queue(resources):
 
 def test_every_queue_is_encrypted_with_the_data_key(resources):
     queues = of_type(resources, "AWS::SQS::Queue")
-    assert len(queues) == 5
+    assert len(queues) == 6
     for name, q in queues.items():
         assert ref_name(q["Properties"].get("KmsMasterKeyId")) == "DataKey", name
 
@@ -305,7 +344,7 @@ def test_table(resources):
     assert attributes == {k: "S" for k in
                           ["pk", "sk", "gsi1pk", "gsi1sk", "gsi2pk", "gsi2sk", "gsi3pk", "gsi3sk", "gsi4pk", "gsi4sk",
                            "gsi5pk", "gsi5sk", "gsi6pk", "gsi6sk", "gsi7pk", "gsi7sk", "gsi8pk", "gsi8sk"]}
-    assert props["StreamSpecification"]["StreamViewType"] == "NEW_IMAGE"
+    assert props["StreamSpecification"]["StreamViewType"] == "NEW_AND_OLD_IMAGES"  # retention reads old images
     assert props["TimeToLiveSpecification"] == {"AttributeName": "expires_at", "Enabled": True}
     assert props["PointInTimeRecoverySpecification"]["PointInTimeRecoveryEnabled"] is True
     sse = props["SSESpecification"]
@@ -436,6 +475,7 @@ EXPECTED_ROUTES = {  # signals-api.md, municipality-api.md
             ("GET", "/exports/ddas"),
             ("GET", "/users"),
             ("GET", "/audit"),
+            ("GET", "/reports/monthly"),
         ]
     },
 }
@@ -663,6 +703,8 @@ DYNAMODB_CALLS = {
     "FollowUpsFunction": {"Query", "BatchGetItem", "PutItem"},  # due steps (gsi4, keys), the cases, the case
     "UploadsFunction": {"GetItem", "PutItem", "Query"},         # the upload and its result pages
     "ImportFunction": {"GetItem", "PutItem", "UpdateItem", "Query"},  # signals (the intake), the upload's progress
+    # a case's items; its signals, tasks and log; the once-marker and monthly counters
+    "RetentionFunction": {"Query", "DeleteItem", "BatchWriteItem", "PutItem", "UpdateItem"},
 }
 
 

@@ -10,10 +10,10 @@ from vroegsignaal.http import callers, errors, paths
 from vroegsignaal.http.bodies import decode_json, read_bytes, read_json
 from vroegsignaal.http.callers import principal, require_partner
 from vroegsignaal.http.errors import ApiError, status_and_body
-from vroegsignaal.http.responses import JSON, json_response, pdf_response
+from vroegsignaal.http.responses import CSV, JSON, csv_response, json_response, pdf_response
 
 __all__ = [
-    "JSON", "ApiError", "decode_json", "install", "json_response", "pdf_response", "principal",
+    "CSV", "JSON", "ApiError", "csv_response", "decode_json", "install", "json_response", "pdf_response", "principal",
     "read_bytes", "read_json", "require_partner", "status_and_body",
 ]
 

@@ -14,7 +14,7 @@ from __future__ import annotations
 from collections.abc import Callable, Sequence
 from typing import Any
 
-from . import basket_counters, feed, kenmerk_claims, search_index
+from . import basket_counters, feed, kenmerk_claims, monthly_counters, search_index
 
 Follower = Callable[[dict[str, Any] | None, dict[str, Any]], Sequence[dict[str, Any]]]
 
@@ -23,6 +23,7 @@ FOLLOWERS: tuple[Follower, ...] = (
     feed.follow,  # the partner's status feed (gsi6)
     kenmerk_claims.claim_items,
     search_index.entry_items,
+    monthly_counters.follow,
 )
 
 

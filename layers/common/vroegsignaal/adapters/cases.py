@@ -125,7 +125,8 @@ def _signal_mark(signal_item: dict[str, Any], case: Case) -> dict[str, Any]:
     return {"Update": {
         "TableName": table.table_name(), "Key": table.key(*keys.signal(signal_item["partner_id"],
                                                                         signal_item["reference"])),
-        "UpdateExpression": "SET case_id = :case, household = :household",
+        # The case's retention applies from now on (the retention function deletes the signal with it).
+        "UpdateExpression": "SET case_id = :case, household = :household REMOVE expires_at",
         "ConditionExpression": "attribute_not_exists(case_id)",
         "ExpressionAttributeValues": table.to_attrs({":case": case["case_id"], ":household": case["household"]})}}
 

@@ -63,6 +63,17 @@ class Config:
         return self._get(CLASSIFY_FAILURE_QUEUE_VARIABLE)
 
 
+DDAS_SUPPLIER_CODE_VARIABLE = "DDAS_SUPPLIER_CODE"
+
+
+def ddas_supplier_code() -> str:
+    """The deployment's codeGegevensleverancier (the template's DdasSupplierCode)."""
+    value = os.environ.get(DDAS_SUPPLIER_CODE_VARIABLE)
+    if not value:
+        raise ConfigurationError(f"environment variable {DDAS_SUPPLIER_CODE_VARIABLE} is not set")
+    return value
+
+
 _current: Config | None = None
 
 

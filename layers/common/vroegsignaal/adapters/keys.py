@@ -276,7 +276,25 @@ def audit_index_sort(at: str, entry_id: str) -> str:
     return f"{at}#{entry_id}"
 
 
-# ---- what goes with a case
-# Items of a household's partition that belong to one case: their sort key starts with one
-# of these and the case id; they carry the case's expires_at (retention deletes them with it).
-CASE_SCOPED_PREFIXES: tuple[str, ...] = (FEED_ENTRY_PREFIX, SEARCH_PREFIX, CASE_AUDIT_PREFIX)
+# ---- monitor: monthly counters, retention
+# A month's figures of a municipality (no personal data), in its partition.
+MONTHLY_PREFIX = "MONTHLY#"
+
+
+def monthly_counter(code: str, month: str) -> tuple[str, str]:
+    return f"MUN#{code}", f"{MONTHLY_PREFIX}{month}"
+
+
+def retention_done(case_id: str) -> tuple[str, str]:
+    """Retention counted this case's deletion (once, however often its REMOVE comes)."""
+    return f"RETAINED#{case_id}", "RETAINED"
+
+
+# What belongs to one case in its household partition: sort keys `<prefix><case_id>#...`.
+# The retention function deletes every item under each (docs/design.md, "Retention");
+# an area whose items belong to a case adds its prefix here.
+CASE_SCOPED_PREFIXES: tuple[str, ...] = (LOG_PREFIX, FEED_ENTRY_PREFIX, SEARCH_PREFIX, CASE_AUDIT_PREFIX)
+
+
+def case_scoped_prefix(prefix: str, case_id: str) -> str:
+    return f"{prefix}{case_id}#"

@@ -18,8 +18,16 @@ def letter_id_for(case_id: str, step_id: str) -> str:
     return ids.derived_id("letter", case_id, step_id)
 
 
+LETTERS_PREFIX = "letters/"  # the S3 lifecycle rule of template.yaml names it too
+
+
+def case_letters_prefix(code: str, case_id: str) -> str:
+    """Every letter of one case sits under this prefix (retention deletes it whole)."""
+    return f"{LETTERS_PREFIX}{code}/{case_id}/"
+
+
 def letter_key(code: str, case_id: str, letter_id: str) -> str:
-    return f"letters/{code}/{case_id}/{letter_id}.pdf"
+    return f"{case_letters_prefix(code, case_id)}{letter_id}.pdf"
 
 
 def put_letter(code: str, case_id: str, letter_id: str, pdf: bytes) -> str:

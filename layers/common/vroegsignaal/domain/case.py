@@ -157,6 +157,8 @@ class Case(TypedDict):
     version: int  # optimistic locking: the version it was read at
     path_generation: NotRequired[int]  # entries into a basket so far
     joined_signal: NotRequired[dict[str, str]]  # ids of the signal the last join added (domain/feed.py)
+    last_signal: NotRequired[dict[str, Any]]  # signal_date and partner_type of the last signal added
+    repeat: NotRequired[bool]  # a classification found it a repeat (domain/monthly.py)
     summary: NotRequired[dict[str, Any]]  # on a case as a list reads it (stored with every write)
     _read_expires_at: NotRequired[int | None]  # the store's: the expiry it read
     _read_item: NotRequired[dict[str, Any]]  # the store's: the item it read (adapters/case_followers.py)

@@ -169,6 +169,8 @@ def attach(case: Case, signal_item: dict[str, Any]) -> LogEntry:
     case["start_date"] = min(case["start_date"], record["signal_date"])
     # The partner's status feed follows this join (domain/feed.py): ids only, no debtor data.
     case["joined_signal"] = {key: signal_item[key] for key in ("signal_id", "reference", "partner_id", "received_at")}
+    # What the monthly counters count of the signal this write adds (domain/monthly.py).
+    case["last_signal"] = {"signal_date": record["signal_date"], "partner_type": signal_item["partner_type"]}
     return signal_entry(signal_item)
 
 

@@ -44,6 +44,8 @@ def classify(case: Case, household_cases: list[Case], active: ActiveCriteria, no
         "explanation": {k: v for k, v in result.explanation.items() if k != "facts"},
     })
     case["criteria_version"] = active.version
+    # Once a repeat, always: the monthly report counts the cohort's repeat cases (domain/monthly.py).
+    case["repeat"] = bool(case.get("repeat")) or bool(result.facts.get("repeat"))
     if result.basket_id == case["basket_id"]:
         return [], entry  # reclassified into the same basket: nothing happens
     case["basket_id"] = result.basket_id

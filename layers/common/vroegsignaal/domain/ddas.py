@@ -36,3 +36,22 @@ SIGNAL_STATUS_NOT_PICKED_UP = "Nog niet opgepakt"
 # What a partner sees of its signal (signals-api.md): the status of the signal's case.
 RECEIVED, IN_PROGRESS, CLOSED = "received", "in_progress", "closed"
 PARTNER_STATUSES = (RECEIVED, IN_PROGRESS, CLOSED)
+
+# EnumSignaalstatus: a signal's status in the delivery follows its case.
+SIGNAL_STATUSES = (
+    SIGNAL_STATUS_NOT_PICKED_UP, "Niet opgepakt: onterecht signaal", "Inwoner is overleden",
+    "Persoon is geen inwoner (meer) in de gemeente", "Niet opgepakt: herhaalde melding",
+    "Niet opgepakt: andere reden",
+)
+
+
+def signal_status(*, picked_up: bool, closed: bool, outcome: str | None) -> str | None:
+    """municipality-api.md, "DDAS export": `Nog niet opgepakt` while the case is not picked
+    up, the outcome when it closed with one the status list holds, absent (None) once
+    picked up, and absent for an unpicked case closed with another outcome (it is
+    neither waiting nor one of the listed reasons)."""
+    if picked_up:
+        return None
+    if not closed:
+        return SIGNAL_STATUS_NOT_PICKED_UP
+    return outcome if outcome in SIGNAL_STATUSES else None

@@ -39,6 +39,11 @@ def expires_at_on_close(case: Case, closed: datetime) -> int:
     return expires_at_on_open(case["opened_at"])
 
 
+def unheld_signal_expires_at(received: datetime) -> int:
+    """A signal that no case holds (classification failed for good) goes 6 months after it arrived."""
+    return int(add_months(received, NOT_PICKED_UP_MONTHS).timestamp())
+
+
 def household_head_expires_at(now: datetime) -> int:
     return int(add_months(now, HOUSEHOLD_HEAD_MONTHS).timestamp())
 

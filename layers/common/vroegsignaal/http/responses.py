@@ -8,6 +8,7 @@ from aws_lambda_powertools.event_handler import Response
 
 JSON = "application/json"
 PDF = "application/pdf"
+CSV = "text/csv"
 
 
 def json_text(body: Any) -> str:
@@ -31,3 +32,8 @@ def pdf_response(pdf: bytes, filename: str) -> Response[bytes]:
     (binary media types */*) hands the caller the bytes whatever its Accept."""
     return Response(status_code=200, content_type=PDF, body=pdf, compress=False,
                     headers={"Content-Disposition": f'inline; filename="{filename}"'})
+
+
+def csv_response(text: str, filename: str) -> Response[str]:
+    return Response(status_code=200, content_type=f"{CSV}; charset=utf-8", body=text,
+                    headers={"Content-Disposition": f'attachment; filename="{filename}"'})

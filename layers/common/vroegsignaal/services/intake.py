@@ -16,6 +16,7 @@ from typing import Any, Protocol
 
 from vroegsignaal import clock, ids
 from vroegsignaal.domain.errors import NotFound, ValidationFailed
+from vroegsignaal.domain.retention import unheld_signal_expires_at
 from vroegsignaal.domain.signal import (
     Signal,
     content_hash,
@@ -115,6 +116,8 @@ def signal_item(signal: Signal, *, partner: dict[str, Any], received_at: datetim
         "received_at": clock.iso(received_at),
         "content_hash": content_hash(signal),
         "signal": signal.to_record(),
+        # Until a case takes it (which removes this: the case's retention applies then).
+        "expires_at": unheld_signal_expires_at(received_at),
     }
 
 
