@@ -105,3 +105,9 @@ def test_an_entry_that_names_no_signal_deletes_nothing():
     store = store_with_a_case()
     assert Retention(store, now=lambda: NOW).signal_entry_expired({"kind": "classification", "body": {}}).signals == 0
     assert len(store.signals) == 3 and store.counted == []
+
+
+def test_an_expired_case_releases_what_it_held_outside_its_partition():
+    store = store_with_a_case()
+    Retention(store, now=lambda: NOW).case_expired(CASE)
+    assert store.released == ["c1"]
