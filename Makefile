@@ -12,7 +12,7 @@ LOGS ?= file
 REGION ?= eu-west-1
 export AWS_ACCOUNT_ID_ENDPOINT_MODE := disabled
 
-.PHONY: install test lint unit integration e2e browser check-template serve demo bench build deploy clean
+.PHONY: install test test-large lint unit integration e2e browser check-template serve demo bench build deploy clean
 
 install: $(VENV)/.installed $(SAM_VENV)/.installed
 
@@ -28,7 +28,11 @@ $(SAM_VENV)/.installed: requirements-sam.txt
 	touch $@
 
 test: install check-template lint
-	$(PY) -m pytest
+	$(PY) -m pytest -m "not large"
+
+# The 50 000-row upload on a local stack of its own (minutes): CI runs it after make test.
+test-large: $(VENV)/.installed
+	$(PY) -m pytest -m large
 
 # ruff over the repository; mypy over the layer (strict on domain/ and services/, pyproject.toml).
 lint: $(VENV)/.installed

@@ -41,7 +41,8 @@ class FakeStore:
     def delete_letters(self, code: str, case_id: str) -> int:
         return self.letters.pop((code, case_id), 0)
 
-    def count_case_once(self, code: str, case_id: str, figures: dict[str, int], now: datetime) -> bool:
+    def count_case_once(self, code: str, case_id: str, figures: dict[str, int], now: datetime,
+                        case: dict[str, Any] | None = None) -> bool:
         if case_id in self.markers:
             return False
         self.markers.add(case_id)

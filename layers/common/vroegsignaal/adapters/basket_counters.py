@@ -14,9 +14,10 @@ it is the first entry of the basket's open cases in gsi1, one small query per
 basket with open cases.
 
 A case removed by TTL while open (never picked up, 6 months) leaves the counters
-through `count_removal` (the retention function calls it with the old image):
-once, however often the REMOVE record is delivered (a marker item, its own
-expiry a week later).
+once, however often the REMOVE record is delivered: the retention function puts
+`changes(old_image, None)` into the transaction of its once-marker
+(`keys.retention_done`, its own expiry a week later); `count_removal` does the
+same on its own (the bench, tests).
 """
 from __future__ import annotations
 
@@ -88,8 +89,8 @@ def count_removal(old_item: dict[str, Any], *, now: datetime | None = None) -> b
         return False
     expires = int((now or clock.now()).timestamp()) + _MARKER_DAYS * 86400
     marker = {"Put": {"TableName": table.table_name(),
-                      "Item": table.to_attrs({**dict(zip(("pk", "sk"), keys.removed_case(
-                          old_item["household"], old_item["case_id"]), strict=True)),
+                      "Item": table.to_attrs({**dict(zip(("pk", "sk"), keys.retention_done(
+                          old_item["case_id"]), strict=True)),
                           "type": "removal_marker", "expires_at": expires}),
                       "ConditionExpression": "attribute_not_exists(pk)"}}
     try:

@@ -171,12 +171,6 @@ def basket_status_index(code: str, basket_id: str | None, status: str) -> str:
     return f"MUN#{code}#BASKET#{basket_id}#{status}"
 
 
-REMOVED_PREFIX = "REMOVED#"
-
-
-def removed_case(household_key: str, case_id: str) -> tuple[str, str]:
-    """A short-lived marker: this case's removal was counted (a redelivered REMOVE is not)."""
-    return household(household_key), f"{REMOVED_PREFIX}{case_id}"
 
 
 # ---- partner status feed (gsi6; adapters/feed.py)

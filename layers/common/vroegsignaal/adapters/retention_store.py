@@ -27,9 +27,7 @@ _MARKER_DAYS = 7  # longer than a stream record can be retried (24 h)
 
 class DynamoRetentionStore:
     def release_case(self, case: dict[str, Any]) -> None:
-        """What the case held outside its partition: its place in its basket's counters
-        (an open case, once) and its kenmerk (free again)."""
-        basket_counters.count_removal(case)
+        """Its kenmerk is free again (the claim outside its partition)."""
         compact = compact_of(str(case.get("kenmerk") or ""))
         if compact:
             self.delete_item(*keys.kenmerk_claim(case["municipality_code"], compact))
@@ -88,15 +86,17 @@ class DynamoRetentionStore:
                                    "record deletes them")
         return len(letter_keys)
 
-    def count_case_once(self, code: str, case_id: str, figures: dict[str, int], now: datetime) -> bool:
-        """Add the case's deletion figures to this month's counters, once: False when a
-        redelivered record counted it before."""
+    def count_case_once(self, code: str, case_id: str, figures: dict[str, int], now: datetime,
+                        case: dict[str, Any] | None = None) -> bool:
+        """Add the case's deletion figures to this month's counters and take an open case
+        out of its basket's counters, once: False when a redelivered record counted it before."""
         marker_pk, marker_sk = keys.retention_done(case_id)
         marker = {"pk": marker_pk, "sk": marker_sk, "type": "retention_done",
                   "expires_at": int((now + timedelta(days=_MARKER_DAYS)).timestamp())}
         items = [{"Put": {"TableName": table.table_name(), "Item": table.to_attrs(marker),
                           "ConditionExpression": "attribute_not_exists(pk)"}},
-                 monthly_counters.add_figures(code, clock.iso(now)[:7], figures)]
+                 monthly_counters.add_figures(code, clock.iso(now)[:7], figures),
+                 *(basket_counters.changes(case, None) if case else [])]
         try:
             table.dynamodb().transact_write_items(TransactItems=items)
         except ClientError as error:

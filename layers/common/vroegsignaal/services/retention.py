@@ -36,7 +36,8 @@ class RetentionStore(Protocol):
 
     def delete_letters(self, code: str, case_id: str) -> int: ...
 
-    def count_case_once(self, code: str, case_id: str, figures: dict[str, int], now: datetime) -> bool: ...
+    def count_case_once(self, code: str, case_id: str, figures: dict[str, int], now: datetime,
+                        case: dict[str, Any] | None = None) -> bool: ...
 
     def count(self, code: str, figures: dict[str, int], now: datetime) -> None: ...
     def release_case(self, case: dict[str, Any]) -> None: ...
@@ -77,7 +78,7 @@ class Retention:
         self.store.delete_items([(item["pk"], item["sk"]) for item in items])
         self.store.release_case(case)
         counted = self.store.count_case_once(code, case_id, monthly.deleted(
-            {"cases": 1, "signals": signals, "letters": letter_count, "tasks": task_count}), self.now())
+            {"cases": 1, "signals": signals, "letters": letter_count, "tasks": task_count}), self.now(), case)
         return Deleted(cases=int(counted), signals=signals, letters=letter_count, tasks=task_count,
                        items=len(items))
 
