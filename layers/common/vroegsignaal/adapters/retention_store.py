@@ -19,6 +19,7 @@ from vroegsignaal.domain.kenmerk import compact_of
 from . import basket_counters, dynamo, keys, letters, monthly_counters, table
 from .aws import client
 from .bucket import name as bucket_name
+from .cases import HEAD_START
 
 _BATCH = 25  # BatchWriteItem's limit
 _S3_BATCH = 1000  # DeleteObjects' limit
@@ -27,7 +28,16 @@ _MARKER_DAYS = 7  # longer than a stream record can be retried (24 h)
 
 class DynamoRetentionStore:
     def release_case(self, case: dict[str, Any]) -> None:
-        """Its kenmerk is free again (the claim outside its partition)."""
+        """What the case left outside its own items: its start date on the household's
+        head (which outlives it) and its kenmerk claim (free again)."""
+        try:
+            table.dynamodb().update_item(
+                TableName=table.table_name(), Key=table.key(*keys.household_head(case["household"])),
+                UpdateExpression="REMOVE #start", ConditionExpression="attribute_exists(pk)",
+                ExpressionAttributeNames={"#start": f"{HEAD_START}{case['case_id']}"})
+        except ClientError as error:
+            if error.response.get("Error", {}).get("Code") != "ConditionalCheckFailedException":
+                raise dynamo.translate(error, case["case_id"]) from None
         compact = compact_of(str(case.get("kenmerk") or ""))
         if compact:
             self.delete_item(*keys.kenmerk_claim(case["municipality_code"], compact))
