@@ -47,6 +47,17 @@ def stack():
 
 
 @pytest.fixture(scope="session")
+def people(stack):
+    """The demo people of the local user pool by user name: {"id": their sub (the user id
+    the API names people by), "name"}."""
+    found = {}
+    for user in stack.client("cognito-idp").list_users(UserPoolId=stack.user_pool.pool_id)["Users"]:
+        attributes = {a["Name"]: a["Value"] for a in user["Attributes"]}
+        found[user["Username"]] = {"id": attributes["sub"], "name": attributes.get("name", user["Username"])}
+    return found
+
+
+@pytest.fixture(scope="session")
 def keys(stack):
     return {tenant.id: tenant.api_key for tenant in stack.tenants}
 

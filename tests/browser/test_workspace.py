@@ -32,9 +32,9 @@ def assert_accessible(driver, axe_source, screen):
 
 
 @pytest.fixture
-def coordinator(driver, web, keys):
+def coordinator(driver, web, keys, people):
     driver.set_window_size(1280, 900)
-    use_key(driver, web, key=keys[CODE])
+    use_key(driver, web, key=keys[CODE], user=people["jeroen"])  # a person of the pool: assignees must be
     console_errors(driver)  # start each test with an empty log
     return driver
 
@@ -157,7 +157,7 @@ def test_a_letter_opens_as_the_real_pdf(coordinator, web, seeded, keys):
     assert head == "%PDF-"
 
 
-def test_assign_a_task_to_myself_and_find_it_in_mijn_werk(coordinator, web, seeded, keys, axe_source):
+def test_assign_a_task_to_myself_and_find_it_in_mijn_werk(coordinator, web, seeded, keys, people, axe_source):
     case = next(c for c in cases_in(seeded, keys, "meervoudig")
                 if any(t["status"] == "open" and not t["assignee"]
                        for t in api_get(seeded, keys, f"/municipalities/{CODE}/cases/{c['case_id']}")["tasks"]))
@@ -166,7 +166,7 @@ def test_assign_a_task_to_myself_and_find_it_in_mijn_werk(coordinator, web, seed
     task_id = row.get_attribute("data-taak")
     row.find_element(By.CSS_SELECTOR, "button[data-actie=aan-mij]").click()
     wait_for(coordinator, ".alert--ok", "De taak is aan u toegewezen.")
-    assert api_get(seeded, keys, f"/municipalities/{CODE}/cases/{case['case_id']}")["tasks"][0]["assignee"] == "test-consulent"
+    assert api_get(seeded, keys, f"/municipalities/{CODE}/cases/{case['case_id']}")["tasks"][0]["assignee"] == people["jeroen"]["id"]
 
     coordinator.find_element(By.LINK_TEXT, "Mijn werk").click()
     main = wait_for_screen(coordinator, "Mijn werk")

@@ -110,6 +110,8 @@ def test_only_the_functions_that_hash_addresses_get_the_household_key(resources)
             assert own == {"UPLOADS_BUCKET_NAME": {"Ref": "UploadsBucket"}}, name
         elif name == "AuthorizerFunction":  # the pool and client whose ID tokens it accepts
             assert own == {"USER_POOL_ID": {"Ref": "UserPool"}, "USER_POOL_CLIENT_ID": {"Ref": "WebAppClient"}}, name
+        elif name == "MunicipalityFunction":  # the people of a municipality (GET users, assignees)
+            assert own == {"USER_POOL_ID": {"Ref": "UserPool"}}, name
         else:
             assert own == {}, name
 

@@ -13,6 +13,7 @@ import os
 import time
 from typing import Any
 
+from vroegsignaal.domain.cognito_groups import ROLES
 from vroegsignaal.domain.identity import Role
 
 from .aws import client
@@ -51,8 +52,9 @@ def _read(code: str) -> list[dict[str, str]]:
                 if user.get("Enabled") is False:
                     continue
                 user_id = _attribute(user, "sub") or str(user["Username"])
-                # One role per municipality; two groups of one person: the broader role wins.
-                if user_id not in found or role is Role.COORDINATOR:
+                # One role per municipality; two groups of one person: the least allowed role
+                # counts, as the authorizer reads the token's groups (domain/cognito_groups.py).
+                if user_id not in found or ROLES.index(role.value) < ROLES.index(found[user_id]["role"]):
                     found[user_id] = {"user_id": user_id, "name": _attribute(user, "name") or str(user["Username"]),
                                       "role": role.value}
             if not page.get("NextToken"):
