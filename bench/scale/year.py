@@ -180,7 +180,8 @@ class Year:
         from vroegsignaal.adapters.cases import DynamoCaseStore
         from vroegsignaal.adapters.criteria_store import ActiveCriteriaCache, CriteriaRepository
         from vroegsignaal.adapters.signals import DynamoSignalStore
-        from vroegsignaal.adapters.workbaskets import MunicipalityCaseStore, MunicipalityTaskStore
+        from vroegsignaal.adapters.task_lists import TaskListStore
+        from vroegsignaal.adapters.workspace_cases import WorkspaceCaseStore
         from vroegsignaal.services.actions import StepRunner, run_followups
         from vroegsignaal.services.casework import Casework
         from vroegsignaal.services.classify_stream import SignalClassifier
@@ -194,7 +195,7 @@ class Year:
         self.services = services
         self.rng = random.Random(households)
         self.consultants = [f"consultant-{i:02d}" for i in range(max(4, households // 1250))]
-        case_store, task_store, criteria = MunicipalityCaseStore(), MunicipalityTaskStore(), CriteriaRepository()
+        case_store, task_store, criteria = WorkspaceCaseStore(), TaskListStore(), CriteriaRepository()  # as the municipality function
         views: Any = Views  # the services' constructors are not typed (yet)
         self.views = views(cases=case_store, tasks=task_store, criteria=criteria, letters=letters)
         self.casework = Casework(cases=case_store, tasks=task_store, criteria=criteria, send_steps=queues.send_steps,
