@@ -16,6 +16,7 @@ LAMBDA_ENV = {
     "POWERTOOLS_SERVICE_NAME": "vroegsignaal", "POWERTOOLS_METRICS_NAMESPACE": "Vroegsignaal",
     "TABLE_NAME": "bench-table", "BUCKET_NAME": "bench-bucket", "LETTERS_QUEUE_URL": "http://127.0.0.1:1/q1",
     "TASKS_QUEUE_URL": "http://127.0.0.1:1/q2", "CLASSIFY_FAILURE_QUEUE_URL": "http://127.0.0.1:1/q3",
+    "FOLLOWUPS_QUEUE_URL": "http://127.0.0.1:1/q4",
     "HOUSEHOLD_KEY_SECRET": "bench", "SENDER_EMAIL": "a@example.nl", "DDAS_SUPPLIER_CODE": "VROEGSIGNAAL-BENCH",
     "POWERTOOLS_LOG_LEVEL": "WARNING",
 }

@@ -39,6 +39,8 @@ def aws(monkeypatch):
         variables = resolver.resolve(template["Globals"]["Function"]["Environment"]["Variables"])
         for name, value in variables.items():
             monkeypatch.setenv(name, str(value))
+        # The follow-up functions' own variable (template.yaml names it on them only).
+        monkeypatch.setenv("FOLLOWUPS_QUEUE_URL", created.queues["FollowUpsQueue"].url)
         _reset_handler_caches()
         yield created
         _scan_audit_entries()

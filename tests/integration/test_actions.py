@@ -14,15 +14,29 @@ pytestmark = pytest.mark.usefixtures("tenants")
 @pytest.fixture
 def pipeline():
     import classify_stream
-    import followups_schedule
     import intake_api
     import letters_queue
     import tasks_queue
     from vroegsignaal import clock
     clock.reset()
     yield intake_api.lambda_handler, classify_stream.lambda_handler, letters_queue.lambda_handler, \
-        tasks_queue.lambda_handler, followups_schedule.lambda_handler
+        tasks_queue.lambda_handler, run_followups
     clock.reset()
+
+
+def run_followups(event, context):
+    """The schedule's run, then every page of work it fanned out (and their next pages),
+    through the worker as its event source delivers them; returns the pages handled."""
+    import followups_schedule
+    import followups_worker
+    scheduled = followups_schedule.lambda_handler(event, context)
+    assert scheduled["partitions"] > 0
+    pages = 0
+    while work := drain("FOLLOWUPS_QUEUE_URL"):
+        event = sqs_event(work, queue="vroegsignaal-FollowUpsQueue")
+        assert followups_worker.lambda_handler(event, LambdaContext()) == {"batchItemFailures": []}
+        pages += len(work)
+    return pages
 
 
 def drain(queue_env):
@@ -142,8 +156,9 @@ def test_no_phone_call_when_the_case_was_closed(pipeline):
     case["status"] = "closed"
     DynamoCaseStore().write(case)
     clock.advance(20)
-    assert followups({}, LambdaContext())["queued"] == 0
+    followups({}, LambdaContext())
     assert drain("TASKS_QUEUE_URL") == []
+    assert [s.status for s in the_case()["steps"]] == ["done", "pending"]  # a closed case's path stops
 
 
 def test_email_step_sends_the_letter_text_by_ses(pipeline):
@@ -177,3 +192,28 @@ def test_email_without_address_becomes_a_letter(pipeline):
     open_case(pipeline, debtor__email=DELETE)
     letters(sqs_event(drain("LETTERS_QUEUE_URL")), LambdaContext())
     assert the_case()["letters"][0]["channel"] == "letter" and len(letter_objects()) == 1
+
+
+def test_a_case_waits_in_its_municipalitys_due_partition(pipeline):
+    from vroegsignaal.adapters import keys, table
+    from vroegsignaal.domain import paths
+    case = open_case(pipeline)
+    item = table.get(*keys.case(case["household"], case["case_id"]))
+    assert (item["gsi4pk"], item["gsi4sk"]) == keys.due_index("GM0632", paths.next_due(case), case["case_id"])
+
+
+def test_a_follow_up_page_delivered_twice_sends_its_step_once(pipeline):
+    import followups_schedule
+    import followups_worker
+    from vroegsignaal import clock
+    _, _, letters, _, _ = pipeline
+    open_case(pipeline)
+    letters(sqs_event(drain("LETTERS_QUEUE_URL")), LambdaContext())
+    clock.advance(14)
+    followups_schedule.lambda_handler({}, LambdaContext())
+    work = drain("FOLLOWUPS_QUEUE_URL")
+    for _ in range(2):  # the page came back (its worker timed out after sending)
+        event = sqs_event(work, queue="vroegsignaal-FollowUpsQueue")
+        assert followups_worker.lambda_handler(event, LambdaContext()) == {"batchItemFailures": []}
+    (message,) = drain("TASKS_QUEUE_URL")
+    assert message["action"] == "phone_call"

@@ -112,6 +112,8 @@ def test_only_the_functions_that_hash_addresses_get_the_household_key(resources)
             assert own == {"USER_POOL_ID": {"Ref": "UserPool"}, "USER_POOL_CLIENT_ID": {"Ref": "WebAppClient"}}, name
         elif name == "MunicipalityFunction":  # the people of a municipality (GET users, assignees)
             assert own == {"USER_POOL_ID": {"Ref": "UserPool"}}, name
+        elif name in ("FollowUpsFunction", "FollowUpsWorkerFunction"):  # the follow-up work queue
+            assert own == {"FOLLOWUPS_QUEUE_URL": {"Ref": "FollowUpsQueue"}}, name
         else:
             assert own == {}, name
 
@@ -144,6 +146,7 @@ EXPECTED_HANDLERS = {  # docs/design.md
     "LettersFunction": ("functions/actions/", "letters_queue.lambda_handler"),
     "TasksFunction": ("functions/actions/", "tasks_queue.lambda_handler"),
     "FollowUpsFunction": ("functions/followups/", "followups_schedule.lambda_handler"),
+    "FollowUpsWorkerFunction": ("functions/followups/", "followups_worker.lambda_handler"),
     "UploadsFunction": ("functions/uploads/", "uploads_api.lambda_handler"),
     "ImportFunction": ("functions/imports/", "import_file.lambda_handler"),
     "RetentionFunction": ("functions/retention/", "retention_stream.lambda_handler"),
@@ -183,7 +186,7 @@ def test_every_function_logs_to_its_own_group_with_retention(resources, template
 def test_every_batch_event_source_reports_item_failures(resources):
     batch_events = events(resources, "SQS") + events(resources, "DynamoDB")
     assert {f for f, _, _ in batch_events} == {"ClassifyFunction", "LettersFunction", "TasksFunction",
-                                               "RetentionFunction"}
+                                               "RetentionFunction", "FollowUpsWorkerFunction"}
     for fname, ename, props in batch_events:
         # Neither validator catches a typo here (architecture.md, pitfalls).
         assert props.get("FunctionResponseTypes") == ["ReportBatchItemFailures"], (fname, ename)
@@ -282,7 +285,7 @@ def test_letters_expire_by_lifecycle_after_the_longest_retention(resources):
 def test_sqs_event_sources(resources, template):
     queues = of_type(resources, "AWS::SQS::Queue")
     sources = {ref_name(p["Queue"]) for _, _, p in events(resources, "SQS")}
-    assert sources == {"LettersQueue", "TasksQueue"}
+    assert sources == {"LettersQueue", "TasksQueue", "FollowUpsQueue"}
     for fname, ename, props in events(resources, "SQS"):
         assert 1 <= props["BatchSize"] <= 10, (fname, ename)
         queue = queues[ref_name(props["Queue"])]["Properties"]
@@ -303,7 +306,7 @@ def test_event_source_queues_have_a_dead_letter_queue(resources):
 
 def test_every_queue_is_encrypted_with_the_data_key(resources):
     queues = of_type(resources, "AWS::SQS::Queue")
-    assert len(queues) == 6
+    assert len(queues) == 8
     for name, q in queues.items():
         assert ref_name(q["Properties"].get("KmsMasterKeyId")) == "DataKey", name
 
@@ -312,7 +315,22 @@ def test_follow_ups_run_on_a_schedule(resources):
     evts = [e for e in resources["FollowUpsFunction"]["Properties"]["Events"].values()]
     assert len(evts) == 1
     assert evts[0]["Type"] in ("Schedule", "ScheduleV2")
-    assert evts[0]["Properties"]["ScheduleExpression"] == "rate(1 hour)"
+    # hourly, on the hour: a step falls due at midnight in Amsterdam, a whole hour in UTC
+    assert evts[0]["Properties"]["ScheduleExpression"] == "cron(0 * * * ? *)"
+
+
+def test_the_follow_up_worker_takes_its_pages_with_bounded_concurrency(resources):
+    (props,) = [p for f, _, p in events(resources, "SQS") if f == "FollowUpsWorkerFunction"]
+    assert ref_name(props["Queue"]) == "FollowUpsQueue"
+    assert 2 <= props["ScalingConfig"]["MaximumConcurrency"] <= 1000  # Lambda's bounds
+
+
+def test_the_schedule_and_its_worker_may_send_work_and_only_the_worker_steps(resources):
+    def targets(name):
+        return {ref_name(r) for s in _statements(resources[name]) if "sqs:SendMessage" in _as_list(s["Action"])
+                for r in _as_list(s["Resource"])}
+    assert targets("FollowUpsFunction") == {"FollowUpsQueue"}
+    assert targets("FollowUpsWorkerFunction") == {"LettersQueue", "TasksQueue", "FollowUpsQueue"}
 
 
 # --------------------------------------------------------------------------- storage
@@ -669,7 +687,7 @@ def test_functions_can_use_the_data_key(resources):
 
 
 def test_senders_may_send_to_the_action_queues(resources):
-    for name in ["ClassifyFunction", "FollowUpsFunction"]:
+    for name in ["ClassifyFunction", "FollowUpsWorkerFunction"]:
         fn = resources[name]
         statements = [s for s in _statements(fn) if "sqs:SendMessage" in _as_list(s["Action"])]
         targets = {ref_name(r) for s in statements for r in _as_list(s["Resource"])}
@@ -679,7 +697,8 @@ def test_senders_may_send_to_the_action_queues(resources):
 
 @pytest.mark.parametrize("function,actions", [
     ("ClassifyFunction", ["dynamodb:Query", "dynamodb:PutItem", "dynamodb:UpdateItem", "sqs:SendMessage"]),
-    ("FollowUpsFunction", ["dynamodb:Query", "dynamodb:PutItem", "sqs:SendMessage"]),
+    ("FollowUpsFunction", ["dynamodb:Query", "sqs:SendMessage"]),
+    ("FollowUpsWorkerFunction", ["dynamodb:Query", "dynamodb:BatchGetItem", "dynamodb:PutItem", "sqs:SendMessage"]),
     ("LettersFunction", ["dynamodb:GetItem", "dynamodb:PutItem", "dynamodb:UpdateItem", "s3:PutObject", "ses:SendEmail"]),
     ("TasksFunction", ["dynamodb:GetItem", "dynamodb:PutItem"]),
 ])
@@ -702,7 +721,9 @@ DYNAMODB_CALLS = {
                          "DeleteItem"},  # the criteria pointer, households, cases, the head, search entries
     "LettersFunction": {"GetItem", "PutItem", "UpdateItem"},    # the case, the e-mail's send-once marker
     "TasksFunction": {"GetItem", "PutItem"},                    # the case, the task
-    "FollowUpsFunction": {"Query", "BatchGetItem", "PutItem"},  # due steps (gsi4, keys), the cases, the case
+    "FollowUpsFunction": {"Query"},                             # the municipality listing
+    # a due page (gsi4, keys), its cases, a case changed meanwhile, the case
+    "FollowUpsWorkerFunction": {"Query", "BatchGetItem", "GetItem", "PutItem"},
     "UploadsFunction": {"GetItem", "PutItem", "Query"},         # the upload and its result pages
     "ImportFunction": {"GetItem", "PutItem", "UpdateItem", "Query"},  # signals (the intake), the upload's progress
     # a case's items; its signals, tasks and log; the once-marker and monthly counters
@@ -726,7 +747,7 @@ def test_only_functions_that_query_an_index_may_read_indexes(resources):
         may_read_indexes = any(
             isinstance(r, dict) and "/index/" in str(r.get("Fn::Sub", ""))
             for s in _statements(fn) if s["Effect"] == "Allow" for r in _as_list(s["Resource"]))
-        assert may_read_indexes == (name in ("MunicipalityFunction", "ClassifyFunction", "FollowUpsFunction",
+        assert may_read_indexes == (name in ("MunicipalityFunction", "ClassifyFunction", "FollowUpsWorkerFunction",
                                              "IntakeFunction")), name  # intake: the status feed (gsi6)
 
 

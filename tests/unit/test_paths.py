@@ -121,23 +121,3 @@ def test_due_dates_are_amsterdam_dates():
     assert letter.due == "2026-11-28"
     paths.complete_step(case, letter.step_id, late_evening_utc)
     assert case["steps"][1].due == "2026-12-12"
-
-
-def test_one_failing_case_does_not_stop_the_follow_ups_of_the_others():
-    from vroegsignaal.services.actions import run_followups
-
-    due_case = new_case()
-    (letter,) = paths.enter_basket(due_case, "enkelvoudig", LETTER_THEN_CALL, T0)
-    paths.complete_step(due_case, letter.step_id, T0)
-    broken = {"case_id": "case-broken", "status": "open", "steps": None}
-
-    class Store:
-        def due(self, until):
-            return [broken, due_case]
-
-        def write(self, case):
-            pass
-
-    sent = []
-    counts = run_followups(Store(), lambda case, steps: sent.extend(steps), T0 + timedelta(days=15))
-    assert counts["failed"] == 1 and counts["queued"] == 1 and [s["action"] for s in sent] == ["phone_call"]

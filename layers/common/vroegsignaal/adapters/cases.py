@@ -15,7 +15,7 @@ from __future__ import annotations
 import base64
 import copy
 import json
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Callable, Sequence
 from typing import Any, cast
 
 from botocore.exceptions import ClientError
@@ -42,6 +42,9 @@ LIST_FIELDS = ("pk", "sk", "gsi1pk", "gsi1sk", "case_id", "municipality_code", "
 _LOG_KIND_KEYS = dict(zip(case_rules.LOG_KINDS, keys.LOG_KINDS, strict=True))
 _LOG_KINDS_OF_KEY = {v: k for k, v in _LOG_KIND_KEYS.items()}
 _BATCH = 25  # BatchWriteItem's limit
+DUE_PAGE = 100  # due index keys per page: one BatchGetItem of the cases
+# A due partition: (municipality code, shard); code None for the country's partitions before issue 13.
+DuePartition = tuple[str | None, int]
 HEAD_START = "start#"  # a head's attribute per case: `start#<case_id>` = the case's start date
 
 
@@ -64,7 +67,7 @@ def case_item(case: Case, *, version: int | None = None) -> dict[str, Any]:
             "summary": case_rules.summary(case)}
     due = paths.next_due(case)
     if due:  # sparse: only cases with a step waiting for its date are in the due index
-        item["gsi4pk"], item["gsi4sk"] = keys.due_index(due, case["case_id"])
+        item["gsi4pk"], item["gsi4sk"] = keys.due_index(code, due, case["case_id"])
     return item
 
 
@@ -316,18 +319,28 @@ class DynamoCaseStore:
                 break
         return [convert(i) for i in items], encode_cursor(last) if last else None
 
-    def due(self, until: str, *, shards: Sequence[int] | None = None, page_size: int = 100) -> Iterator[Case]:
-        """Cases with a step due on or before this date (the follow-up schedule), shard by
-        shard and page by page: memory holds one page, whatever is due."""
-        for shard in range(keys.DUE_SHARDS) if shards is None else shards:
-            pages = table.query_pages(index="gsi4", key_condition="gsi4pk = :pk AND gsi4sk <= :until",
-                                      values={":pk": keys.due_partition(shard), ":until": keys.due_until(until)},
-                                      limit=page_size)
-            for entries, _ in pages:
-                # The index holds keys only: the cases themselves, 100 a call.
-                whole = table.get_many([(e["pk"], e["sk"]) for e in entries])
-                yield from (case_from_item(whole[(e["pk"], e["sk"])]) for e in entries
-                            if (e["pk"], e["sk"]) in whole)
+    @staticmethod
+    def due_partitions(codes: Sequence[str]) -> list[DuePartition]:
+        """Every due partition of these municipalities, then the country's of before issue 13
+        (empty once every case was written again since: then they can go)."""
+        return [*((code, shard) for code in codes for shard in range(keys.DUE_SHARDS)),
+                *((None, shard) for shard in range(keys.DUE_SHARDS))]
+
+    def due_page(self, partition: DuePartition, until: str, cursor: str | None, *,
+                 page_size: int = DUE_PAGE) -> tuple[list[Case], str | None]:
+        """One page of a due partition (the follow-up worker's message): the cases with a
+        step due on or before `until`, after `cursor`, and the cursor of the next page
+        (None at the partition's end). Memory holds one page, whatever is due."""
+        code, shard = partition
+        pk = keys.due_partition(code, shard) if code else keys.legacy_due_partition(shard)
+        pages = table.query_pages(index="gsi4", key_condition="gsi4pk = :pk AND gsi4sk <= :until",
+                                  values={":pk": pk, ":until": keys.due_until(until)}, limit=page_size,
+                                  start_key=decode_cursor(cursor) if cursor else None)
+        entries, last = next(pages)
+        # The index holds keys only: the cases themselves, 100 a call.
+        whole = table.get_many([(e["pk"], e["sk"]) for e in entries]) if entries else {}
+        found = [case_from_item(whole[(e["pk"], e["sk"])]) for e in entries if (e["pk"], e["sk"]) in whole]
+        return found, encode_cursor(last) if last else None
 
 
 def encode_cursor(last_key: dict[str, Any]) -> str:

@@ -13,6 +13,7 @@ import os
 from dataclasses import dataclass
 
 CLASSIFY_FAILURE_QUEUE_VARIABLE = "CLASSIFY_FAILURE_QUEUE_URL"
+FOLLOWUPS_QUEUE_VARIABLE = "FOLLOWUPS_QUEUE_URL"  # the follow-up schedule's work queue (its two functions only)
 _FUNCTION_VARIABLES = ("TABLE_NAME", "BUCKET_NAME", "LETTERS_QUEUE_URL", "TASKS_QUEUE_URL", "SENDER_EMAIL")
 
 
@@ -26,7 +27,7 @@ class Config:
 
     @classmethod
     def from_environment(cls) -> "Config":
-        names = (*_FUNCTION_VARIABLES, CLASSIFY_FAILURE_QUEUE_VARIABLE)
+        names = (*_FUNCTION_VARIABLES, CLASSIFY_FAILURE_QUEUE_VARIABLE, FOLLOWUPS_QUEUE_VARIABLE)
         return cls({name: os.environ[name] for name in names if os.environ.get(name)})
 
     def _get(self, name: str) -> str:
@@ -61,6 +62,10 @@ class Config:
     def failure_queue_url(self) -> str:
         """The classify failure queue (the ClassifyFunction's only)."""
         return self._get(CLASSIFY_FAILURE_QUEUE_VARIABLE)
+
+    def followups_queue_url(self) -> str:
+        """The follow-up work queue (the schedule and its worker only)."""
+        return self._get(FOLLOWUPS_QUEUE_VARIABLE)
 
 
 DDAS_SUPPLIER_CODE_VARIABLE = "DDAS_SUPPLIER_CODE"

@@ -103,22 +103,40 @@ def case_by_id_index(case_id: str) -> tuple[str, str]:
     return f"{CASE_PREFIX}{case_id}", "CASE"
 
 
+# ---- followups: the due index (gsi4) per municipality and shard; the municipalities it holds
+
 DUE_PREFIX = "DUE#"
-DUE_SHARDS = 16  # the due index spread over this many partitions (no one hot key; read in parallel)
+DUE_SHARDS = 16  # each municipality's due cases over this many partitions (read in parallel, no hot key)
+MUNICIPALITY_LISTING = "MUNICIPALITIES"  # one partition naming every municipality (the schedule's fan-out)
 
 
-def due_partition(shard: int) -> str:
+def due_partition(code: str, shard: int) -> str:
+    """One of a municipality's due partitions: its burst is its own partitions' work."""
+    return f"{DUE_PREFIX}{code}#{shard:02d}"
+
+
+def legacy_due_partition(shard: int) -> str:
+    """The country's 16 due partitions before issue 13: the schedule still empties them
+    (a case moves to its municipality's partition when it is next written)."""
     return f"{DUE_PREFIX}{shard:02d}"
 
 
-def due_index(due: str, case_id: str) -> tuple[str, str]:
-    """gsi4: the case in its shard's partition (from its id), sorted by due date."""
-    return due_partition(zlib.crc32(case_id.encode()) % DUE_SHARDS), f"{due}#{case_id}"
+def due_shard(case_id: str) -> int:
+    return zlib.crc32(case_id.encode()) % DUE_SHARDS
+
+
+def due_index(code: str, due: str, case_id: str) -> tuple[str, str]:
+    """gsi4: the case in its municipality's shard partition (from its id), sorted by due date."""
+    return due_partition(code, due_shard(case_id)), f"{due}#{case_id}"
 
 
 def due_until(day: str) -> str:
     """The largest due-index sort key of a day."""
     return f"{day}#~"
+
+
+def municipality_listing(code: str) -> tuple[str, str]:
+    return MUNICIPALITY_LISTING, f"MUN#{code}"
 
 
 # ---- tasks and e-mail claims

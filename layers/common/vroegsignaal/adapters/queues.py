@@ -27,22 +27,42 @@ def _queue_url(queue: str) -> str:
     return settings.letters_queue_url if queue == "letters" else settings.tasks_queue_url
 
 
-def send_steps(case: dict[str, Any], steps: list[dict[str, Any]]) -> int:
-    """Queue the steps; returns the number of SQS calls made."""
-    by_queue: dict[str, list[dict[str, Any]]] = {}
-    for step in steps:
-        by_queue.setdefault(QUEUE_OF_ACTION[step["action"]], []).append(step_message(case, step))
+def _send_batches(url: str, entries: list[dict[str, Any]]) -> int:
+    """SendMessageBatch, 10 a call; returns the calls made. A message SQS did not take
+    fails the caller (its message comes back and sends again: consumers are idempotent)."""
     calls = 0
-    for queue, messages in by_queue.items():
-        url = _queue_url(queue)
-        for start in range(0, len(messages), 10):
-            chunk = messages[start:start + 10]
-            response = client("sqs").send_message_batch(QueueUrl=url, Entries=[
-                {"Id": str(i), "MessageBody": json.dumps(m)} for i, m in enumerate(chunk)])
-            calls += 1
-            if response.get("Failed"):
-                raise RuntimeError(f"{len(response['Failed'])} step message(s) not queued")
+    for start in range(0, len(entries), 10):
+        chunk = entries[start:start + 10]
+        response = client("sqs").send_message_batch(QueueUrl=url, Entries=[
+            {"Id": str(i), **entry} for i, entry in enumerate(chunk)])
+        calls += 1
+        if response.get("Failed"):
+            raise RuntimeError(f"{len(response['Failed'])} message(s) not queued")
     return calls
+
+
+def send_case_steps(steps: list[tuple[dict[str, Any], dict[str, Any]]]) -> int:
+    """Queue (case, step) pairs of any cases, each step to its action's queue, 10 a call;
+    returns the number of SQS calls made."""
+    by_queue: dict[str, list[dict[str, Any]]] = {}
+    for case, step in steps:
+        by_queue.setdefault(QUEUE_OF_ACTION[step["action"]], []).append(
+            {"MessageBody": json.dumps(step_message(case, step))})
+    return sum(_send_batches(_queue_url(queue), entries) for queue, entries in by_queue.items())
+
+
+def send_steps(case: dict[str, Any], steps: list[dict[str, Any]]) -> int:
+    """Queue the steps of one case; returns the number of SQS calls made."""
+    return send_case_steps([(case, step) for step in steps])
+
+
+def send_followup_work(messages: list[dict[str, Any]]) -> int:
+    """Queue follow-up work (a due partition's page: services.actions), 10 a call. The
+    municipality is the message group: on a fair queue one municipality's backlog does
+    not hold up another's messages. Ids, dates and a cursor only: no debtor data."""
+    entries = [{"MessageBody": json.dumps(m), "MessageGroupId": m.get("municipality_code") or "country"}
+               for m in messages]
+    return _send_batches(config.current().followups_queue_url(), entries)
 
 
 def give_up_signal(signal_item: dict[str, Any], reason: str) -> None:

@@ -145,9 +145,23 @@ def register_municipality(code: str, name: str, api_key: str | None = None, cont
         ExpressionAttributeNames={"#t": "type", "#n": "name"},
         ExpressionAttributeValues=table.to_attrs({":type": "municipality", ":code": code, ":name": name,
                                                   ":contact": contact or {}}))
+    _list_municipality(code)
     if usage_key:
         _store_municipality_usage_key(code, usage_key)
     return _store_key(api_key, usage_key, kind="municipality", municipality_code=code)
+
+
+def _list_municipality(code: str) -> None:
+    """The listing the follow-up schedule fans out over (one message per municipality and shard)."""
+    pk, sk = keys.municipality_listing(code)
+    table.put({"pk": pk, "sk": sk, "type": "municipality_listing", "municipality_code": code})
+
+
+def municipality_codes() -> list[str]:
+    """Every registered municipality's code (a few hundred small items: one or two pages)."""
+    items = table.query_all(key_condition="pk = :pk", values={":pk": keys.MUNICIPALITY_LISTING},
+                            projection=("municipality_code",))
+    return [str(item["municipality_code"]) for item in items]
 
 
 def _store_municipality_usage_key(code: str, usage_key: str) -> None:

@@ -11,7 +11,7 @@ from __future__ import annotations
 import logging
 from collections.abc import Callable
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import datetime, timedelta
 from typing import Any
 
 from vroegsignaal import clock
@@ -129,33 +129,103 @@ class StepRunner:
         return StepOutcome(True, channel)
 
 
-def run_followups(cases: Any, send_steps: Callable[[Case, list[dict[str, Any]]], Any],
-                  now: datetime) -> dict[str, int]:
-    """Queue every path step that has fallen due (criteria.md rules in domain.paths),
-    and send again steps that stayed queued too long. Returns counts."""
-    counts = {"cases": 0, "queued": 0, "resent": 0, "conflicts": 0, "failed": 0}
-    for case in cases.due(clock.local_date(now).isoformat()):
-        counts["cases"] += 1
-        try:
-            _follow_up(case, cases, send_steps, now, counts)
-        except Exception:  # one bad case must not hold up every other case's follow-ups
-            counts["failed"] += 1
-            log.exception("follow-up failed", extra={"case_id": case["case_id"]})
-    return counts
+# ---------------------------------------------------------------- the follow-up schedule
+#
+# The schedule's run fans out: one work message per due partition (each municipality's
+# shards), on the follow-up queue. A worker reads one page of its partition, queues the
+# steps that fell due (the case written first, conditioned on its version: a redelivered
+# message or a run retried finds them queued and sends nothing), sends them 10 a call,
+# and puts the partition's next page on the queue. Memory holds one page; a
+# municipality's burst is its own partitions' chain of pages (docs/decisions.md).
+
+STALE_AFTER = timedelta(hours=2)  # a queued step not carried out by then is sent again
+SEND_BATCH = 10  # SendMessageBatch's limit
 
 
-def _follow_up(case: Case, cases: Any, send_steps: Callable[[Case, list[dict[str, Any]]], Any],
-               now: datetime, counts: dict[str, int]) -> None:
-    stale = paths.stale_queued_steps(case, now)
-    statuses = [s.status for s in paths.steps_of(case)]
-    due = paths.queue_due_steps(case, now)
-    if statuses != [s.status for s in paths.steps_of(case)]:  # queued or skipped: store it first
-        try:
-            cases.write(case)
-        except ConcurrentChange:
-            counts["conflicts"] += 1  # changed meanwhile: the next run looks again
+def schedule_followups(partitions: list[tuple[str | None, int]], send_work: Callable[[list[dict[str, Any]]], Any],
+                       now: datetime) -> dict[str, int]:
+    """The schedule's run: the first page of every due partition, as work for the workers.
+    `until` (today, Amsterdam) and `run_at` are the run's: every page of it judges by them."""
+    until, run_at = clock.local_date(now).isoformat(), clock.iso(now)
+    work = [{"municipality_code": code, "shard": shard, "until": until, "run_at": run_at, "cursor": None}
+            for code, shard in partitions]
+    send_work(work)
+    return {"partitions": len(work)}
+
+
+class _Outbox:
+    """Step messages of many cases, sent 10 a call per queue as soon as 10 wait, so a
+    worker that stops leaves at most a few cases queued but not sent (sent again when
+    stale) and memory holds at most a page's messages."""
+
+    def __init__(self, send: Callable[[list[tuple[Case, dict[str, Any]]]], Any]) -> None:
+        self.send = send
+        self.waiting: dict[str, list[tuple[Case, dict[str, Any]]]] = {}
+
+    def add(self, case: Case, steps: list[Step]) -> None:
+        for step in steps:
+            queue = self.waiting.setdefault(paths.QUEUE_OF_ACTION[step.action], [])
+            queue.append((case, step.item()))
+            if len(queue) == SEND_BATCH:
+                self.send(queue[:])
+                queue.clear()
+
+    def flush(self) -> None:
+        for queue in self.waiting.values():
+            if queue:
+                self.send(queue[:])
+                queue.clear()
+
+
+class FollowUpWorker:
+    """One page of one due partition. Ports: the case store (due_page, get, write), the
+    step sender ((case, step) pairs, any cases) and the work sender (the next page)."""
+
+    def __init__(self, *, cases: Any, send_case_steps: Callable[[list[tuple[Case, dict[str, Any]]]], Any],
+                 send_work: Callable[[list[dict[str, Any]]], Any]) -> None:
+        self.cases = cases
+        self.send_case_steps = send_case_steps
+        self.send_work = send_work
+
+    def run(self, work: dict[str, Any]) -> dict[str, int]:
+        """Follow up one page of the partition the work names; returns counts. The next
+        page goes on the queue after this page's steps were sent: a worker that fails
+        before that is given the same page again, never a page twice at once."""
+        now = datetime.fromisoformat(str(work["run_at"]).replace("Z", "+00:00"))
+        page, cursor = self.cases.due_page((work["municipality_code"], int(work["shard"])), str(work["until"]),
+                                           work.get("cursor"))
+        counts = {"cases": 0, "queued": 0, "resent": 0, "conflicts": 0, "failed": 0, "pages": 1}
+        outbox = _Outbox(self.send_case_steps)
+        for case in page:
+            counts["cases"] += 1
+            try:
+                self._follow_up(case, now, outbox, counts)
+            except Exception:  # one bad case must not hold up every other case's follow-ups
+                counts["failed"] += 1
+                log.exception("follow-up failed", extra={"case_id": case.get("case_id")})
+        outbox.flush()
+        if cursor:
+            self.send_work([{**work, "cursor": cursor}])
+        return counts
+
+    def _follow_up(self, case: Case, now: datetime, outbox: _Outbox, counts: dict[str, int]) -> None:
+        for attempt in range(2):
+            stale = paths.stale_queued_steps(case, now, older_than=STALE_AFTER)
+            statuses = [s.status for s in paths.steps_of(case)]
+            due = paths.queue_due_steps(case, now)
+            if statuses != [s.status for s in paths.steps_of(case)]:  # queued or skipped: store it first
+                try:
+                    self.cases.write(case)
+                except ConcurrentChange:
+                    # The page is read eventually consistent, or a consultant changed the
+                    # case meanwhile: once more from the case itself, else the next run.
+                    fresh = self.cases.get(case["household"], case["case_id"]) if attempt == 0 else None
+                    if fresh is None:
+                        counts["conflicts"] += 1
+                        return
+                    case = fresh
+                    continue
+            outbox.add(case, due + stale)
+            counts["queued"] += len(due)
+            counts["resent"] += len(stale)
             return
-    if due or stale:
-        send_steps(case, [step.item() for step in due + stale])
-    counts["queued"] += len(due)
-    counts["resent"] += len(stale)
