@@ -11,6 +11,9 @@ key is made.
     python -m infra.admin --stack vroegsignaal register-partner --id energie-noord --type energy --name "Energie Noord"
     python -m infra.admin --table vroegsignaal-Table-XYZ --usage-plan abc123 register-municipality --code GM0632 --name Woerden --contact contact.json
     python -m infra.admin --table ... load-tenants infra/tenants.demo.json   (keys from the file; local use)
+    python -m infra.admin --stack vroegsignaal upgrade-followups
+        once after deploying issue 13: list the municipalities for the follow-up schedule and
+        move due cases to their municipality's partitions (infra/admin_followups.py)
     python -m infra.admin --stack vroegsignaal attach-usage-keys
         a usage plan key for every tenant registered without one (run it right after the
         first deploy that requires usage plan keys; until then such tenants get 403)
@@ -45,7 +48,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "layers" / "common"
 
 from vroegsignaal.adapters import registry  # noqa: E402
 
-from infra import admin_keys, admin_people  # noqa: E402
+from infra import admin_followups, admin_keys, admin_people  # noqa: E402
 
 
 def _usage_key(usage_plan: str | None, name: str) -> str | None:
@@ -129,6 +132,7 @@ def main(argv: list[str] | None = None) -> int:
                                                   "usage plan (after the first deploy with a usage plan)")
     admin_people.add_commands(commands)
     admin_keys.add_commands(commands)
+    admin_followups.add_commands(commands)
     repair = commands.add_parser("reclassify", help="classify stored signals that no case holds yet")
     repair.add_argument("--since", required=True, help="received on or after this date (YYYY-MM-DD)")
     args = parser.parse_args(argv)
@@ -163,6 +167,8 @@ def main(argv: list[str] | None = None) -> int:
         print(f"municipality {args.code} registered. API key (shown once, store it safely):\n{key}")
     elif args.command in admin_keys.COMMANDS:
         return admin_keys.run(args)
+    elif args.command in admin_followups.COMMANDS:
+        return admin_followups.run(args)
     elif args.command == "attach-usage-keys":
         if not args.usage_plan:
             parser.error("attach-usage-keys needs --stack or --usage-plan")

@@ -24,12 +24,14 @@ TABLE_NAME = "bench-scale-table"
 BUCKET_NAME = "bench-scale-bucket"
 LETTERS_QUEUE_URL = "https://sqs.eu-west-1.amazonaws.com/000000000000/letters"
 TASKS_QUEUE_URL = "https://sqs.eu-west-1.amazonaws.com/000000000000/tasks"
+FOLLOWUPS_QUEUE_URL = "https://sqs.eu-west-1.amazonaws.com/000000000000/followups"
 HOUSEHOLD_SECRET = "bench-scale-household-key"
 
 ENVIRONMENT = {
     "AWS_ACCESS_KEY_ID": "testing", "AWS_SECRET_ACCESS_KEY": "testing", "AWS_REGION": "eu-west-1",
     "AWS_DEFAULT_REGION": "eu-west-1", "TABLE_NAME": TABLE_NAME, "BUCKET_NAME": BUCKET_NAME,
     "LETTERS_QUEUE_URL": LETTERS_QUEUE_URL, "TASKS_QUEUE_URL": TASKS_QUEUE_URL,
+    "FOLLOWUPS_QUEUE_URL": FOLLOWUPS_QUEUE_URL,
     "HOUSEHOLD_KEY_SECRET": HOUSEHOLD_SECRET, "SENDER_EMAIL": "vroegsignaal@example.nl",
     "POWERTOOLS_TRACE_DISABLED": "true", "POWERTOOLS_METRICS_DISABLED": "true", "POWERTOOLS_LOG_LEVEL": "ERROR",
 }

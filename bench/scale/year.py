@@ -34,7 +34,7 @@ from typing import Any
 from . import shapes
 from .codec import faster_boto3_types
 from .meter import Meter, Tally
-from .services import HOUSEHOLD_SECRET, LETTERS_QUEUE_URL, TASKS_QUEUE_URL, Services, install
+from .services import FOLLOWUPS_QUEUE_URL, HOUSEHOLD_SECRET, LETTERS_QUEUE_URL, TASKS_QUEUE_URL, Services, install
 
 MUNICIPALITY = "GM0632"
 PARTNERS = (("energie-noord", "energy", 35), ("woonstede", "housing", 30), ("vitens", "water", 20),
@@ -182,7 +182,7 @@ class Year:
         from vroegsignaal.adapters.signals import DynamoSignalStore
         from vroegsignaal.adapters.task_lists import TaskListStore
         from vroegsignaal.adapters.workspace_cases import WorkspaceCaseStore
-        from vroegsignaal.services.actions import StepRunner, run_followups
+        from vroegsignaal.services.actions import FollowUpWorker, StepRunner, schedule_followups
         from vroegsignaal.services.casework import Casework
         from vroegsignaal.services.classify_stream import SignalClassifier
         from vroegsignaal.services.criteria_admin import CriteriaAdmin
@@ -208,8 +208,10 @@ class Year:
         self.runner = StepRunner(cases=DynamoCaseStore(), tasks=tasks, letter_store=letters.LetterStore(),
                                  municipality=registry.municipality, send_email=self._send_email(mail), now=sim.now)
         self.followup_store = DynamoCaseStore()
-        self.run_followups = run_followups
-        self.send_steps = queues.send_steps
+        self.schedule_followups = schedule_followups
+        self.followup_worker = FollowUpWorker(cases=self.followup_store, send_case_steps=queues.send_case_steps,
+                                              send_work=queues.send_followup_work)
+        self.send_followup_work = queues.send_followup_work
         self.partners = [{"kind": "partner", "partner_id": p, "partner_type": t} for p, t, _ in PARTNERS]
         self.agenda: dict[int, list[tuple[str, tuple[Any, ...]]]] = defaultdict(list)
         self.phases = {name: Tally() for name in PHASES}
@@ -329,9 +331,21 @@ class Year:
     def followups(self) -> Tally:
         """The schedule's daily run, then the steps it queued."""
         with self.meter.measure() as run, self.meter.counting(self.phases["follow-ups"]):
-            self.run_followups(self.followup_store, self.send_steps, self.sim.now())
+            self.run_followups()
         self._drain()
         return run
+
+    def run_followups(self) -> dict[str, int]:
+        """The schedule's run (the municipality's partitions and the country's of before
+        issue 13), then every page of work it fanned out, one after another: one worker."""
+        from vroegsignaal.adapters import registry
+
+        partitions = self.followup_store.due_partitions(registry.municipality_codes())
+        self.schedule_followups(partitions, self.send_followup_work, self.sim.now())
+        work, totals = self.services.sqs.queues[FOLLOWUPS_QUEUE_URL], Counter[str]()
+        while work:
+            totals.update(self.followup_worker.run(json.loads(work.popleft())))
+        return dict(totals)
 
     # ---- the request paths at the end of the year
 
@@ -372,14 +386,12 @@ class Year:
             measured["GET baskets"].note += f" != {recount}"
         self.sim.advance(1)
         measured["follow-up schedule, the next day's run"] = self.measure(
-            "followups", lambda: self.run_followups(self.followup_store, self.send_steps, self.sim.now()),
-            read_only=False)
+            "followups", self.run_followups, read_only=False)
         with self.meter.paused():
             self._drain()
         self.sim.advance(CATCH_UP_DAYS)
         measured[f"follow-up schedule after {CATCH_UP_DAYS} days without a run"] = self.measure(
-            "followups", lambda: self.run_followups(self.followup_store, self.send_steps, self.sim.now()),
-            read_only=False)
+            "followups", self.run_followups, read_only=False)
         return measured
 
 
@@ -393,7 +405,7 @@ def _note(name: str, result: Any) -> str:
     if name == "preview":
         return f"{result['cases']} cases"
     if name == "followups":
-        return f"{result['cases']} due/{result['queued']} sent"
+        return f"{result.get('cases', 0)} due/{result.get('queued', 0)} sent"
     return ""
 
 

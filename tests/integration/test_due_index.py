@@ -56,12 +56,25 @@ def test_a_municipalitys_due_cases_are_in_its_own_partitions():
     assert (utrecht, woerden) == (["case-utrecht"], [])
 
 
-def test_cases_indexed_before_issue_13_are_still_read():
+def test_the_upgrade_moves_cases_indexed_before_issue_13_and_lists_the_municipalities(tenants):
+    from vroegsignaal.adapters import keys, table
     from vroegsignaal.adapters.cases import DynamoCaseStore
-    _put_due("case-old", "2026-02-01", legacy=True)
+
+    from infra.admin_followups import upgrade
+    _put_due("case-old", "2026-02-01", "GM0344", legacy=True)
+    table.dynamodb().delete_item(TableName=table.table_name(), Key=table.key(*keys.municipality_listing("GM0344")))
     store = DynamoCaseStore()
-    found = [case for p in store.due_partitions([]) for case in _all_pages(store, p, "2026-03-01", 10)[0]]
-    assert found == ["case-old"]
+    assert [c for p in store.due_partitions(["GM0344"]) for c in _all_pages(store, p, "2026-03-01", 10)[0]] == []
+    assert upgrade() == {"municipalities": 2, "moved": 1}
+    assert [c for p in store.due_partitions(["GM0344"]) for c in _all_pages(store, p, "2026-03-01", 10)[0]] == [
+        "case-old"]
+    assert "GM0344" in registry_codes()
+    assert upgrade()["moved"] == 0  # safe to run again
+
+
+def registry_codes():
+    from vroegsignaal.adapters import registry
+    return registry.municipality_codes()
 
 
 def test_registered_municipalities_are_listed_for_the_schedule(tenants):

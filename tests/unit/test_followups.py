@@ -95,10 +95,10 @@ def drain(worker, queues, limit=1000):
 
 def test_a_run_is_one_work_message_per_partition_with_the_runs_day_and_time():
     queues = Queues()
-    counts = schedule_followups([("GM0632", 0), ("GM0632", 1), (None, 0)], queues.send_work, DUE_DAY)
+    counts = schedule_followups([("GM0632", 0), ("GM0632", 1), ("GM0344", 0)], queues.send_work, DUE_DAY)
     assert counts == {"partitions": 3}
     assert [(w["municipality_code"], w["shard"], w["until"], w["cursor"]) for w in queues.work] == [
-        ("GM0632", 0, "2026-12-12", None), ("GM0632", 1, "2026-12-12", None), (None, 0, "2026-12-12", None)]
+        ("GM0632", 0, "2026-12-12", None), ("GM0632", 1, "2026-12-12", None), ("GM0344", 0, "2026-12-12", None)]
     assert {datetime.fromisoformat(w["run_at"].replace("Z", "+00:00")) for w in queues.work} == {DUE_DAY}
 
 

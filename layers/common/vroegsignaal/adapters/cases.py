@@ -43,8 +43,7 @@ _LOG_KIND_KEYS = dict(zip(case_rules.LOG_KINDS, keys.LOG_KINDS, strict=True))
 _LOG_KINDS_OF_KEY = {v: k for k, v in _LOG_KIND_KEYS.items()}
 _BATCH = 25  # BatchWriteItem's limit
 DUE_PAGE = 100  # due index keys per page: one BatchGetItem of the cases
-# A due partition: (municipality code, shard); code None for the country's partitions before issue 13.
-DuePartition = tuple[str | None, int]
+DuePartition = tuple[str, int]  # a municipality's code and a shard of its due cases
 HEAD_START = "start#"  # a head's attribute per case: `start#<case_id>` = the case's start date
 
 
@@ -321,26 +320,47 @@ class DynamoCaseStore:
 
     @staticmethod
     def due_partitions(codes: Sequence[str]) -> list[DuePartition]:
-        """Every due partition of these municipalities, then the country's of before issue 13
-        (empty once every case was written again since: then they can go)."""
-        return [*((code, shard) for code in codes for shard in range(keys.DUE_SHARDS)),
-                *((None, shard) for shard in range(keys.DUE_SHARDS))]
+        """Every due partition of these municipalities."""
+        return [(code, shard) for code in codes for shard in range(keys.DUE_SHARDS)]
 
     def due_page(self, partition: DuePartition, until: str, cursor: str | None, *,
                  page_size: int = DUE_PAGE) -> tuple[list[Case], str | None]:
         """One page of a due partition (the follow-up worker's message): the cases with a
         step due on or before `until`, after `cursor`, and the cursor of the next page
         (None at the partition's end). Memory holds one page, whatever is due."""
-        code, shard = partition
-        pk = keys.due_partition(code, shard) if code else keys.legacy_due_partition(shard)
         pages = table.query_pages(index="gsi4", key_condition="gsi4pk = :pk AND gsi4sk <= :until",
-                                  values={":pk": pk, ":until": keys.due_until(until)}, limit=page_size,
-                                  start_key=decode_cursor(cursor) if cursor else None)
+                                  values={":pk": keys.due_partition(*partition), ":until": keys.due_until(until)},
+                                  limit=page_size, start_key=decode_cursor(cursor) if cursor else None)
         entries, last = next(pages)
         # The index holds keys only: the cases themselves, 100 a call.
         whole = table.get_many([(e["pk"], e["sk"]) for e in entries]) if entries else {}
         found = [case_from_item(whole[(e["pk"], e["sk"])]) for e in entries if (e["pk"], e["sk"]) in whole]
         return found, encode_cursor(last) if last else None
+
+    @staticmethod
+    def move_legacy_due_entries() -> int:
+        """Once, after deploying issue 13 (infra/admin_followups.py): every case still in the
+        country's due partitions moves to its municipality's. Only the index key changes
+        (no new version: the follow-up rules read nothing of it); a case written meanwhile
+        has its new key already and is left alone. Returns how many moved."""
+        moved = 0
+        for shard in range(keys.DUE_SHARDS):
+            legacy = keys.legacy_due_partition(shard)
+            for entries, _ in table.query_pages(index="gsi4", key_condition="gsi4pk = :pk", values={":pk": legacy},
+                                                limit=DUE_PAGE):
+                whole = table.get_many([(e["pk"], e["sk"]) for e in entries])
+                for item in whole.values():
+                    new_pk, _ = keys.due_index(item["municipality_code"], "", item["case_id"])
+                    try:
+                        table.dynamodb().update_item(
+                            TableName=table.table_name(), Key=table.key(item["pk"], item["sk"]),
+                            UpdateExpression="SET gsi4pk = :new", ConditionExpression="gsi4pk = :old",
+                            ExpressionAttributeValues=table.to_attrs({":new": new_pk, ":old": legacy}))
+                        moved += 1
+                    except ClientError as error:
+                        if error.response["Error"]["Code"] != "ConditionalCheckFailedException":
+                            raise
+        return moved
 
 
 def encode_cursor(last_key: dict[str, Any]) -> str:

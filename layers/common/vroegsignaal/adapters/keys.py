@@ -116,8 +116,8 @@ def due_partition(code: str, shard: int) -> str:
 
 
 def legacy_due_partition(shard: int) -> str:
-    """The country's 16 due partitions before issue 13: the schedule still empties them
-    (a case moves to its municipality's partition when it is next written)."""
+    """The country's 16 due partitions before issue 13 (infra/admin_followups.py moves
+    their cases to their municipalities' partitions, once)."""
     return f"{DUE_PREFIX}{shard:02d}"
 
 

@@ -60,7 +60,7 @@ def send_followup_work(messages: list[dict[str, Any]]) -> int:
     """Queue follow-up work (a due partition's page: services.actions), 10 a call. The
     municipality is the message group: on a fair queue one municipality's backlog does
     not hold up another's messages. Ids, dates and a cursor only: no debtor data."""
-    entries = [{"MessageBody": json.dumps(m), "MessageGroupId": m.get("municipality_code") or "country"}
+    entries = [{"MessageBody": json.dumps(m), "MessageGroupId": m["municipality_code"]}
                for m in messages]
     return _send_batches(config.current().followups_queue_url(), entries)
 

@@ -145,13 +145,13 @@ def register_municipality(code: str, name: str, api_key: str | None = None, cont
         ExpressionAttributeNames={"#t": "type", "#n": "name"},
         ExpressionAttributeValues=table.to_attrs({":type": "municipality", ":code": code, ":name": name,
                                                   ":contact": contact or {}}))
-    _list_municipality(code)
+    list_municipality(code)
     if usage_key:
         _store_municipality_usage_key(code, usage_key)
     return _store_key(api_key, usage_key, kind="municipality", municipality_code=code)
 
 
-def _list_municipality(code: str) -> None:
+def list_municipality(code: str) -> None:
     """The listing the follow-up schedule fans out over (one message per municipality and shard)."""
     pk, sk = keys.municipality_listing(code)
     table.put({"pk": pk, "sk": sk, "type": "municipality_listing", "municipality_code": code})

@@ -142,7 +142,7 @@ STALE_AFTER = timedelta(hours=2)  # a queued step not carried out by then is sen
 SEND_BATCH = 10  # SendMessageBatch's limit
 
 
-def schedule_followups(partitions: list[tuple[str | None, int]], send_work: Callable[[list[dict[str, Any]]], Any],
+def schedule_followups(partitions: list[tuple[str, int]], send_work: Callable[[list[dict[str, Any]]], Any],
                        now: datetime) -> dict[str, int]:
     """The schedule's run: the first page of every due partition, as work for the workers.
     `until` (today, Amsterdam) and `run_at` are the run's: every page of it judges by them."""
