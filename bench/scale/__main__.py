@@ -17,6 +17,8 @@ SUPERLINEAR = 1.3  # a bigger table costs a little more per signal (longer index
 
 def main(argv: list[str]) -> None:
     use_paths()
+    from bench.scale.burst import render as render_burst
+    from bench.scale.burst import run_burst
     from bench.scale.report import render
     from bench.scale.today import beside_today
     from bench.scale.year import YearResult, run_year
@@ -39,6 +41,8 @@ def main(argv: list[str]) -> None:
         results.append(run_year(households))
     print("each figure: this run [today's, before issue 13: bench/scale/today.txt]")
     print(beside_today(render(results)))
+    print()
+    print(render_burst(run_burst()))  # one size: the burst is 200 000 signals in one municipality
     for line in skipped:
         print(line)
 

@@ -49,6 +49,12 @@ def average_size(dynamodb: FakeDynamoDB, item_type: str) -> float:
     return sum(sizes) / len(sizes) if sizes else 0.0
 
 
+def case_items(dynamodb: FakeDynamoDB) -> list[dict[str, Any]]:
+    """Every case item the table holds (DynamoDB's attribute values)."""
+    return [record.item for partition in dynamodb.base.values() for record in partition.records.values()
+            if _text(record.item, "type") == "case"]
+
+
 def new_case(image: dict[str, Any]) -> str | None:
     """The case_id of a case item just stored; None for other items."""
     return _text(image, "case_id") if _text(image, "type") == "case" else None
