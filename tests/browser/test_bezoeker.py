@@ -3,20 +3,13 @@ Cognito: the API lists only the tasks assigned to them, and a case without a tas
 theirs is not reachable, whatever the address bar asks."""
 from __future__ import annotations
 
-import json
-
 from selenium.webdriver.common.by import By
 
 from .app import wait_for, wait_for_screen
-from .conftest import TENANTS, _api
+from .conftest import _api
 from .test_workspace import CODE, assert_accessible
 
 VISITOR = "welzijn-woerden"   # infra/tenants.demo.json: bezoeker in Woerden
-
-
-def _password(username):
-    return next(u for u in json.loads(TENANTS.read_text(encoding="utf-8"))["users"]
-                if u["username"] == username)["password"]
 
 
 def _open_unassigned_tasks(stack, keys):
@@ -26,7 +19,7 @@ def _open_unassigned_tasks(stack, keys):
     return body["tasks"]
 
 
-def test_a_bezoeker_signs_in_and_sees_only_their_own_tasks(driver, seeded, keys, people, axe_source):
+def test_a_bezoeker_signs_in_and_sees_only_their_own_tasks(driver, sign_in, seeded, keys, people, axe_source):
     free = _open_unassigned_tasks(seeded, keys)
     # Leave the multiple-signals basket's tasks to the consultants' tests; one case to visit, one not.
     theirs = next(t for t in reversed(free) if t["basket_id"] != "meervoudig")
@@ -36,13 +29,8 @@ def test_a_bezoeker_signs_in_and_sees_only_their_own_tasks(driver, seeded, keys,
     assert status == 200
 
     driver.set_window_size(1280, 900)
-    driver.get(seeded.base_url + "/")
-    driver.execute_script("sessionStorage.clear()")
-    driver.get(seeded.base_url + "/#/inloggen")
-    wait_for(driver, "input[name=gebruikersnaam]")
-    driver.find_element(By.NAME, "gebruikersnaam").send_keys(VISITOR)
-    driver.find_element(By.NAME, "wachtwoord").send_keys(_password(VISITOR))
-    driver.find_element(By.CSS_SELECTOR, "main form button[type=submit]").click()
+    sign_in(VISITOR)  # through the sign-in screen, unless an earlier test signed them in
+    driver.get(f"{seeded.base_url}/#/{CODE}/mijn-werk")
     main = wait_for_screen(driver, "Mijn werk")
     wait_for(driver, "main tr[data-taak]")
     shown = [row.get_attribute("data-taak") for row in main.find_elements(By.CSS_SELECTOR, "tr[data-taak]")]
