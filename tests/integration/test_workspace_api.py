@@ -270,6 +270,25 @@ def test_a_cursor_of_another_task_list_is_refused(h):
         assert status == 422, (other, answer)
 
 
+def test_a_selective_filter_pages_through_every_match_oldest_first(h):
+    case_id = open_case(h, debtor__date_of_birth=OLD)
+    created = [add_task(case_id, step=f"s{n}") for n in range(12)]
+    hers = created[1::4]  # three of twelve, spread out
+    for task_id in hers:
+        request(h, "PATCH", "/tasks/{task_id}", {"task_id": task_id}, body={"assignee": "fatima"})
+    seen, cursor = [], None
+    for _ in range(5):  # bounded: three tasks in pages of two
+        status, body = request(h, "GET", "/tasks", query={"assignee": "fatima", "limit": "2",
+                                                          **({"cursor": cursor} if cursor else {})})
+        assert status == 200, body
+        seen += [t["task_id"] for t in body["tasks"]]
+        cursor = body["next_cursor"]
+        if cursor is None:
+            break
+    from vroegsignaal.adapters import tasks
+    assert seen == sorted(hers, key=lambda task_id: (tasks.get(task_id)["created_at"], task_id))  # oldest first
+
+
 def test_a_done_task_stays_done_and_a_task_follows_its_cases_expiry(h):
     from vroegsignaal.adapters import tasks
     case_id = open_case(h, debtor__date_of_birth=OLD)

@@ -13,6 +13,7 @@ from __future__ import annotations
 import base64
 import heapq
 import json
+import math
 from typing import Any
 
 from vroegsignaal.domain.errors import CursorError
@@ -26,9 +27,12 @@ LIST_FIELDS = ("task_id", "case_id", "household", "municipality_code", "basket_i
                "assignee", "due", "created_at", "done_at")
 _FILTER_ATTRS = {"status": "status", "assignee": "assignee", "basket_id": "basket_id", "type": "task_type"}
 _END = "end"
-# A filtered read evaluates this many items per wanted one in each query: fewer calls
-# when a filter is selective, at most one short page more read when it is not.
+# A filtered read first evaluates twice a page; when that left the page short, the next
+# query evaluates as many as the match rate so far says will fill it (half more, at
+# most _MAX_READ): two or three queries whatever the filter's share.
 _FILTERED_READ_FACTOR = 2
+_READ_MARGIN = 1.5
+_MAX_READ = 1000
 
 
 def _key_of(item: dict[str, Any], index: str) -> dict[str, Any]:
@@ -82,17 +86,21 @@ def _read(*, index: str, pk: str, start: dict[str, Any] | None, due_before: str 
         values[":until"] = f"{due_before}#~"
     read_limit = limit * _FILTERED_READ_FACTOR if conditions else limit
     items: list[dict[str, Any]] = []
-    last = start
-    pages = table.query_pages(index=index, key_condition=key_condition, values=values, names=names or None,
-                              filter_expression=" AND ".join(conditions) or None, limit=read_limit,
-                              start_key=start, projection=("pk", "sk", f"{index}pk", f"{index}sk", *LIST_FIELDS))
-    for batch, last in pages:  # a filter can leave a page short: read on until it is full
+    last, evaluated = start, 0
+    while True:  # a filter can leave a page short: read on, sized by what the reads so far matched
+        batch, last = next(table.query_pages(
+            index=index, key_condition=key_condition, values=values, names=names or None,
+            filter_expression=" AND ".join(conditions) or None, limit=read_limit, start_key=last,
+            projection=("pk", "sk", f"{index}pk", f"{index}sk", *LIST_FIELDS)))
         items.extend(batch)
-        if len(items) >= limit:
-            if len(items) > limit or last is not None:  # stopped inside the partition: at the last kept
-                items = items[:limit]
-                last = _key_of(items[-1], index)
+        evaluated += read_limit  # a query that stops inside the partition evaluated its Limit
+        if len(items) >= limit or last is None:
             break
+        matched_per_item = max(len(items), 1) / evaluated
+        read_limit = min(_MAX_READ, math.ceil((limit - len(items)) / matched_per_item * _READ_MARGIN))
+    if len(items) > limit or (len(items) == limit and last is not None):
+        items = items[:limit]
+        last = _key_of(items[-1], index)  # stopped inside the partition: on after the last kept
     return items, last
 
 
