@@ -626,7 +626,7 @@ def municipality_paths() -> dict[str, Any]:
                         query_parameter("basket_id", "the basket whose path made it", text(40, 1)),
                         query_parameter("type", "the kind of task", {"type": "string",
                                                                      "enum": ["phone_call", "home_visit"]}),
-                        query_parameter("sort", "`due`: by due date (give status and assignee); default oldest "
+                        query_parameter("sort", "`due`: by due date, with any of the filters; default oldest "
                                         "first", {"type": "string", "enum": ["due"]}),
                         query_parameter("due_before", "due on or before this date", DATE),
                         *PAGINATION],

@@ -1,5 +1,6 @@
-"""What the browser tests do with the app, as a person would: open screens, wait for them,
-fill forms; plus the test seam (a municipality key in sessionStorage) and the axe check."""
+"""What the browser tests do with the app, as a person would: sign in, open screens, wait
+for them, fill forms; the axe check; and the test seam (a municipality key in
+sessionStorage) for the few tests of what the stand-in sign-in (server.py) does."""
 from __future__ import annotations
 
 import json
@@ -13,6 +14,26 @@ from .conftest import WCAG_TAGS
 
 SESSION_KEY = "vroegsignaal.sessie"   # web/js/session.js, docs/workspace.md
 WAIT_SECONDS = 20
+
+
+def sign_in_as(driver, site, username: str, password: str, sessions: dict[str, str]) -> None:
+    """Signed in as a person of the local user pool: the first time through the sign-in
+    screen (the local Cognito's InitiateAuth), after that with the session it stored
+    (the same token, as a person keeps their tab open)."""
+    driver.get(site.url + "/")
+    driver.execute_script("sessionStorage.clear()")
+    if username in sessions:
+        driver.execute_script("sessionStorage.setItem(arguments[0], arguments[1])", SESSION_KEY, sessions[username])
+        return
+    driver.get(site.url + "/#/inloggen")
+    wait_for(driver, "input[name=gebruikersnaam]")
+    driver.find_element(By.NAME, "gebruikersnaam").send_keys(username)
+    driver.find_element(By.NAME, "wachtwoord").send_keys(password)
+    driver.find_element(By.CSS_SELECTOR, "main form button[type=submit]").click()
+    stored = WebDriverWait(driver, WAIT_SECONDS).until(
+        lambda d: d.execute_script("return sessionStorage.getItem(arguments[0])", SESSION_KEY))
+    wait_for_screen(driver)
+    sessions[username] = stored
 
 
 def use_key(driver, web, *, key: str, code: str = "GM0632", role: str = "coordinator",

@@ -9,6 +9,7 @@ import json
 import shutil
 import urllib.request
 from pathlib import Path
+from types import SimpleNamespace
 
 import pytest
 
@@ -78,6 +79,35 @@ def seeded(stack, keys):
         assert status == 200
     stack.wait_until_quiet(timeout=120)
     return stack
+
+
+@pytest.fixture(scope="session")
+def site(seeded):
+    """The local stack's own web app (at its `/`), signing in with its own Cognito."""
+    return SimpleNamespace(url=seeded.base_url)
+
+
+@pytest.fixture(scope="session")
+def passwords() -> dict[str, str]:
+    """The demo people's passwords (infra/tenants.demo.json, as `make serve` prints them)."""
+    return {u["username"]: u["password"] for u in json.loads(TENANTS.read_text(encoding="utf-8"))["users"]}
+
+
+@pytest.fixture(scope="session")
+def sessions() -> dict[str, str]:
+    """Each person's stored session once they signed in (app.sign_in_as reuses it)."""
+    return {}
+
+
+@pytest.fixture
+def sign_in(driver, site, passwords, sessions):
+    """sign_in("jeroen"): the browser is signed in as that person of the pool."""
+    from .app import sign_in_as
+
+    def signed_in(username: str):
+        sign_in_as(driver, site, username, passwords[username], sessions)
+        return driver
+    return signed_in
 
 
 @pytest.fixture(scope="session")

@@ -1,8 +1,9 @@
 """The web app on loopback for browser tests: web/ at `/`, `/config.json`, the API paths
 proxied to the stack (same origin, so no CORS), and a stand-in for Cognito's InitiateAuth
-and hosted sign-in whose ID tokens the proxy swaps for the municipality's key, so the
-screens' tests act with a key whatever a person's role allows. Real sign-in against the
-local stack's own Cognito (moto) is tested in test_sign_in_local.py.
+and hosted sign-in whose ID tokens the proxy swaps for the municipality's key: for the
+tests of what the local Cognito cannot show (an expired session, the hosted sign-in with
+code + PKCE, two municipalities with two roles). The screen tests sign in as people of
+the local stack's own Cognito (moto) on its own web app (app.sign_in_as).
 
 The pages get the CloudFront response headers policy's CSP, so an inline script or
 handler would be refused here as there.

@@ -32,18 +32,19 @@ def assert_accessible(driver, axe_source, screen):
 
 
 @pytest.fixture
-def coordinator(driver, web, keys, people):
+def coordinator(driver, sign_in):
+    """Jeroen, coordinator in Woerden, signed in for real (the local Cognito)."""
     driver.set_window_size(1280, 900)
-    use_key(driver, web, key=keys[CODE], user=people["jeroen"])  # a person of the pool: assignees must be
+    sign_in("jeroen")
     console_errors(driver)  # start each test with an empty log
     return driver
 
 
 @pytest.fixture
-def consultant(driver, web, keys):
-    """A consulent as the README shows her (the key behind it acts for the municipality)."""
+def consultant(driver, sign_in):
+    """Fatima, consulent in Woerden, as the README shows her."""
     driver.set_window_size(1280, 900)
-    use_key(driver, web, key=keys[CODE], role="consulent", user={"id": "fatima", "name": "Fatima el Amrani"})
+    sign_in("fatima")
     console_errors(driver)
     return driver
 
@@ -51,8 +52,8 @@ def consultant(driver, web, keys):
 # --------------------------------------------------------------------------- werkbakjes and bakje
 
 
-def test_werkbakjes_shows_every_basket_of_the_active_criteria_in_order(consultant, web, seeded, keys, axe_source, screenshots):
-    main = open_screen(consultant, web, f"/{CODE}/werkbakjes", "Werkbakjes")
+def test_werkbakjes_shows_every_basket_of_the_active_criteria_in_order(consultant, site, seeded, keys, axe_source, screenshots):
+    main = open_screen(consultant, site, f"/{CODE}/werkbakjes", "Werkbakjes")
     expected = [(b["name"], str(b["open_cases"])) for b in api_get(seeded, keys, f"/municipalities/{CODE}/baskets")["baskets"]]
     rows = main.find_elements(By.CSS_SELECTOR, "table tbody tr")
     shown = [(row.find_element(By.CSS_SELECTOR, "th").text, row.find_elements(By.CSS_SELECTOR, "td")[1].text) for row in rows]
@@ -63,8 +64,8 @@ def test_werkbakjes_shows_every_basket_of_the_active_criteria_in_order(consultan
     consultant.save_screenshot(str(screenshots / "werkbakjes.png"))
 
 
-def test_a_basket_lists_its_cases_oldest_first_and_filters_them(coordinator, web, seeded, keys, axe_source):
-    open_screen(coordinator, web, f"/{CODE}/werkbakjes", "Werkbakjes")
+def test_a_basket_lists_its_cases_oldest_first_and_filters_them(coordinator, site, seeded, keys, axe_source):
+    open_screen(coordinator, site, f"/{CODE}/werkbakjes", "Werkbakjes")
     coordinator.find_element(By.LINK_TEXT, "Meervoudige signalen").click()
     wait_for(coordinator, "#zaken[data-klaar], .table-wrapper[data-klaar]")
     expected = cases_in(seeded, keys, "meervoudig")
@@ -83,9 +84,9 @@ def test_a_basket_lists_its_cases_oldest_first_and_filters_them(coordinator, web
     assert "soort=" + partner_type in coordinator.current_url
 
 
-def test_a_basket_downloads_as_csv(coordinator, web, seeded, keys, downloads):
+def test_a_basket_downloads_as_csv(coordinator, site, seeded, keys, downloads):
     expected = cases_in(seeded, keys, "enkelvoudig")
-    open_screen(coordinator, web, f"/{CODE}/bakjes/enkelvoudig", "Enkelvoudige signalen")
+    open_screen(coordinator, site, f"/{CODE}/bakjes/enkelvoudig", "Enkelvoudige signalen")
     wait_for(coordinator, ".table-wrapper[data-klaar]")
     coordinator.find_element(By.XPATH, "//button[text()='Download als CSV']").click()
     wait_for(coordinator, ".alert--ok", f"{len(expected)} zaken gedownload als CSV.")
@@ -100,9 +101,9 @@ def test_a_basket_downloads_as_csv(coordinator, web, seeded, keys, downloads):
     assert [line.split(";")[5] for line in lines[1:]] == [f"{c['postcode'][:4]} {c['postcode'][4:]}" for c in expected]
 
 
-def test_more_cases_load_on_request(coordinator, web, seeded, keys):
+def test_more_cases_load_on_request(coordinator, site, seeded, keys):
     expected = cases_in(seeded, keys, "meervoudig")
-    open_screen(coordinator, web, f"/{CODE}/bakjes/meervoudig?aantal=3", "Meervoudige signalen")
+    open_screen(coordinator, site, f"/{CODE}/bakjes/meervoudig?aantal=3", "Meervoudige signalen")
     wait_for(coordinator, ".table-wrapper[data-klaar]")
     more = coordinator.find_element(By.XPATH, "//button[text()='Meer zaken laden']")
     while more.is_displayed():
@@ -116,12 +117,12 @@ def test_more_cases_load_on_request(coordinator, web, seeded, keys):
 # --------------------------------------------------------------------------- zaak
 
 
-def test_a_case_says_in_dutch_why_it_is_in_its_basket(consultant, web, seeded, keys, axe_source, screenshots):
+def test_a_case_says_in_dutch_why_it_is_in_its_basket(consultant, site, seeded, keys, axe_source, screenshots):
     case = cases_in(seeded, keys, "jongeren")[0]
     whole = api_get(seeded, keys, f"/municipalities/{CODE}/cases/{case['case_id']}")
     age = whole["classifications"][-1]["facts"]["age"]
     consultant.set_window_size(1280, 1800)
-    main = open_screen(consultant, web, f"/{CODE}/zaken/{case['case_id']}", ", ".join(case["names"]))
+    main = open_screen(consultant, site, f"/{CODE}/zaken/{case['case_id']}", ", ".join(case["names"]))
     explanation = main.find_element(By.CSS_SELECTOR, ".explanation").text
     assert f"Jongeren: jongste schuldenaar is {age} jaar (18 tot en met 27) — daarom in dit bakje." in explanation
     assert "Crisis: geen crisis gemeld; geen eindelevering — niet in dit bakje." in explanation
@@ -132,10 +133,10 @@ def test_a_case_says_in_dutch_why_it_is_in_its_basket(consultant, web, seeded, k
     consultant.save_screenshot(str(screenshots / "zaak.png"))
 
 
-def test_a_letter_opens_as_the_real_pdf(coordinator, web, seeded, keys):
+def test_a_letter_opens_as_the_real_pdf(coordinator, site, seeded, keys):
     case = next(c for c in cases_in(seeded, keys, "enkelvoudig")
                 if api_get(seeded, keys, f"/municipalities/{CODE}/cases/{c['case_id']}")["letters"])
-    open_screen(coordinator, web, f"/{CODE}/zaken/{case['case_id']}", ", ".join(case["names"]))
+    open_screen(coordinator, site, f"/{CODE}/zaken/{case['case_id']}", ", ".join(case["names"]))
     original = coordinator.current_window_handle
     coordinator.find_element(By.CSS_SELECTOR, "button[data-brief]").click()
     href = wait_for(coordinator, "a[data-brief-pdf]").get_attribute("href")
@@ -157,11 +158,11 @@ def test_a_letter_opens_as_the_real_pdf(coordinator, web, seeded, keys):
     assert head == "%PDF-"
 
 
-def test_assign_a_task_to_myself_and_find_it_in_mijn_werk(coordinator, web, seeded, keys, people, axe_source):
+def test_assign_a_task_to_myself_and_find_it_in_mijn_werk(coordinator, site, seeded, keys, people, axe_source):
     case = next(c for c in cases_in(seeded, keys, "meervoudig")
                 if any(t["status"] == "open" and not t["assignee"]
                        for t in api_get(seeded, keys, f"/municipalities/{CODE}/cases/{c['case_id']}")["tasks"]))
-    open_screen(coordinator, web, f"/{CODE}/zaken/{case['case_id']}", ", ".join(case["names"]))
+    open_screen(coordinator, site, f"/{CODE}/zaken/{case['case_id']}", ", ".join(case["names"]))
     row = coordinator.find_element(By.CSS_SELECTOR, "tr[data-taak]")
     task_id = row.get_attribute("data-taak")
     row.find_element(By.CSS_SELECTOR, "button[data-actie=aan-mij]").click()
@@ -186,9 +187,9 @@ def test_assign_a_task_to_myself_and_find_it_in_mijn_werk(coordinator, web, seed
     assert mine.find_elements(By.CSS_SELECTOR, f"tr[data-taak='{picked}']")
 
 
-def test_register_a_contact_attempt(coordinator, web, seeded, keys):
+def test_register_a_contact_attempt(coordinator, site, seeded, keys):
     case = cases_in(seeded, keys, "hoog-bedrag")[0]
-    open_screen(coordinator, web, f"/{CODE}/zaken/{case['case_id']}", ", ".join(case["names"]))
+    open_screen(coordinator, site, f"/{CODE}/zaken/{case['case_id']}", ", ".join(case["names"]))
     form = coordinator.find_element(By.ID, "contactpoging")
     form.find_element(By.CSS_SELECTOR, "button[type=submit]").click()
     assert "Kies de soort contact." in form.text and "Geef aan of u de inwoner hebt bereikt." in form.text
@@ -204,9 +205,9 @@ def test_register_a_contact_attempt(coordinator, web, seeded, keys):
     assert "Teruggebeld, afspraak gemaakt." in coordinator.find_element(By.CSS_SELECTOR, "main").text
 
 
-def test_move_a_case_by_hand_with_a_reason_and_finish_its_task(coordinator, web, seeded, keys):
+def test_move_a_case_by_hand_with_a_reason_and_finish_its_task(coordinator, site, seeded, keys):
     case = cases_in(seeded, keys, "meervoudig")[1]
-    open_screen(coordinator, web, f"/{CODE}/zaken/{case['case_id']}", ", ".join(case["names"]))
+    open_screen(coordinator, site, f"/{CODE}/zaken/{case['case_id']}", ", ".join(case["names"]))
     choose(coordinator, "#verplaatsen select[name=basket_id]", "Hoge bedragen")
     coordinator.find_element(By.CSS_SELECTOR, "#verplaatsen button[type=submit]").click()
     assert "Geef een reden." in coordinator.find_element(By.ID, "verplaatsen").text
@@ -227,9 +228,9 @@ def test_move_a_case_by_hand_with_a_reason_and_finish_its_task(coordinator, web,
     assert "taak afgerond" in coordinator.find_element(By.CSS_SELECTOR, ".timeline").text
 
 
-def test_close_a_case_with_an_outcome_and_it_is_read_only(coordinator, web, seeded, keys, axe_source):
+def test_close_a_case_with_an_outcome_and_it_is_read_only(coordinator, site, seeded, keys, axe_source):
     case = cases_in(seeded, keys, "jongeren")[-1]
-    open_screen(coordinator, web, f"/{CODE}/zaken/{case['case_id']}", ", ".join(case["names"]))
+    open_screen(coordinator, site, f"/{CODE}/zaken/{case['case_id']}", ", ".join(case["names"]))
     groups = [g.get_attribute("label") for g in coordinator.find_elements(By.CSS_SELECTOR, "#afsluiten optgroup")]
     assert len(groups) == 5
     assert len(coordinator.find_elements(By.CSS_SELECTOR, "#afsluiten optgroup option")) == 15
@@ -247,9 +248,9 @@ def test_close_a_case_with_an_outcome_and_it_is_read_only(coordinator, web, seed
 # --------------------------------------------------------------------------- zoeken
 
 
-def test_search_by_kenmerk_and_address(coordinator, web, seeded, keys, axe_source):
+def test_search_by_kenmerk_and_address(coordinator, site, seeded, keys, axe_source):
     case = cases_in(seeded, keys, "meervoudig")[-1]
-    open_screen(coordinator, web, f"/{CODE}/zoeken", "Zoeken")
+    open_screen(coordinator, site, f"/{CODE}/zoeken", "Zoeken")
     assert_accessible(coordinator, axe_source, "zoeken")
     field = coordinator.find_element(By.CSS_SELECTOR, "#zoek-kenmerk input[name=kenmerk]")
     field.send_keys("K7QM-4XP")
@@ -289,11 +290,11 @@ def urllib_status(stack, keys, path):
 # --------------------------------------------------------------------------- afwegingskader
 
 
-def test_preview_and_activate_criteria_after_fixing_a_problem(driver, web, seeded, keys, axe_source):
+def test_preview_and_activate_criteria_after_fixing_a_problem(driver, site, sign_in, seeded, keys, axe_source):
     code = "GM0344"
     driver.set_window_size(1280, 900)
-    use_key(driver, web, key=keys[code], code=code)
-    main = open_screen(driver, web, f"/{code}/afwegingskader", "Afwegingskader")
+    sign_in("mohamed")  # coordinator in Utrecht
+    main = open_screen(driver, site, f"/{code}/afwegingskader", "Afwegingskader")
     assert "als crisis: ja, of eindelevering: ja" in main.text
     assert_accessible(driver, axe_source, "afwegingskader")
 
@@ -330,8 +331,8 @@ def set_document(driver, text):
     driver.execute_script("arguments[0].value = arguments[1]; arguments[0].dispatchEvent(new Event('input'));", area, text)
 
 
-def test_rapportage_says_it_fills_in_when_the_reports_route_exists(coordinator, web, axe_source):
-    main = open_screen(coordinator, web, f"/{CODE}/rapportage", "Rapportage")
+def test_rapportage_says_it_fills_in_when_the_reports_route_exists(coordinator, site, axe_source):
+    main = open_screen(coordinator, site, f"/{CODE}/rapportage", "Rapportage")
     wait_for(coordinator, "main", "Maandrapportage")
     text = main.text
     assert "De rapportage vult zich zodra de rapportageroute van de API er is" in text or "Per maand" in text
@@ -365,26 +366,26 @@ def test_an_expired_session_signs_in_again_and_returns(driver, web, axe_source):
     assert stored["token"].count(".") == 2 and stored["memberships"] == [{"code": CODE, "role": "coordinator"}]
 
 
-def test_a_bezoeker_sees_only_mijn_werk(driver, web, keys, axe_source):
+def test_a_bezoeker_sees_only_mijn_werk(driver, site, sign_in, axe_source):
     driver.set_window_size(1280, 900)
-    use_key(driver, web, key=keys[CODE], role="bezoeker", user={"id": "welzijn-1", "name": "Welzijn"})
-    open_screen(driver, web, f"/{CODE}/mijn-werk", "Mijn werk")
+    sign_in("welzijn-woerden")
+    open_screen(driver, site, f"/{CODE}/mijn-werk", "Mijn werk")
     nav = [link.text for link in driver.find_elements(By.CSS_SELECTOR, "#navigatie a")]
     assert nav == ["Mijn werk"]
     assert "zonder behandelaar" not in driver.find_element(By.CSS_SELECTOR, "main").text
     assert_accessible(driver, axe_source, "mijn werk van een bezoeker")
-    open_screen(driver, web, f"/{CODE}/werkbakjes", "Geen toegang")
+    open_screen(driver, site, f"/{CODE}/werkbakjes", "Geen toegang")
     assert_accessible(driver, axe_source, "geen toegang")
 
 
-def test_works_on_a_360_pixel_phone(coordinator, web, seeded, keys, axe_source):
+def test_works_on_a_360_pixel_phone(coordinator, site, seeded, keys, axe_source):
     coordinator.set_window_size(360, 800)
     try:
         case = cases_in(seeded, keys, "crisis")[0]
         for screen, heading in ((f"/{CODE}/werkbakjes", "Werkbakjes"), (f"/{CODE}/bakjes/crisis", "Crisis"),
                                 (f"/{CODE}/zaken/{case['case_id']}", ", ".join(case["names"])),
                                 (f"/{CODE}/mijn-werk", "Mijn werk")):
-            open_screen(coordinator, web, screen, heading)
+            open_screen(coordinator, site, screen, heading)
             width = coordinator.execute_script("return [document.documentElement.scrollWidth, window.innerWidth]")
             assert width[0] <= width[1], f"{screen} scrolls sideways at 360 px: {width}"
             # Tables are cards here: no table needs sideways scrolling for its essentials.
@@ -400,8 +401,8 @@ def test_works_on_a_360_pixel_phone(coordinator, web, seeded, keys, axe_source):
         coordinator.set_window_size(1280, 900)
 
 
-def test_keyboard_only_from_the_skip_link_to_a_basket(coordinator, web):
-    open_screen(coordinator, web, f"/{CODE}/werkbakjes", "Werkbakjes")
+def test_keyboard_only_from_the_skip_link_to_a_basket(coordinator, site):
+    open_screen(coordinator, site, f"/{CODE}/werkbakjes", "Werkbakjes")
     # A new screen puts the focus on its heading, so Tab goes on from there.
     assert coordinator.switch_to.active_element.tag_name == "h1"
     for _ in range(30):
@@ -443,11 +444,11 @@ def test_the_app_is_small_enough_to_load_on_a_phone():
     assert sizes()["gzip"] <= BUDGET_BYTES
 
 
-def test_a_coordinator_saves_a_letter_template_after_fixing_it(driver, web, keys, axe_source):
+def test_a_coordinator_saves_a_letter_template_after_fixing_it(driver, site, sign_in, axe_source):
     code = "GM0344"
     driver.set_window_size(1280, 900)
-    use_key(driver, web, key=keys[code], code=code)
-    open_screen(driver, web, f"/{code}/afwegingskader", "Afwegingskader")
+    sign_in("mohamed")
+    open_screen(driver, site, f"/{code}/afwegingskader", "Afwegingskader")
     area = driver.find_element(By.CSS_SELECTOR, "textarea[name=template]")
     area.send_keys("{{ aanhef }},\n\n{% if %}Wij willen u graag helpen.")
     driver.find_element(By.XPATH, "//button[text()='Sjabloon opslaan']").click()

@@ -202,10 +202,91 @@ def test_tasks_by_due_date_per_status_and_assignee(h):
     assert listed(status="open", assignee="fatima", sort="due")[0] == [ids["2026-12-01"]]
     assert listed(status="open", assignee="none", sort="due", due_before="2026-11-30")[0] == [ids["2026-11-01"]]
     assert listed(assignee="none", due_before="2026-12-03")[0] == [ids["2026-12-03"], ids["2026-11-01"]]
-    status, body = request(h, "GET", "/tasks", query={"sort": "due"})
-    assert status == 422 and body["details"][0]["loc"] == ["query", "sort"]
     status, body = request(h, "GET", "/tasks", query={"assignee": "me"})
     assert status == 422  # a key is nobody: `me` is for a signed-in person
+
+
+def tasks_due(h, n_open=3, n_done=2):
+    """Tasks of one case with these due dates: open ones (the second assigned to fatima), done ones."""
+    from vroegsignaal.adapters import tasks
+    case_id = open_case(h, debtor__date_of_birth=OLD)
+    ids = {}
+    dues = [f"2026-11-{day:02d}" for day in range(1, n_open + n_done + 1)][::-1]  # later steps due earlier
+    for n, due in enumerate(dues):
+        ids[due] = add_task(case_id, step=f"s{n}")
+        tasks.write_changed({**tasks.get(ids[due]), "due": due}, expected_status="open")
+    for due in dues[:n_done]:
+        request(h, "PATCH", "/tasks/{task_id}", {"task_id": ids[due]}, body={"status": "done"})
+    request(h, "PATCH", "/tasks/{task_id}", {"task_id": ids[dues[n_done + 1]]}, body={"assignee": "fatima"})
+    return ids
+
+
+def test_sort_due_alone_lists_every_status_and_assignee_by_due_date(h):
+    ids = tasks_due(h)
+    status, body = request(h, "GET", "/tasks", query={"sort": "due"})
+    assert status == 200, body
+    assert [t["task_id"] for t in body["tasks"]] == [ids[due] for due in sorted(ids)]
+    assert {t["status"] for t in body["tasks"]} == {"open", "done"} and body["next_cursor"] is None
+
+
+def test_sort_due_with_one_filter_of_status_or_assignee(h):
+    ids = tasks_due(h)  # done: 11-05, 11-04; open: 11-03, 11-02 (fatima), 11-01
+
+    def listed(**query):
+        status, body = request(h, "GET", "/tasks", query={"sort": "due", **query})
+        assert status == 200, body
+        return [t["task_id"] for t in body["tasks"]]
+
+    assert listed(status="open") == [ids["2026-11-01"], ids["2026-11-02"], ids["2026-11-03"]]
+    assert listed(assignee="none") == [ids[due] for due in ("2026-11-01", "2026-11-03", "2026-11-04", "2026-11-05")]
+    assert listed(assignee="fatima") == [ids["2026-11-02"]]
+    assert listed(due_before="2026-11-04") == [ids[due] for due in ("2026-11-01", "2026-11-02", "2026-11-03",
+                                                                     "2026-11-04")]
+    assert listed(status="done", due_before="2026-11-04") == [ids["2026-11-04"]]
+
+
+def test_sort_due_pages_through_the_merged_statuses_with_a_cursor(h):
+    ids = tasks_due(h)
+    seen, cursor = [], None
+    for _ in range(10):  # bounded: five tasks in pages of two
+        query = {"sort": "due", "limit": "2", **({"cursor": cursor} if cursor else {})}
+        status, body = request(h, "GET", "/tasks", query=query)
+        assert status == 200, body
+        seen += [t["task_id"] for t in body["tasks"]]
+        cursor = body["next_cursor"]
+        if cursor is None:
+            break
+    assert seen == [ids[due] for due in sorted(ids)]
+    status, body = request(h, "GET", "/tasks", query={"sort": "due", "status": "open", "cursor": "bm90LWEtY3Vyc29y"})
+    assert status == 422 and body["details"][0]["loc"] == ["query", "cursor"]
+
+
+def test_a_cursor_of_another_task_list_is_refused(h):
+    tasks_due(h)
+    status, body = request(h, "GET", "/tasks", query={"sort": "due", "limit": "1"})
+    assert status == 200 and body["next_cursor"]
+    for other in ({"sort": "due", "status": "open"}, {"sort": "due", "assignee": "none"}, {}):
+        status, answer = request(h, "GET", "/tasks", query={**other, "limit": "1", "cursor": body["next_cursor"]})
+        assert status == 422, (other, answer)
+
+
+def test_a_selective_filter_pages_through_every_match_oldest_first(h):
+    case_id = open_case(h, debtor__date_of_birth=OLD)
+    created = [add_task(case_id, step=f"s{n}") for n in range(12)]
+    hers = created[1::4]  # three of twelve, spread out
+    for task_id in hers:
+        request(h, "PATCH", "/tasks/{task_id}", {"task_id": task_id}, body={"assignee": "fatima"})
+    seen, cursor = [], None
+    for _ in range(5):  # bounded: three tasks in pages of two
+        status, body = request(h, "GET", "/tasks", query={"assignee": "fatima", "limit": "2",
+                                                          **({"cursor": cursor} if cursor else {})})
+        assert status == 200, body
+        seen += [t["task_id"] for t in body["tasks"]]
+        cursor = body["next_cursor"]
+        if cursor is None:
+            break
+    from vroegsignaal.adapters import tasks
+    assert seen == sorted(hers, key=lambda task_id: (tasks.get(task_id)["created_at"], task_id))  # oldest first
 
 
 def test_a_done_task_stays_done_and_a_task_follows_its_cases_expiry(h):

@@ -174,9 +174,8 @@ class Tasks:
                  and (due_before is None or t["due"] <= due_before)]
         return found[:limit], None
 
-    def due_page(self, code, *, status, assignee, due_before, filters, limit, cursor):
-        found, _ = self.list_page(code, filters={**filters, "status": status, "assignee": assignee},
-                                  due_before=due_before, limit=10**6, cursor=None)
+    def due_page(self, code, *, filters, due_before, limit, cursor):
+        found, _ = self.list_page(code, filters=filters, due_before=due_before, limit=10**6, cursor=None)
         return sorted(found, key=lambda t: (t["due"], t["task_id"]))[:limit], None
 
     def restamp(self, task_ids, expires_at):

@@ -7,7 +7,7 @@ import { addressLine, namesText } from '../format.js';
 const MAX_PAGES = 10;
 
 // Open tasks of one assignee (a user id, or 'none' for the team's unassigned ones) by due
-// date: the API lists one status and one assignee by due date with ?sort=due.
+// date (?sort=due, here with a status and an assignee: one index query on the server).
 async function openTasks(context, assignee, notes) {
   const tasks = [];
   let cursor = null;

@@ -228,7 +228,7 @@ def feed_entry_sort_key(changed_at: str, case_id: str, partner_id: str) -> str:
 
 
 
-# ---- workspace: kenmerk claims, search entries (gsi5), the task lists (gsi8)
+# ---- workspace: kenmerk claims, search entries (gsi5), the task lists (gsi8, gsi9)
 # A kenmerk claim makes a case's kenmerk unique within its municipality; found from the
 # case by its `kenmerk` (and carrying its expiry). Search entries live in the case's
 # household partition under SRCH#<case_id>#, found from the case by that prefix.
@@ -256,6 +256,16 @@ def search_name_index(code: str, first_letters: str) -> str:
 def task_list_index(code: str, status: str, assignee: str | None) -> str:
     """A municipality's tasks of one status and one assignee ("-": unassigned), by due date."""
     return f"MUN#{code}#TASKS#{status}#{assignee if assignee is not None else '-'}"
+
+
+def task_due_index(code: str, status: str) -> str:
+    """A municipality's tasks of one status, whoever holds them, by due date (gsi9)."""
+    return f"MUN#{code}#TASKDUE#{status}"
+
+
+def task_due_sort_key(due: str | None, task_id: str) -> str:
+    """gsi8's and gsi9's sort key: by due date (a task without one last), then id."""
+    return f"{due or '9999-12-31'}#{task_id}"
 
 
 # ---- the audit trail (roles)

@@ -7,7 +7,7 @@ Ports (duck-typed, so unit tests use in-memory fakes):
   filters=, limit=, cursor=), basket_has_cases(code, basket_id), municipality_cases(code, opened_since=, status=),
   summaries(code, [(household, case_id)])
 - tasks: get(task_id), page(code, filters=, limit=, cursor=), list_page(code, filters=, due_before=, limit=,
-  cursor=), due_page(code, status=, assignee=, due_before=, filters=, limit=, cursor=)
+  cursor=), due_page(code, filters=, due_before=, limit=, cursor=)
 - criteria: active(code), versions(code), version(code, version)
 - letters: get_letter(code, case_id, letter_id)
 - history (optional): history(case) -> the case's audit entries, oldest first
@@ -384,9 +384,9 @@ class Views:
     # ---- tasks
 
     def task_list(self, code: str, query: dict[str, str] | None, *, user_id: str | None = None) -> dict[str, Any]:
-        """GET tasks: oldest first, or by due date (`sort=due`, which reads the tasks of one
-        status and one assignee: give both); each row with what a work list shows of its
-        case (names, address, phone, kenmerk, basket name). `user_id`: who `me` is."""
+        """GET tasks: oldest first, or by due date (`sort=due`, with any of the filters);
+        each row with what a work list shows of its case (names, address, phone, kenmerk,
+        basket name). `user_id`: who `me` is."""
         params = parse_query(query, {
             "status": one_of("open", "done", "cancelled"), "assignee": text_of(100),
             "basket_id": text_of(40), "type": one_of("phone_call", "home_visit"), "sort": one_of("due"),
@@ -394,17 +394,9 @@ class Views:
         filters: dict[str, Any] = {name: params[name] for name in ("status", "basket_id", "type") if name in params}
         if "assignee" in params:
             filters["assignee"] = self._assignee(params["assignee"], user_id)
-        limit, cursor, due_before = params.get("limit", DEFAULT_LIMIT), params.get("cursor"), params.get("due_before")
-        if params.get("sort") == "due":
-            if "status" not in filters or "assignee" not in filters:
-                raise ValidationFailed([{"loc": ["query", "sort"], "msg": "sort=due lists one status and one "
-                                         "assignee: give status and assignee (a user id, me or none)"}])
-            status, assignee = filters.pop("status"), filters.pop("assignee")
-            items, next_cursor = self.tasks.due_page(code, status=status, assignee=assignee, due_before=due_before,
-                                                     filters=filters, limit=limit, cursor=cursor)
-        else:
-            items, next_cursor = self.tasks.list_page(code, filters=filters, due_before=due_before, limit=limit,
-                                                      cursor=cursor)
+        page = self.tasks.due_page if params.get("sort") == "due" else self.tasks.list_page
+        items, next_cursor = page(code, filters=filters, due_before=params.get("due_before"),
+                                  limit=params.get("limit", DEFAULT_LIMIT), cursor=params.get("cursor"))
         return {"tasks": self._task_rows(code, items), "next_cursor": next_cursor}
 
     @staticmethod
@@ -418,19 +410,22 @@ class Views:
             return user_id
         return text
 
-    def _basket_name(self, code: str, basket_id: str | None, version: str | None) -> str | None:
+    def _basket_name(self, code: str, active: Criteria, basket_id: str | None, version: str | None) -> str | None:
         if not basket_id:
             return None
-        for criteria in (self.criteria.active(code).criteria, self._version(code, version), default_criteria()):
+        for criteria in (active, self._version(code, version), default_criteria()):
             basket = criteria.basket(basket_id) if criteria is not None else None
             if basket is not None:
                 return str(basket.name)
         return basket_id
 
     def _task_rows(self, code: str, tasks: list[dict[str, Any]]) -> list[dict[str, Any]]:
+        """The rows of a page: its cases in one batch read, the active criteria once."""
+        if not tasks:
+            return []
         cases = self.cases.summaries(code, [(t["household"], t["case_id"]) for t in tasks if t.get("household")])
-        today = clock.today().isoformat()
+        active, today = self.criteria.active(code).criteria, clock.today().isoformat()
         return [task_row(task, cases.get(task["case_id"]),
-                         self._basket_name(code, task.get("basket_id"),
+                         self._basket_name(code, active, task.get("basket_id"),
                                            (cases.get(task["case_id"]) or {}).get("criteria_version")), today)
                 for task in tasks]
