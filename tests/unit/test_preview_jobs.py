@@ -114,3 +114,27 @@ def test_a_jobs_view_holds_no_criteria_document_nor_who_asked(cases):
     admin = criteria_admin(cases, at_once_cases=LINE)
     job = admin.ask_preview(GM, example_document(), None, asked_by="user-1").job
     assert set(admin.preview_job(GM, job["job_id"])) == {"job_id", "status", "days", "created_at"}
+
+
+def test_the_largest_result_fits_well_in_the_jobs_item():
+    """Why a result is never put in S3: 100 baskets with the longest ids and names and 20
+    moved cases stay far below DynamoDB's 400 KB item."""
+    import json
+
+    from vroegsignaal.domain.active_criteria import ActiveCriteria
+    from vroegsignaal.domain.criteria import parse_criteria
+
+    def document(prefix):
+        baskets = [{"id": f"{prefix}{n:02d}".ljust(40, "x"), "name": "N" * 80, "action": "none",
+                    "when": {"fact": "crisis", "equals": True}} for n in range(49)]
+        return {"schema_version": 1, "baskets": [*baskets, {"id": f"{prefix}-rest".ljust(40, "x"), "name": "R" * 80,
+                                                            "action": "none"}]}
+
+    proposed, active = parse_criteria(document("a"), municipality_code=GM), parse_criteria(document("b"),
+                                                                                        municipality_code=GM)
+    tally = preview.PreviewTally()
+    for n in range(100_000):
+        tally.add(f"case-{n:020d}", active.baskets[n % 50].id, proposed.baskets[n % 50].id)
+    body = tally.body(days=366, active=ActiveCriteria("v99999999", None, "now", active), proposed=proposed)
+    assert len(body["baskets"]) == 100 and len(body["moved_sample"]) == 20
+    assert len(json.dumps(body, separators=(",", ":"))) < 32 * 1024
