@@ -28,12 +28,17 @@ def h(aws, monkeypatch):
                            admin=services.criteria_admin, queue=aws.queues["PreviewQueue"].url)
 
 
+def in_days(days: int) -> int:
+    from vroegsignaal import clock
+    return int(clock.now().timestamp()) + days * 86400
+
+
 def queued_job(code: str, job_id: str = "pj-test") -> str:
     """A queued preview job of that municipality, as POST criteria/preview stores it."""
     from vroegsignaal.adapters.preview_jobs import DynamoPreviewJobs
     DynamoPreviewJobs().create({"job_id": job_id, "municipality_code": code, "asked_by": "key-1", "status": "queued",
                                 "days": 90, "created_at": "2026-11-27T09:00:00.000000Z",
-                                "document": example_document(), "expires_at": 1795000000})
+                                "document": example_document(), "expires_at": in_days(3)})
     return job_id
 
 
@@ -108,7 +113,7 @@ def test_the_job_store_keeps_the_documents_numbers_as_posted(aws):
     document = {"schema_version": 1, "settings": {"high_amount": {"default": 1250.5, "energy": 900}},
                 "baskets": [{"id": "rest", "name": "Rest", "action": "none"}]}
     jobs.create({"job_id": "pj-1", "municipality_code": GM, "asked_by": "user-1", "status": "queued", "days": 90,
-                 "created_at": "2026-11-27T09:00:00.000000Z", "document": document, "expires_at": 1795000000})
+                 "created_at": "2026-11-27T09:00:00.000000Z", "document": document, "expires_at": in_days(3)})
     started = jobs.start(GM, "pj-1", started_at="2026-11-27T09:00:01.000000Z")
     assert started["status"] == "running" and json.dumps(started["document"]) == json.dumps(document)
     jobs.finish(GM, "pj-1", {"days": 90, "cases": 0}, finished_at="2026-11-27T09:00:02.000000Z")
@@ -116,3 +121,13 @@ def test_the_job_store_keeps_the_documents_numbers_as_posted(aws):
     assert (done["status"], done["result"], done["document"]) == ("done", {"days": 90, "cases": 0}, None)
     assert jobs.start(GM, "pj-1", started_at="2026-11-27T09:00:03.000000Z") is None  # finished: not again
     assert jobs.get(OTHER, "pj-1") is None
+
+
+def test_an_expired_job_is_gone_before_ttl_deletes_it(aws):
+    from vroegsignaal.adapters.preview_jobs import DynamoPreviewJobs
+
+    jobs = DynamoPreviewJobs()
+    jobs.create({"job_id": "pj-old", "municipality_code": GM, "asked_by": "user-1", "status": "queued", "days": 90,
+                 "created_at": "2026-11-01T09:00:00.000000Z", "document": example_document(),
+                 "expires_at": in_days(-1)})
+    assert jobs.get(GM, "pj-old") is None

@@ -15,6 +15,7 @@ from typing import Any
 
 from botocore.exceptions import ClientError
 
+from vroegsignaal import clock
 from vroegsignaal.domain import preview
 from vroegsignaal.domain.errors import ConcurrentChange
 
@@ -42,8 +43,11 @@ class DynamoPreviewJobs:
                                   ConditionExpression="attribute_not_exists(pk)")
 
     def get(self, code: str, job_id: str) -> dict[str, Any] | None:
+        """The job, or None; an expired job is gone even before TTL deletes it (within days)."""
         item = table.get(*keys.preview_job(code, job_id))
-        return _job_of(item) if item else None
+        if item is None or int(item["expires_at"]) <= clock.now().timestamp():
+            return None
+        return _job_of(item)
 
     def start(self, code: str, job_id: str, *, started_at: str) -> dict[str, Any] | None:
         """The job, now running; None when it is done, failed or gone. A running job

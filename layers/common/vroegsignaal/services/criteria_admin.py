@@ -120,10 +120,10 @@ class CriteriaAdmin:
         if self._window_estimate(code, asked_at - timedelta(days=days), asked_at) <= self.at_once_cases:
             return PreviewAnswer(result=self._tally(code, proposed, days, asked_at=asked_at))
         job_id = ids.new_id("pj")
-        job: dict[str, Any] = {"job_id": job_id, "municipality_code": code, "asked_by": asked_by,
-               "status": preview.QUEUED, "days": days, "created_at": clock.iso(asked_at),
-               "document": proposed.document,
-               "expires_at": int((asked_at + timedelta(days=preview.JOB_KEPT_DAYS)).timestamp())}
+        job: dict[str, Any] = {
+            "job_id": job_id, "municipality_code": code, "asked_by": asked_by, "status": preview.QUEUED,
+            "days": days, "created_at": clock.iso(asked_at), "document": proposed.document,
+            "expires_at": int((asked_at + timedelta(days=preview.JOB_KEPT_DAYS)).timestamp())}
         self.jobs.create(job)
         self.queue_job(code, job_id)
         return PreviewAnswer(job=preview.job_view(job))
