@@ -416,8 +416,8 @@ def _note(name: str, result: Any) -> str:
         return f"{len(result['tasks'])} tasks"
     if name == "preview":
         return f"{result['cases']} cases"
-    if name == "preview job":
-        return f"{result['status']}: {result['result']['cases']} cases"
+    if name == "preview job":  # the same note as the answer at once when the job is done
+        return f"{result['result']['cases']} cases" if result["status"] == "done" else result["status"]
     if name == "followups":
         return f"{result['cases']} due/{result['queued']} sent"
     return ""
