@@ -9,7 +9,7 @@ import sys
 from bench.common import LAMBDA_ENV, PYTHONPATH, heading, verdict
 
 HANDLERS = ["authorizer", "intake_api", "classify_stream", "municipality_api", "letters_queue", "tasks_queue",
-            "followups_schedule", "followups_worker"]
+            "followups_schedule", "followups_worker", "preview_worker"]
 RUNS = 7
 TARGET_RATIO = 2.0
 

@@ -7,7 +7,7 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
 FUNCTION_DIRS = ["authorizer", "intake", "classify", "municipality", "actions", "followups", "uploads", "imports",
-                 "retention"]
+                 "retention", "preview"]
 PYTHONPATH = [str(ROOT / "layers" / "common"), *(str(ROOT / "functions" / d) for d in FUNCTION_DIRS), str(ROOT)]
 
 LAMBDA_ENV = {

@@ -270,6 +270,13 @@ def schemas() -> dict[str, Any]:
             "moved_sample": {"type": "array", "maxItems": 20, "items": obj({
                 "case_id": STRING, "from": STRING, "to": STRING}, ["case_id", "from", "to"])},
         }, ["days", "cases", "active_version", "baskets", "moved", "moved_sample"]),
+        # A large window's preview is a job (docs/decisions.md, "Preview"); `result` once done.
+        "PreviewJob": obj({
+            "job_id": STRING, "status": {"type": "string", "enum": ["queued", "running", "done", "failed"]},
+            "days": INTEGER, "created_at": TIMESTAMP, "started_at": TIMESTAMP, "finished_at": TIMESTAMP,
+            "result": ref("Preview"),
+            "error": obj({"error": STRING, "message": STRING}, ["error", "message"]),
+        }, ["job_id", "status", "days", "created_at"]),
         "Baskets": obj({"baskets": {"type": "array", "items": obj({
             "id": STRING, "name": STRING, "path": {"type": "array", "items": ref("Step")},
             "open_cases": INTEGER, "open_signals": INTEGER, "oldest_open_case_at": nullable(TIMESTAMP),
@@ -561,7 +568,22 @@ def municipality_paths() -> dict[str, Any]:
             "previewCriteria", "Criteria", "What a document would change, changing nothing", security=key,
             parameters=[CODE, query_parameter("days", "cases opened in the last days", {
                 "type": "integer", "minimum": 1, "maximum": 366, "default": 90})],
-            body=criteria_upload, answers=responses({200: ok("counts per basket", ref("Preview"))}, 400, 413, 422))},
+            description="A window the municipality's monthly counters say may hold more than 2 000 cases "
+                        "(the cases opened in the months it touches) is computed in the background: `202` "
+                        "with the job (status `queued`) and its address in `Location`; poll it with GET "
+                        "until `done` (its `result` is the body a `200` would have had) or `failed`. "
+                        "A smaller window answers at once.",
+            body=criteria_upload, answers=responses({
+                200: ok("counts per basket", ref("Preview")),
+                202: {"description": "a large window: the preview is a job, to read at `Location`",
+                      "headers": {"Location": {"description": "the job's address", "schema": STRING}},
+                      "content": json_content(ref("PreviewJob"))},
+            }, 400, 413, 422))},
+        f"{base}/criteria/preview/{{job_id}}": {"get": operation(
+            "getPreviewJob", "Criteria", "A preview job: its status, and its result once done", security=key,
+            description="Jobs are kept 3 days. Another municipality's job, or an expired one, is `404`.",
+            parameters=[CODE, path_parameter("job_id", "a preview job of this municipality")],
+            answers=responses({200: ok("the job", ref("PreviewJob"))}, 404))},
         f"{base}/baskets": {"get": operation(
             "listBaskets", "Baskets and cases", "The baskets (werkbakjes) with their counts", security=key,
             parameters=[CODE], answers=responses({200: ok("the baskets", ref("Baskets"))}))},

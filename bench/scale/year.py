@@ -179,6 +179,8 @@ class Year:
         from vroegsignaal.adapters import letters, mail, queues, registry, tasks
         from vroegsignaal.adapters.cases import DynamoCaseStore
         from vroegsignaal.adapters.criteria_store import ActiveCriteriaCache, CriteriaRepository
+        from vroegsignaal.adapters.monthly_counters import MonthlyCounters
+        from vroegsignaal.adapters.preview_jobs import DynamoPreviewJobs
         from vroegsignaal.adapters.signals import DynamoSignalStore
         from vroegsignaal.adapters.task_lists import TaskListStore
         from vroegsignaal.adapters.workspace_cases import WorkspaceCaseStore
@@ -200,7 +202,12 @@ class Year:
         self.views = views(cases=case_store, tasks=task_store, criteria=criteria, letters=letters)
         self.casework = Casework(cases=case_store, tasks=task_store, criteria=criteria, send_steps=queues.send_steps,
                                  now=sim.now, today=sim.today)
-        self.admin = CriteriaAdmin(repository=criteria, cases=case_store, now=sim.now)
+        # The preview: answered at once (the request figure) and as the worker's job, both
+        # the municipality function's wiring; the job's queue is a list here.
+        self.preview_queue: list[str] = []
+        self.admin = CriteriaAdmin(repository=criteria, cases=case_store, jobs=DynamoPreviewJobs(),
+                                   queue_job=lambda code, job_id: self.preview_queue.append(job_id),
+                                   counters=MonthlyCounters(), now=sim.now)
         self.intake = Intake(DynamoSignalStore(lambda: HOUSEHOLD_SECRET),
                              is_known_municipality=registry.is_known_municipality, now=sim.now, today=sim.today)
         self.classifier = SignalClassifier(DynamoCaseStore(), ActiveCriteriaCache().get, queues.send_steps,
@@ -367,6 +374,21 @@ class Year:
         tracemalloc.stop()
         return Measured(tally, seconds, peak, note=_note(name, result))
 
+    def _preview_job(self, code: str, document: dict[str, Any]) -> Callable[[], Any]:
+        """The worker's run of a preview job, asked (202) beforehand, unmetered: whatever
+        the window's size, as a large municipality's would be."""
+        with self.meter.paused():
+            line, self.admin.at_once_cases = self.admin.at_once_cases, -1
+            job = self.admin.ask_preview(code, document, {"days": str(PREVIEW_DAYS)}, asked_by="bench").job
+            self.admin.at_once_cases = line
+        assert job is not None and self.preview_queue[-1] == job["job_id"]
+
+        def run() -> Any:
+            self.admin.run_preview_job(code, job["job_id"], last_attempt=True)
+            with self.meter.paused():
+                return self.admin.preview_job(code, job["job_id"])
+        return run
+
     def paths(self) -> dict[str, Measured]:
         from vroegsignaal.domain.criteria import default_criteria
 
@@ -381,6 +403,8 @@ class Year:
                 self.measure("preview", lambda: self.admin.preview(code, default_criteria().document,
                                                                    {"days": str(PREVIEW_DAYS)})),
         }
+        measured[f"POST criteria/preview?days={PREVIEW_DAYS}, as a job"] = self.measure(
+            "preview job", self._preview_job(code, default_criteria().document), read_only=False)
         recount = shapes.open_cases(self.services.dynamodb)
         if measured["GET baskets"].note != f"{recount} open":  # the counters must equal a recount
             measured["GET baskets"].note += f" != {recount}"
@@ -404,6 +428,8 @@ def _note(name: str, result: Any) -> str:
         return f"{len(result['tasks'])} tasks"
     if name == "preview":
         return f"{result['cases']} cases"
+    if name == "preview job":  # the same note as the answer at once when the job is done
+        return f"{result['result']['cases']} cases" if result["status"] == "done" else result["status"]
     if name == "followups":
         return f"{result.get('cases', 0)} due/{result.get('queued', 0)} sent"
     return ""

@@ -10,7 +10,7 @@ import pytest
 from bench.common import LAMBDA_ENV, PYTHONPATH
 
 HANDLERS = ["authorizer", "intake_api", "classify_stream", "municipality_api", "letters_queue", "tasks_queue",
-            "followups_schedule", "followups_worker", "retention_stream"]
+            "followups_schedule", "followups_worker", "retention_stream", "preview_worker"]
 
 
 @pytest.mark.parametrize("module", HANDLERS)

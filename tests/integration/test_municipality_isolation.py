@@ -10,6 +10,7 @@ import pytest
 
 from tests.integration.events import PARTNERS, municipality
 from tests.integration.test_municipality_api import (  # noqa: F401 - the fixture h
+    GM,
     OLD,
     OTHER,
     add_letter,
@@ -21,6 +22,7 @@ from tests.integration.test_municipality_api import (  # noqa: F401 - the fixtur
     snapshot,
     upload_example,
 )
+from tests.integration.test_preview_jobs import queued_job
 
 pytestmark = pytest.mark.usefixtures("tenants")
 
@@ -31,6 +33,7 @@ ROUTES = [
     ("GET", "/criteria/versions", None),
     ("POST", "/criteria/versions/{version}/activate", None),
     ("POST", "/criteria/preview", {"schema_version": 1, "baskets": [{"id": "alles", "name": "Alles", "action": "none"}]}),
+    ("GET", "/criteria/preview/{job_id}", None),
     ("GET", "/baskets", None),
     ("GET", "/baskets/{basket_id}/cases", None),
     ("GET", "/cases", None),
@@ -60,14 +63,16 @@ def world(h):  # noqa: F811
                        debtor__last_name="Geheimnaam", debtor__address__postcode="3511 AA")
     upload_example(h, code=OTHER, label="Utrecht eigen")
     return {
-        "own": {"case_id": own, "task_id": add_task(own, step="s1"), "letter_id": add_letter(own)},
+        "own": {"case_id": own, "task_id": add_task(own, step="s1"), "letter_id": add_letter(own),
+                "job_id": queued_job(GM, "pj-own")},
         "theirs": {"case_id": theirs, "task_id": add_task(theirs, code=OTHER, step="s1"),
-                   "letter_id": add_letter(theirs, code=OTHER), "version": "v1", "basket_id": "jongeren"},
+                   "letter_id": add_letter(theirs, code=OTHER), "version": "v1", "basket_id": "jongeren",
+                   "job_id": queued_job(OTHER, "pj-theirs")},
     }
 
 
 def _params(resource: str, ids: dict) -> dict:
-    names = ("version", "basket_id", "case_id", "task_id", "letter_id")
+    names = ("version", "basket_id", "case_id", "task_id", "letter_id", "job_id")
     defaults = {"version": "default", "basket_id": "enkelvoudig"}
     return {name: ids.get(name, defaults.get(name)) for name in names if "{" + name + "}" in resource}
 
@@ -118,6 +123,7 @@ FOREIGN = [
     ("GET", "/cases/{case_id}/letters/{letter_id}", None, "letter_id"),
     ("PATCH", "/tasks/{task_id}", {"assignee": "jan"}, "task_id"),
     ("PATCH", "/tasks/{task_id}", {"status": "done"}, "task_id"),
+    ("GET", "/criteria/preview/{job_id}", None, "job_id"),
 ]
 
 

@@ -92,6 +92,22 @@ class World:
         assert answer.status == 201
         return answer.body["upload_id"]
 
+    def preview_as_a_job(self) -> Answer:
+        """POST criteria/preview with the line at nothing: every window is a job."""
+        from municipality_routes import services
+        line = services.criteria_admin.at_once_cases
+        services.criteria_admin.at_once_cases = -1
+        try:
+            return self.call("POST", f"/municipalities/{GM}/criteria/preview", body=CRITERIA)
+        finally:
+            services.criteria_admin.at_once_cases = line
+
+    @cached_property
+    def preview_job_id(self) -> str:
+        answer = self.preview_as_a_job()
+        assert answer.status == 202
+        return answer.body["job_id"]
+
     def call(self, method: str, resource: str, params: dict | None = None, *, body: Any = None,
              raw_body: str | None = None, principal: dict | None = MUNICIPALITY, query: dict | None = None,
              content_type: str = "application/json") -> Answer:
@@ -140,7 +156,8 @@ SAMPLE_QUERY = {  # routes that answer only with a query (a search names what it
 def ids_of(w: World, resource: str) -> dict[str, str]:
     lazy = {"case_id": lambda: w.case_id, "task_id": lambda: w.task_id, "letter_id": lambda: w.letter_id,
             "reference": lambda: w.stored_signal["reference"], "version": lambda: "default",
-            "basket_id": lambda: "enkelvoudig", "upload_id": lambda: w.upload_id}
+            "basket_id": lambda: "enkelvoudig", "upload_id": lambda: w.upload_id,
+            "job_id": lambda: w.preview_job_id}
     return {name: get() for name, get in lazy.items() if "{" + name + "}" in resource}
 
 
@@ -227,9 +244,15 @@ def not_implemented(w: World, method: str, resource: str) -> Answer:
     return w.call(method, resource, query={"from": "2026-01-01", "to": "2026-01-31"})
 
 
+def as_a_job(w: World, method: str, resource: str) -> Answer:
+    return w.preview_as_a_job()
+
+
 def scenario(method: str, resource: str, status: int):
     if (method, resource, status) == ("POST", "/signals", 200):
         return replayed
+    if status == 202:
+        return as_a_job
     if status in (200, 201):
         return success
     return {401: unauthorized, 403: forbidden, 400: not_json, 413: too_large, 404: unknown_id, 422: invalid,

@@ -16,6 +16,7 @@ from tests.integration.test_municipality_api import (  # noqa: F401 - the fixtur
     request,
     snapshot,
 )
+from tests.integration.test_preview_jobs import queued_job
 
 pytestmark = pytest.mark.usefixtures("tenants")
 GM = "GM0632"
@@ -38,7 +39,7 @@ REQUESTS = {
 
 # identity.md, "Roles", written out here (not read from the route table it checks).
 COORDINATOR_ONLY = {("PUT", "/criteria"), ("POST", "/criteria/versions/{version}/activate"),
-                    ("POST", "/criteria/preview"), ("GET", "/letter-template"), ("PUT", "/letter-template"),
+                    ("POST", "/criteria/preview"), ("GET", "/criteria/preview/{job_id}"), ("GET", "/letter-template"), ("PUT", "/letter-template"),
                     ("DELETE", "/letter-template"), ("GET", "/exports/ddas"), ("GET", "/reports/monthly"),
                     ("GET", "/audit")}
 VISITOR_ROUTES = {("GET", "/tasks"), ("PATCH", "/tasks/{task_id}"), ("GET", "/cases/{case_id}"),
@@ -81,7 +82,7 @@ def world(h, people):  # noqa: F811
                   "partner key": PARTNERS["energie-noord"], "another municipality's person": people["ute"]["principal"]}
     assert tasks.get(task_id)["assignee"] == people["bea"]["user_id"]
     return {"case_id": case_id, "task_id": task_id, "letter_id": add_letter(case_id), "version": "default",
-            "basket_id": "enkelvoudig", "principals": principals, "people": people}
+            "basket_id": "enkelvoudig", "job_id": queued_job(GM), "principals": principals, "people": people}
 
 
 def assign(task_id: str, user_id: str | None) -> None:
@@ -92,7 +93,7 @@ def assign(task_id: str, user_id: str | None) -> None:
 
 
 def ask(h, world, method, path, principal, *, body=None, query=None, **ids):  # noqa: F811
-    names = ("case_id", "task_id", "letter_id", "version", "basket_id")
+    names = ("case_id", "task_id", "letter_id", "version", "basket_id", "job_id")
     params = {name: ids.get(name, world.get(name)) for name in names if "{" + name + "}" in path}
     return request(h, method, path, params, principal=principal, body=body, query=query)
 

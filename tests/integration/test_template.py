@@ -150,6 +150,7 @@ EXPECTED_HANDLERS = {  # docs/design.md
     "UploadsFunction": ("functions/uploads/", "uploads_api.lambda_handler"),
     "ImportFunction": ("functions/imports/", "import_file.lambda_handler"),
     "RetentionFunction": ("functions/retention/", "retention_stream.lambda_handler"),
+    "PreviewFunction": ("functions/preview/", "preview_worker.lambda_handler"),
 }
 
 
@@ -186,7 +187,8 @@ def test_every_function_logs_to_its_own_group_with_retention(resources, template
 def test_every_batch_event_source_reports_item_failures(resources):
     batch_events = events(resources, "SQS") + events(resources, "DynamoDB")
     assert {f for f, _, _ in batch_events} == {"ClassifyFunction", "LettersFunction", "TasksFunction",
-                                               "RetentionFunction", "FollowUpsWorkerFunction"}
+                                               "RetentionFunction", "FollowUpsWorkerFunction",
+                                               "PreviewFunction"}
     for fname, ename, props in batch_events:
         # Neither validator catches a typo here (architecture.md, pitfalls).
         assert props.get("FunctionResponseTypes") == ["ReportBatchItemFailures"], (fname, ename)
@@ -285,7 +287,7 @@ def test_letters_expire_by_lifecycle_after_the_longest_retention(resources):
 def test_sqs_event_sources(resources, template):
     queues = of_type(resources, "AWS::SQS::Queue")
     sources = {ref_name(p["Queue"]) for _, _, p in events(resources, "SQS")}
-    assert sources == {"LettersQueue", "TasksQueue", "FollowUpsQueue"}
+    assert sources == {"LettersQueue", "TasksQueue", "FollowUpsQueue", "PreviewQueue"}
     for fname, ename, props in events(resources, "SQS"):
         assert 1 <= props["BatchSize"] <= 10, (fname, ename)
         queue = queues[ref_name(props["Queue"])]["Properties"]
@@ -306,7 +308,7 @@ def test_event_source_queues_have_a_dead_letter_queue(resources):
 
 def test_every_queue_is_encrypted_with_the_data_key(resources):
     queues = of_type(resources, "AWS::SQS::Queue")
-    assert len(queues) == 8
+    assert len(queues) == 10  # follow-up work and preview jobs: a queue and a dead-letter queue each
     for name, q in queues.items():
         assert ref_name(q["Properties"].get("KmsMasterKeyId")) == "DataKey", name
 
@@ -483,6 +485,7 @@ EXPECTED_ROUTES = {  # signals-api.md, municipality-api.md
             ("GET", "/criteria/versions"),
             ("POST", "/criteria/versions/{version}/activate"),
             ("POST", "/criteria/preview"),
+            ("GET", "/criteria/preview/{job_id}"),  # a large window's preview, as a job (docs/decisions.md)
             ("GET", "/baskets"),
             ("GET", "/baskets/{basket_id}/cases"),
             ("GET", "/cases"),
@@ -732,6 +735,8 @@ DYNAMODB_CALLS = {
     "ImportFunction": {"GetItem", "PutItem", "UpdateItem", "Query"},  # signals (the intake), the upload's progress
     # a case's items; its signals, tasks and log; the once-marker and monthly counters
     "RetentionFunction": {"Query", "DeleteItem", "BatchWriteItem", "PutItem", "UpdateItem"},
+    # the job, the criteria pointer; the window's cases (gsi1), their heads; the job's status and result
+    "PreviewFunction": {"GetItem", "Query", "BatchGetItem", "UpdateItem"},
 }
 
 
@@ -752,7 +757,7 @@ def test_only_functions_that_query_an_index_may_read_indexes(resources):
             isinstance(r, dict) and "/index/" in str(r.get("Fn::Sub", ""))
             for s in _statements(fn) if s["Effect"] == "Allow" for r in _as_list(s["Resource"]))
         assert may_read_indexes == (name in ("MunicipalityFunction", "ClassifyFunction", "FollowUpsWorkerFunction",
-                                             "IntakeFunction")), name  # intake: the status feed (gsi6)
+                                             "IntakeFunction", "PreviewFunction")), name  # intake: the status feed (gsi6)
 
 
 def test_no_function_may_write_key_items(resources):
@@ -870,3 +875,11 @@ def test_the_gateway_caches_an_authorizer_answer_at_most_as_long_as_a_revocation
 
     every = resources["Api"]["Properties"]["Auth"]["Authorizers"]["KeyAuthorizer"]["Identity"]["ReauthorizeEvery"]
     assert every + registry.CACHE_SECONDS <= 300
+
+
+def test_the_preview_worker_marks_a_job_failed_on_the_queues_last_attempt(resources):
+    """A job whose message goes to the dead-letter queue must not stay `running` for its poller."""
+    from vroegsignaal.domain.preview import JOB_ATTEMPTS
+
+    redrive = resources["PreviewQueue"]["Properties"]["RedrivePolicy"]
+    assert redrive["maxReceiveCount"] == JOB_ATTEMPTS

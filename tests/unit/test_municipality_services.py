@@ -16,7 +16,7 @@ from vroegsignaal.domain.household import Household
 from vroegsignaal.domain.retention import add_months, expires_at_on_close
 from vroegsignaal.domain.signal import validate_signal
 from vroegsignaal.services.casework import Casework
-from vroegsignaal.services.criteria_admin import CriteriaAdmin
+from vroegsignaal.services.criteria_admin import CriteriaAdmin, PreviewJobStore
 from vroegsignaal.services.intake import signal_item
 from vroegsignaal.services.letter_templates import LetterTemplates, used_variables
 from vroegsignaal.services.views import PAGINATION, Conflict, NotFound, Views, case_summary, case_view, parse_query
@@ -101,6 +101,12 @@ class Cases:
         # A listed case has its fields and summary only, as the store projects it.
         return [{**{k: v for k, v in c.items() if k not in ("aggregate", "steps")},
                  "summary": case_rules.summary(c)} for c in found] if listed else found
+
+    def opened_case_pages(self, code, *, opened_since, size=100):
+        """municipality_cases in pages, as the store reads a window (oldest first)."""
+        found = self.municipality_cases(code, opened_since=opened_since)
+        for start in range(0, len(found), size):
+            yield found[start:start + size]
 
     def basket_counts(self, code):
         """What the store's counters hold: a recount of the open cases."""
@@ -208,6 +214,60 @@ class Criteria:
     def activate(self, code, version):
         criteria = self.version(code, version)
         return ActiveCriteria(version, criteria.label, "now", criteria) if criteria else None
+
+
+class Jobs(PreviewJobStore):
+    """The preview job store in memory, with the table's conditions: a job starts when
+    queued or running, finishes or fails only when running."""
+
+    def __init__(self):
+        self.jobs = {}
+
+    def create(self, job):
+        assert (job["municipality_code"], job["job_id"]) not in self.jobs
+        self.jobs[(job["municipality_code"], job["job_id"])] = copy.deepcopy(job)
+
+    def get(self, code, job_id):
+        return copy.deepcopy(self.jobs.get((code, job_id)))
+
+    def start(self, code, job_id, *, started_at):
+        job = self.jobs.get((code, job_id))
+        if job is None or job["status"] not in ("queued", "running"):
+            return None
+        job.update(status="running", started_at=started_at)
+        return copy.deepcopy(job)
+
+    def finish(self, code, job_id, result, *, finished_at):
+        self._end(code, job_id, status="done", result=copy.deepcopy(result), finished_at=finished_at)
+
+    def fail(self, code, job_id, *, finished_at):
+        self._end(code, job_id, status="failed", finished_at=finished_at)
+
+    def _end(self, code, job_id, **changes):
+        job = self.jobs[(code, job_id)]
+        if job["status"] == "running":
+            job.update(document=None, **changes)
+
+
+class Counters:
+    """Monthly counters: the cases opened per month, counted from the fake case store."""
+
+    def __init__(self, cases):
+        self.cases = cases
+
+    def months(self, code, first, last):
+        found = {}
+        for case in self.cases.cases.values():
+            month = case["opened_at"][:7]
+            if case["municipality_code"] == code and first <= month <= last:
+                found.setdefault(month, {"cases_opened": 0})["cases_opened"] += 1
+        return found
+
+
+def criteria_admin(cases, repository=None, *, jobs=None, queued=None, at_once_cases=2000, now=NOW):
+    return CriteriaAdmin(repository=repository or Criteria(), cases=cases, jobs=jobs if jobs is not None else Jobs(),
+                         queue_job=lambda code, job_id: (queued if queued is not None else []).append((code, job_id)),
+                         counters=Counters(cases), at_once_cases=at_once_cases, now=lambda: now)
 
 
 class Letters:
@@ -383,7 +443,7 @@ def test_preview_counts_both_ways_reads_each_household_once_and_writes_nothing(p
     make_case(cases=cases, reference="EN-old", received=NOW - timedelta(days=100), debtor__address__house_number=1,
               signal_date="2026-08-01", arrears_since="2026-07-01")  # outside the window (but read as a household's)
     before = copy.deepcopy(cases.cases)
-    admin = CriteriaAdmin(repository=Criteria(), cases=cases, now=lambda: NOW)
+    admin = criteria_admin(cases)
     body = admin.preview(GM, example_document(), None)
     assert cases.cases == before and cases.writes == []
     assert (body["days"], body["cases"], body["active_version"]) == (90, 25, "default")
@@ -405,14 +465,14 @@ def test_preview_repeat_fact_sees_the_households_older_cases(ports):
                     signal_date="2026-07-01", arrears_since="2026-06-01")  # 142 days earlier: a repeat
     cases.cases[old["case_id"]]["status"] = "closed"
     make_case(cases=cases, reference="EN-2")
-    body = CriteriaAdmin(repository=Criteria(), cases=cases, now=lambda: NOW).preview(GM, document, None)
+    body = criteria_admin(cases).preview(GM, document, None)
     assert body["cases"] == 1 and {r["basket_id"]: r["preview"] for r in body["baskets"]}["herhaald"] == 1
 
 
 def test_preview_and_upload_report_every_problem_and_change_nothing(ports):
     cases, tasks = ports
     repository = Criteria()
-    admin = CriteriaAdmin(repository=repository, cases=cases, now=lambda: NOW)
+    admin = criteria_admin(cases, repository)
     document = {"schema_version": 2, "municipality_code": "GM0344", "baskets": [{"id": "A", "name": ""}]}
     with pytest.raises(ValidationFailed) as failed:
         admin.preview(GM, document, {"days": "0"})

@@ -39,6 +39,20 @@ def activate_criteria_version(code: str, version: str):
 
 @router.post("/criteria/preview")
 def preview_criteria(code: str):
-    body = criteria_admin.preview(code, json_body(router, CRITERIA_MAX_BYTES), query(router))
-    log(code, "criteria previewed", days=body["days"], cases=body["cases"], moved=body["moved"])
-    return api.json_response(200, body)
+    """At once (200, the spec's body) for a small window; else 202 and a job to poll."""
+    answer = criteria_admin.ask_preview(code, json_body(router, CRITERIA_MAX_BYTES), query(router),
+                                        asked_by=router.context["caller"].id)
+    if answer.result is not None:
+        body = answer.result
+        log(code, "criteria previewed", days=body["days"], cases=body["cases"], moved=body["moved"])
+        return api.json_response(200, body)
+    job = answer.job
+    log(code, "criteria preview queued", job_id=job["job_id"], days=job["days"])
+    count("CriteriaPreviewJobs")
+    return api.json_response(202, job,
+                             headers={"Location": f"/municipalities/{code}/criteria/preview/{job['job_id']}"})
+
+
+@router.get("/criteria/preview/<job_id>")
+def get_preview_job(code: str, job_id: str):
+    return api.json_response(200, criteria_admin.preview_job(code, job_id))

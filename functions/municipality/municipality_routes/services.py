@@ -1,12 +1,13 @@
 """The services behind the municipality routes, wired once per container."""
 from __future__ import annotations
 
-from vroegsignaal.adapters import config, queues
+from vroegsignaal.adapters import config, preview_queue, queues
 from vroegsignaal.adapters import letters as letter_store
 from vroegsignaal.adapters.audit import DynamoAuditLog
 from vroegsignaal.adapters.criteria_store import CriteriaRepository
 from vroegsignaal.adapters.ddas_source import DdasSource
 from vroegsignaal.adapters.monthly_counters import MonthlyCounters
+from vroegsignaal.adapters.preview_jobs import DynamoPreviewJobs
 from vroegsignaal.adapters.search_index import SearchIndex
 from vroegsignaal.adapters.task_lists import TaskListStore
 from vroegsignaal.adapters.users import CognitoDirectory
@@ -32,7 +33,8 @@ visits = Visits(cases=_cases, tasks=_tasks)
 views = Views(cases=_cases, tasks=_tasks, criteria=_criteria, letters=letter_store, history=audit.history)
 casework = Casework(cases=_cases, tasks=_tasks, criteria=_criteria, send_steps=queues.send_steps,
                     is_user=users.is_member)
-criteria_admin = CriteriaAdmin(repository=_criteria, cases=_cases)
+criteria_admin = CriteriaAdmin(repository=_criteria, cases=_cases, jobs=DynamoPreviewJobs(),
+                               queue_job=preview_queue.queue_job, counters=MonthlyCounters())
 templates = LetterTemplates(store=letter_store)
 search = CaseSearch(index=SearchIndex(), cases=_cases)
 exports = DdasExports(DdasSource(), supplier_code=config.ddas_supplier_code,

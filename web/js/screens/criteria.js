@@ -108,8 +108,9 @@ function editor(active, context) {
     clear(previewOut);
     previewButton.disabled = true;
     try {
-      const answer = await post(path('/criteria/preview'), document, { query: { days: days.value || '90' } });
-      previewOut.append(previewResult(answer, context));
+      let answer = await post(path('/criteria/preview'), document, { query: { days: days.value || '90' } });
+      if (answer.job_id) answer = await previewJobResult(path, answer, previewOut);
+      if (answer) previewOut.append(previewResult(answer, context));
     } catch (error) {
       if (error instanceof ApiError && error.status === 422 && error.details.some((d) => 'pointer' in d)) showApiProblems(error.details);
       else if (error instanceof ApiError && error.status === 422) previewOut.append(alert('error', error.details.map((d) => dutch(d.msg)).join('; ')));
@@ -150,6 +151,31 @@ function editor(active, context) {
     field('Afwegingskader (JSON)', textarea), problems,
     field('Proefdraaien over zaken van de laatste (dagen)', days),
     h('div', { class: 'form-actions' }, previewButton, activateButton, resetButton), previewOut);
+}
+
+// A large window's preview is a job (202, docs/decisions.md "Preview"): poll it until it is
+// done (its result is the body a 200 has) or failed; bounded, so a lost job does not poll forever.
+const PREVIEW_POLL_MS = 2000;
+const PREVIEW_POLLS = 300;
+
+async function previewJobResult(path, job, out) {
+  const waiting = alert('info', 'Veel zaken: het proefdraaien loopt op de achtergrond. De uitkomst verschijnt hier vanzelf.');
+  out.append(waiting);
+  try {
+    for (let poll = 0; poll < PREVIEW_POLLS; poll += 1) {
+      if (job.status === 'done') return job.result;
+      if (job.status === 'failed') {
+        out.append(alert('error', 'Het proefdraaien is niet gelukt. Probeer het opnieuw.'));
+        return null;
+      }
+      await new Promise((resolve) => setTimeout(resolve, PREVIEW_POLL_MS));
+      job = await get(path(`/criteria/preview/${encodeURIComponent(job.job_id)}`));
+    }
+    out.append(alert('error', 'Het proefdraaien duurt te lang. Probeer het later opnieuw.'));
+    return null;
+  } finally {
+    waiting.remove();
+  }
 }
 
 function previewResult(answer, context) {

@@ -312,6 +312,13 @@ def retention_done(case_id: str) -> tuple[str, str]:
     return f"RETAINED#{case_id}", "RETAINED"
 
 
+# ---- preview: a criteria preview's job (adapters/preview_jobs.py). The municipality's
+# code is in the key: another municipality's job id finds nothing.
+
+def preview_job(code: str, job_id: str) -> tuple[str, str]:
+    return f"PREVIEW#{code}", f"JOB#{job_id}"
+
+
 # What belongs to one case in its household partition: sort keys `<prefix><case_id>#...`.
 # The retention function deletes every item under each (docs/design.md, "Retention");
 # an area whose items belong to a case adds its prefix here.

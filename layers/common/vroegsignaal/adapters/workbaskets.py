@@ -8,7 +8,9 @@ from __future__ import annotations
 
 import base64
 import heapq
+import itertools
 import json
+from collections.abc import Iterator
 from typing import Any
 
 from vroegsignaal.domain.case import Case
@@ -95,6 +97,22 @@ class MunicipalityCaseStore(DynamoCaseStore):
             return [listed_case(i) for i in items]
         whole = table.get_many([(i["pk"], i["sk"]) for i in items])
         return [case_from_item(whole[(i["pk"], i["sk"])]) for i in items if (i["pk"], i["sk"]) in whole]
+
+    def opened_case_pages(self, code: str, *, opened_since: str, size: int = 100) -> Iterator[list[Case]]:
+        """The whole cases opened at or after `opened_since`, oldest first as
+        municipality_cases gives them, `size` at a time (one BatchGetItem): the
+        partitions are read a Query page at a time, so memory is O(page) however
+        many cases the window holds (the preview; docs/decisions.md)."""
+        partitions = [keys.basket_status_index(code, basket_id, one)
+                      for basket_id in sorted(self.basket_counts(code)) for one in _STATUSES]
+        streams = [(item for page, _ in table.query_pages(
+            index="gsi1", key_condition="gsi1pk = :pk AND gsi1sk >= :since",
+            values={":pk": pk, ":since": opened_since}, projection=_GSI1_KEY) for item in page)
+            for pk in partitions]
+        entries = heapq.merge(*streams, key=lambda i: i["gsi1sk"])
+        while chunk := list(itertools.islice(entries, size)):
+            whole = table.get_many([(i["pk"], i["sk"]) for i in chunk])
+            yield [case_from_item(whole[(i["pk"], i["sk"])]) for i in chunk if (i["pk"], i["sk"]) in whole]
 
     def basket_page(self, code: str, basket_id: str, *, status: str | None, limit: int,
                     cursor: str | None) -> tuple[list[dict[str, Any]], str | None]:

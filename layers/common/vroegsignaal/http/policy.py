@@ -123,6 +123,7 @@ RULES: dict[tuple[str, str], Rule] = {
     ("POST", "/criteria/versions/{version}/activate"):
         Rule(COORDINATORS, "criteria.activated", (("version", from_path("version")),)),
     ("POST", "/criteria/preview"): Rule(COORDINATORS),
+    ("GET", "/criteria/preview/{job_id}"): Rule(COORDINATORS),  # a large window's preview, as a job
     # baskets and cases
     ("GET", "/baskets"): Rule(STAFF),
     ("GET", "/baskets/{basket_id}/cases"):
