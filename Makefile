@@ -27,8 +27,11 @@ $(SAM_VENV)/.installed: requirements-sam.txt
 	$(SAM_VENV)/bin/pip install --quiet --disable-pip-version-check -r requirements-sam.txt
 	touch $@
 
+# Two worker processes (pytest-xdist), each test file on one of them: a file's fixtures
+# (its local stack, its browser) are set up once. TEST_WORKERS=0 runs in this process.
+TEST_WORKERS ?= 2
 test: install check-template lint
-	$(PY) -m pytest -m "not large"
+	$(PY) -m pytest -m "not large" -n $(TEST_WORKERS) --dist loadfile
 
 # The 50 000-row upload on a local stack of its own (minutes): CI runs it after make test.
 test-large: $(VENV)/.installed

@@ -17,7 +17,8 @@ def test_a_key_the_system_makes_is_accepted_everywhere():
 
 
 @pytest.mark.parametrize("key", ["secret", "vs_1234567890123456789012345678901234567890", "a" * 64, "abab" * 20,
-                                 "vs_" + secrets.token_hex(8)])
+                                 "vs_" + secrets.token_hex(8)],
+                         ids=["word", "digits", "one-letter", "repeated", "64-bit"])  # stable ids: pytest-xdist workers collect alike
 def test_a_weak_key_is_refused_outside_the_local_stack(key):
     assert "too weak" in api_keys.refusal(key, local_stack=False)
 

@@ -195,7 +195,7 @@ ACCEPTED = [
 
 
 @pytest.mark.parametrize("path, value, get, expected", ACCEPTED,
-                         ids=[f"{p}={v!r}"[:60] for p, v, _, _ in ACCEPTED])
+                         ids=[f"{p}={'(absent)' if v is DROP else repr(v)}"[:60] for p, v, _, _ in ACCEPTED])
 def test_field_accepted(path, value, get, expected):
     assert get(validate(body_with({path: value}))) == expected
 
