@@ -46,8 +46,6 @@ def _page(*, index: str, pk: str, key_condition: str, values: dict[str, Any], fi
 
 
 class TaskListStore(MunicipalityTaskStore):
-    restamp = staticmethod(tasks.restamp)
-
     def list_page(self, code: str, *, filters: dict[str, Any], due_before: str | None, limit: int,
                   cursor: str | None) -> tuple[list[dict[str, Any]], str | None]:
         """A page of the municipality's tasks, oldest first; `filters` map status,
