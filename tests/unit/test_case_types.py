@@ -114,3 +114,23 @@ def test_a_path_steps_id_is_not_stored_but_derived_again_and_another_id_is_kept(
     assert Step.from_stored(derived.stored("case-1"), "case-1") == derived
     assert Step.from_stored(other.stored("case-1"), "case-1") == other
     assert Step.from_stored(derived.stored("case-1"), "case-2").step_id != derived.step_id  # the case's own
+
+
+def test_a_steps_utc_moments_are_stored_as_numbers_and_read_back_as_the_same_text():
+    case = a_case_in_a_path()
+    letter, call = case["steps"]
+    paths.complete_step(case, letter.step_id, T0)
+    letter.queued_at = "2026-11-27T09:00:00Z"  # another spelling stays text
+    stored = letter.stored("case-1")
+    assert isinstance(stored[8], int) and stored[9] == "2026-11-27T09:00:00Z"
+    assert Step.from_stored(stored, "case-1") == letter and letter.done_at == T0.isoformat()
+
+
+def test_the_aggregate_is_stored_as_its_values_and_followers_read_it_as_before():
+    from vroegsignaal.adapters.cases import followed
+    case = a_case_in_a_path()
+    item = case_item(case)
+    assert isinstance(item["aggregate"], list)
+    assert case_from_item(item)["aggregate"] == case["aggregate"] == followed(item)["aggregate"]
+    older = {**item, "aggregate": case["aggregate"]}  # written before: a dict
+    assert case_from_item(older)["aggregate"] == case["aggregate"] == followed(older)["aggregate"]
