@@ -39,7 +39,8 @@ def main(argv: list[str]) -> None:
                 continue
         print(f"... N = {households}", file=sys.stderr, flush=True)
         results.append(run_year(households))
-    print("each figure: this run [today's, before issue 13: bench/scale/today.txt]")
+    print("each figure: this run [today's, before issue 13: bench/scale/today.txt] {main before the write-unit "
+          "work, in the write-unit and cost sections: bench/scale/before_wcu.txt}")
     print(beside_today(render(results)))
     print()
     print(render_burst(run_burst()))  # one size: the burst is 200 000 signals in one municipality

@@ -1,11 +1,15 @@
 """Each figure of bench-scale next to today's: the same bench's output before issue
 13's changes (bench/scale/today.txt, recorded on main at commit af1c02a), matched by
-section, row label and N."""
+section, row label and N. The write-unit and cost sections also show, in braces, main
+before the write-unit work (bench/scale/before_wcu.txt, main at 3151a97): today.txt has
+no figure for their rows by call and item."""
 from __future__ import annotations
 
 from pathlib import Path
 
 TODAY = Path(__file__).with_name("today.txt")
+BEFORE_WCU = Path(__file__).with_name("before_wcu.txt")
+BEFORE_WCU_SECTIONS = ("## Write units per signal", "## DynamoDB request cost")
 LABEL = 48
 COLUMN = 16
 
@@ -44,19 +48,23 @@ def _table(text: str) -> tuple[dict[tuple[str, str], dict[str, str]], list[str]]
     return figures, sizes
 
 
-def beside_today(text: str, today: str | None = None) -> str:
-    """The report with today's figure in brackets after each of this run's."""
+def beside_today(text: str, today: str | None = None, before_wcu: str | None = None) -> str:
+    """The report with today's figure in brackets after each of this run's (and, in the
+    write-unit and cost sections, the figure before the write-unit work in braces)."""
     if today is None:
         if not TODAY.exists():
             return text
         today = TODAY.read_text()
+    if before_wcu is None:
+        before_wcu = BEFORE_WCU.read_text() if BEFORE_WCU.exists() else ""
     before, _ = _table(today)
+    second, _ = _table(before_wcu)
     out: list[str] = []
     sizes: list[str] = []
-    section = ""
+    section = top = ""
     for line in text.splitlines():
         if line.startswith("#"):
-            section = line
+            section = top = line
             out.append(line)
             continue
         if not _is_row(line, sizes):
@@ -70,7 +78,9 @@ def beside_today(text: str, today: str | None = None) -> str:
             out.append(line)
             continue
         was = before.get((section, label), {})
+        braced = second.get((section, label), {}) if top.startswith(BEFORE_WCU_SECTIONS) else None
         out.append(f"{label:{LABEL}}" + "".join(
-            f"{cell:>{COLUMN}}{'[' + was[n] + ']' if n in was else '':>14}" for n, cell in zip(sizes, cells,
-                                                                                             strict=False)))
+            f"{cell:>{COLUMN}}{'[' + was[n] + ']' if n in was else '':>14}"
+            + ("" if braced is None else f"{'{' + braced[n] + '}' if n in braced else '':>14}")
+            for n, cell in zip(sizes, cells, strict=False)))
     return "\n".join(out)

@@ -113,3 +113,19 @@ def test_the_case_view_lists_each_letter_with_its_channel_and_the_step_that_made
     (letter,) = view["letters"]
     assert letter["channel"] == "letter"
     assert letter["step"] in {step["step_id"] for step in view["steps"]}
+
+
+def test_a_classified_signal_is_one_log_item_and_reads_back_as_its_two_entries(pipeline):  # noqa: F811
+    from vroegsignaal.adapters import keys, table
+    from vroegsignaal.adapters.cases import DynamoCaseStore, case_from_item
+    stored = case_from_item(classify_new(pipeline, "EN-1"))
+    items = table.query_all(key_condition="pk = :pk AND begins_with(sk, :log)",
+                            values={":pk": keys.household(stored["household"]),
+                                    ":log": keys.case_log_prefix(stored["case_id"])})
+    (item,) = items  # the signal entry, its classification beside it
+    assert item["kind"] == "signal" and [e["kind"] for e in item["also"]] == ["classification"]
+    assert "lines" not in item["also"][0]["body"]["explanation"]  # matched and failed spell them
+    log = DynamoCaseStore().log(stored)
+    (signal,), (classification,) = log["signal"], log["classification"]
+    assert signal["reference"] == "EN-1" and classification["basket_id"] == stored["basket_id"]
+    assert classification["explanation"]["lines"][-1].startswith(f"{stored['basket_id']}: ")

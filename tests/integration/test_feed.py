@@ -197,13 +197,13 @@ def test_feed_entries_go_with_their_case(h):
     entries = table.query_all(key_condition="pk = :pk AND begins_with(sk, :prefix)",
                               values={":pk": keys.household(case["household"]),
                                       ":prefix": keys.FEED_ENTRY_PREFIX + case_id})
-    assert [e["expires_at"] for e in entries] == [case["expires_at"]]
+    # Found from the case (its household and the case-scoped prefix), no expiry of its own:
+    # retention deletes it with the case, however often the case's expiry moves.
+    assert len(entries) == 1 and "expires_at" not in entries[0] and case["expires_at"]
     assert keys.FEED_ENTRY_PREFIX in keys.CASE_SCOPED_PREFIXES
-    picked = pick_up(h, case_id)  # kept while open: no expiry
-    entry = table.get(entries[0]["pk"], entries[0]["sk"])
-    assert picked.get("expires_at") is None and "expires_at" not in entry
+    pick_up(h, case_id)
     closed = close(h, case_id)
-    assert table.get(entries[0]["pk"], entries[0]["sk"])["expires_at"] == closed["expires_at"]
+    assert closed["expires_at"] and "expires_at" not in table.get(entries[0]["pk"], entries[0]["sk"])
 
 
 def test_a_case_that_outgrows_its_entry_reports_every_signal_through_chunks(h, monkeypatch):

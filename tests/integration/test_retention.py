@@ -81,6 +81,20 @@ def test_an_expired_case_takes_its_signals_letters_tasks_and_log(h):
                 and i["pk"] != "SIGNAL#vitens#VI-1"]
 
 
+def test_a_picked_up_and_closed_case_takes_its_dependents_though_none_carries_an_expiry(h):
+    case_id = open_case(h, reference="EN-1")
+    add_task(case_id)
+    request(h, "POST", "/cases/{case_id}/contact-attempts", {"case_id": case_id},
+            body={"type": "Telefoon", "reached": False})
+    request(h, "POST", "/cases/{case_id}/close", {"case_id": case_id}, body={"outcome": "Verwijzing zonder contact"})
+    kinds = {"case_log", "search_entry", "partner_feed", "task", "kenmerk_claim"}  # audit entries keep theirs
+    dependents = [i for i in everything() if i.get("case_id") == case_id and i["type"] in kinds]
+    assert {i["type"] for i in dependents} == kinds
+    assert [i for i in dependents if "expires_at" in i] == [] and raw_case(case_id)["expires_at"]
+    run(h, expire_case(h, case_id))
+    assert not [i for i in everything() if i.get("case_id") == case_id or case_id in i["sk"]]
+
+
 def test_a_redelivered_remove_deletes_nothing_more_and_counts_once(h):
     case_id = open_case(h, reference="EN-1")
     record = expire_case(h, case_id)

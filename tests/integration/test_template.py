@@ -722,7 +722,7 @@ def test_each_function_may_make_the_calls_its_code_makes(resources, function, ac
 DYNAMODB_CALLS = {
     "AuthorizerFunction": {"GetItem", "UpdateItem"},            # the key item; its last use (KEYUSE#)
     "IntakeFunction": {"GetItem", "PutItem", "Query"},          # signals, their cases, municipalities
-    "MunicipalityFunction": {"GetItem", "Query", "PutItem", "UpdateItem", "BatchWriteItem",
+    "MunicipalityFunction": {"GetItem", "Query", "PutItem", "UpdateItem",
                              "BatchGetItem"},  # cases, logs, tasks, criteria; found cases and a preview's cases by key
     "ClassifyFunction": {"GetItem", "Query", "PutItem", "UpdateItem",
                          "DeleteItem"},  # the criteria pointer, households, cases, the head, search entries

@@ -39,14 +39,32 @@ def test_optional_step_attributes_are_stored_once_set():
     assert set(call.item()) == STEP_ATTRIBUTES
 
 
-def test_the_table_item_holds_steps_as_dicts_and_reads_back_as_steps():
+def test_the_table_item_holds_steps_as_lists_and_reads_back_as_steps():
     case = a_case_in_a_path()
     item = case_item(case)
-    assert all(isinstance(step, dict) for step in item["steps"])
-    assert item["version"] == case["version"] and "_read_expires_at" not in item and "_read_item" not in item
+    assert all(isinstance(step, list) for step in item["steps"])  # no attribute names: a smaller item
+    assert item["version"] == case["version"] and "_read_item" not in item
     back = case_from_item(item)
     assert back["steps"] == case["steps"] and all(isinstance(step, Step) for step in back["steps"])
-    assert {k: v for k, v in back.items() if k not in ("_read_expires_at", "_read_item", "summary")} == case
+    assert {k: v for k, v in back.items() if k not in ("_read_item", "summary")} == case
+
+
+def test_steps_and_letters_stored_as_dicts_before_read_back_the_same():
+    case = a_case_in_a_path()
+    paths.fail_step(case, case["steps"][0].step_id, "too long", T0)
+    case["letters"] = [LetterRecord(letter_id="letter-1", created_at="2026-11-27T09:00:00.000000Z", step="s",
+                                    action="email", channel="letter").item()]
+    older = {**case_item(case), "steps": [step.item() for step in case["steps"]], "letters": case["letters"]}
+    assert case_from_item(older)["steps"] == case["steps"] == case_from_item(case_item(case))["steps"]
+    assert case_from_item(older)["letters"] == case["letters"] == case_from_item(case_item(case))["letters"]
+
+
+def test_what_a_join_tells_the_followers_is_not_kept_on_the_item():
+    case = a_case_in_a_path()
+    case["joined_signal"] = {"signal_id": "sig-1", "reference": "EN-1", "partner_id": "energie-noord",
+                             "received_at": "2026-11-27T09:00:00.000000Z"}
+    case["last_signal"] = {"signal_date": "2026-11-20", "partner_type": "energy"}
+    assert "joined_signal" not in case_item(case) and "last_signal" not in case_item(case)
 
 
 def test_the_item_can_be_written_at_the_next_version_without_changing_the_case():
@@ -73,3 +91,46 @@ def test_a_letter_stored_before_channels_were_recorded_went_out_as_a_letter():
     assert LetterRecord.from_item({"letter_id": "l1", "created_at": None, "step": "s"}).channel == "letter"
     record = LetterRecord(letter_id="l2", created_at=None, step="s", action="email", channel="email")
     assert LetterRecord.from_item(record.item()) == record
+
+
+def test_a_classification_is_stored_without_its_lines_and_reads_back_whole():
+    from vroegsignaal.adapters.cases import _log_items, _read_body
+    from vroegsignaal.domain.cases import CLASSIFICATION, LogEntry
+    from vroegsignaal.domain.criteria import Facts, example_document, parse_criteria
+
+    from tests.unit.test_criteria_conditions import PRESENT
+    explanation = parse_criteria(example_document()).classify(Facts(**PRESENT)).explanation
+    body = {"at": "2026-11-27T09:00:00.000000Z", "basket_id": explanation["basket_id"], "explanation": explanation}
+    (item,) = _log_items(a_case_in_a_path(), [LogEntry(CLASSIFICATION, "2026-11-27#000001", body)])
+    assert "lines" not in item["body"]["explanation"] and explanation["lines"]
+    assert _read_body(CLASSIFICATION, item["body"]) == body
+
+
+def test_a_path_steps_id_is_not_stored_but_derived_again_and_another_id_is_kept():
+    case = a_case_in_a_path()
+    derived = case["steps"][0]
+    other = Step(step_id="s9", basket_id="b", generation=9, index=0, action="phone_call", after_days=0)
+    assert derived.stored("case-1")[0] == "" and other.stored("case-1")[0] == "s9"
+    assert Step.from_stored(derived.stored("case-1"), "case-1") == derived
+    assert Step.from_stored(other.stored("case-1"), "case-1") == other
+    assert Step.from_stored(derived.stored("case-1"), "case-2").step_id != derived.step_id  # the case's own
+
+
+def test_a_steps_utc_moments_are_stored_as_numbers_and_read_back_as_the_same_text():
+    case = a_case_in_a_path()
+    letter, call = case["steps"]
+    paths.complete_step(case, letter.step_id, T0)
+    letter.queued_at = "2026-11-27T09:00:00Z"  # another spelling stays text
+    stored = letter.stored("case-1")
+    assert isinstance(stored[8], int) and stored[9] == "2026-11-27T09:00:00Z"
+    assert Step.from_stored(stored, "case-1") == letter and letter.done_at == T0.isoformat()
+
+
+def test_the_aggregate_is_stored_as_its_values_and_followers_read_it_as_before():
+    from vroegsignaal.adapters.cases import followed
+    case = a_case_in_a_path()
+    item = case_item(case)
+    assert isinstance(item["aggregate"], list)
+    assert case_from_item(item)["aggregate"] == case["aggregate"] == followed(item)["aggregate"]
+    older = {**item, "aggregate": case["aggregate"]}  # written before: a dict
+    assert case_from_item(older)["aggregate"] == case["aggregate"] == followed(older)["aggregate"]

@@ -184,11 +184,6 @@ class Tasks:
         found, _ = self.list_page(code, filters=filters, due_before=due_before, limit=10**6, cursor=None)
         return sorted(found, key=lambda t: (t["due"], t["task_id"]))[:limit], None
 
-    def restamp(self, task_ids, expires_at):
-        for task_id in task_ids:
-            if task_id in self.tasks:
-                self.tasks[task_id]["expires_at"] = expires_at
-
 
 class Criteria:
     def __init__(self, active=None, versions=None):

@@ -4,7 +4,9 @@ or a message is redelivered: the case's version condition fails the repeat).
 
 A follower is a function `(before, after) -> [TransactItems entries]`: `before`
 is the case item as the store read it (None for a new case), `after` the item
-being written. It returns Put/Update/Delete entries (each at most 400 KB; a
+being written, each with its aggregate as a dict (cases.followed; the table
+stores its values as a list), and `after` with what a write that adds a signal
+tells of it (`joined_signal`, `last_signal`: not stored). It returns Put/Update/Delete entries (each at most 400 KB; a
 transaction holds at most 100 items, the case and its log entries included).
 Per-basket counters, monthly counters, search entries and the partner's status
 feed are followers; each lives in its own module and is listed here once.

@@ -23,7 +23,7 @@ from botocore.exceptions import ClientError
 from vroegsignaal import clock
 from vroegsignaal.domain import cases as case_rules
 from vroegsignaal.domain import paths
-from vroegsignaal.domain.case import Case, Step
+from vroegsignaal.domain.case import Case, LetterRecord, Step
 from vroegsignaal.domain.classification import Classified
 from vroegsignaal.domain.errors import CursorError
 from vroegsignaal.domain.retention import household_head_expires_at
@@ -32,16 +32,21 @@ from . import case_followers, dynamo, keys, table, tasks
 
 _INDEX_ATTRS = ("pk", "sk", "type", "gsi1pk", "gsi1sk", "gsi2pk", "gsi2sk", "gsi3pk", "gsi3sk", "gsi4pk", "gsi4sk",
                 "summary")
-_READ_EXPIRY = "_read_expires_at"  # what the store read, to see whether the log must follow a new expiry
 _READ_ITEM = "_read_item"  # the item as the store read it: what followers compare with (case_followers.py)
-_STORE_FIELDS = (_READ_EXPIRY, _READ_ITEM)
+# What a write that adds a signal tells the followers (feed, monthly counters) of that
+# signal: they see it with the item written, the table does not keep it.
+_ADDED_SIGNAL_FIELDS = ("joined_signal", "last_signal")
+_STORE_FIELDS = (_READ_ITEM, *_ADDED_SIGNAL_FIELDS)
+# The aggregate's fields (SignalAggregate.record()): stored as a list of their values.
+_AGGREGATE_FIELDS = ("signal_count", "partner_ids", "partner_types", "total_amount_cents", "max_amount_cents",
+                     "latest", "latest_partner_type", "latest_amount_cents", "earliest_arrears_since",
+                     "youngest_date_of_birth", "flags", "frontier")
 # What a list of cases reads of each case: its own fields and the stored summary.
 LIST_FIELDS = ("pk", "sk", "gsi1pk", "gsi1sk", "case_id", "municipality_code", "basket_id",
                "status", "opened_at", "postcode", "house_number", "house_number_suffix", "criteria_version",
                "summary")
 _LOG_KIND_KEYS = dict(zip(case_rules.LOG_KINDS, keys.LOG_KINDS, strict=True))
 _LOG_KINDS_OF_KEY = {v: k for k, v in _LOG_KIND_KEYS.items()}
-_BATCH = 25  # BatchWriteItem's limit
 DUE_PAGE = 100  # due index keys per page: one BatchGetItem of the cases
 DuePartition = tuple[str, int]  # a municipality's code and a shard of its due cases
 HEAD_START = "start#"  # a head's attribute per case: `start#<case_id>` = the case's start date
@@ -52,13 +57,16 @@ HEAD_START = "start#"  # a head's attribute per case: `start#<case_id>` = the ca
 
 def case_item(case: Case, *, version: int | None = None) -> dict[str, Any]:
     """The table item of the case (at `version`, else its own): its fields, with its
-    steps as dicts, and its keys and index attributes, all derived from the case itself."""
+    steps, letters and aggregate as stored lists (Step.stored, LetterRecord.stored,
+    _AGGREGATE_FIELDS), and its keys and index attributes, all derived from the case itself."""
     code, opened = case["municipality_code"], f"{case['opened_at']}#{case['case_id']}"
     pk, sk = keys.case(case["household"], case["case_id"])
     gsi3pk, gsi3sk = keys.case_by_id_index(case["case_id"])
     item = {**{k: v for k, v in case.items() if k not in _STORE_FIELDS},
             "version": case["version"] if version is None else version,
-            "steps": [step.item() for step in paths.steps_of(case)],
+            "steps": [step.stored(case["case_id"]) for step in paths.steps_of(case)],
+            "letters": [LetterRecord.from_item(letter).stored() for letter in case.get("letters") or []],
+            "aggregate": _stored_aggregate(case["aggregate"]),
             "pk": pk, "sk": sk, "type": "case",
             # gsi1: the basket's cases of the case's status (open ones never behind closed ones).
             "gsi1pk": keys.basket_status_index(code, case["basket_id"], case["status"]), "gsi1sk": opened,
@@ -70,11 +78,30 @@ def case_item(case: Case, *, version: int | None = None) -> dict[str, Any]:
     return item
 
 
+def _stored_aggregate(record: dict[str, Any]) -> list[Any] | dict[str, Any]:
+    """The aggregate's values in _AGGREGATE_FIELDS order (as it is, should it hold other fields)."""
+    return [record.get(name) for name in _AGGREGATE_FIELDS] if set(record) <= set(_AGGREGATE_FIELDS) else record
+
+
+def _aggregate(stored: list[Any] | dict[str, Any]) -> dict[str, Any]:
+    """The aggregate record a case item stores (a dict in items written before)."""
+    return stored if isinstance(stored, dict) else dict(zip(_AGGREGATE_FIELDS, stored, strict=False))
+
+
+def followed(item: dict[str, Any] | None) -> dict[str, Any] | None:
+    """A case item as its followers read it (case_followers.py): its aggregate a dict."""
+    if item is None or "aggregate" not in item:
+        return item
+    return {**item, "aggregate": _aggregate(item["aggregate"])}
+
+
 def case_from_item(item: dict[str, Any]) -> Case:
     """The case a table item holds (the one conversion back: case_item)."""
     fields = {k: v for k, v in item.items() if k not in _INDEX_ATTRS}
-    fields["steps"] = [Step.from_item(step) for step in item.get("steps") or []]
-    fields[_READ_EXPIRY] = item.get("expires_at")
+    if "aggregate" in item:
+        fields["aggregate"] = _aggregate(item["aggregate"])
+    fields["steps"] = [Step.from_stored(step, item["case_id"]) for step in item.get("steps") or []]
+    fields["letters"] = [LetterRecord.from_stored(letter).item() for letter in item.get("letters") or []]
     fields[_READ_ITEM] = copy.deepcopy(item)  # the domain may change nested values of the case
     return cast(Case, fields)
 
@@ -84,11 +111,45 @@ def listed_case(item: dict[str, Any]) -> dict[str, Any]:
     return {**{k: v for k, v in item.items() if k not in _INDEX_ATTRS}, "summary": item["summary"]}
 
 
-def _log_item(case: Case, entry: case_rules.LogEntry) -> dict[str, Any]:
-    pk, sk = keys.case_log(case["household"], case["case_id"], _LOG_KIND_KEYS[entry.kind], entry.order)
-    # A log entry goes with its case: it carries the case's expiry (retention.py).
-    return {"pk": pk, "sk": sk, "type": "case_log", "kind": entry.kind, "case_id": case["case_id"],
-            "body": entry.body, "expires_at": case.get("expires_at")}
+def _log_items(case: Case, entries: Sequence[case_rules.LogEntry]) -> list[dict[str, Any]]:
+    """The log entries of one write in one item (a classified signal: its signal entry and
+    its classification; an item of up to 1 KB costs what a smaller one does): keyed, kinded
+    and bodied as its first entry, the others in `also` ({kind, order, body}). A signal
+    entry goes first, so an item that names a signal is a signal entry (retention, the
+    export's signals)."""
+    if not entries:
+        return []
+    first, *others = sorted(entries, key=lambda entry: entry.kind != case_rules.SIGNAL)
+    pk, sk = keys.case_log(case["household"], case["case_id"], _LOG_KIND_KEYS[first.kind], first.order)
+    # No expiry of its own: retention deletes it with its case (found by its prefix).
+    item: dict[str, Any] = {"pk": pk, "sk": sk, "type": "case_log", "kind": first.kind, "case_id": case["case_id"],
+            "body": _stored_body(first)}
+    if others:
+        item["also"] = [{"kind": entry.kind, "order": entry.order, "body": _stored_body(entry)} for entry in others]
+    return [item]
+
+
+def _explanation_lines(explanation: dict[str, Any]) -> list[str]:
+    """A classification's `lines`, as the criteria write them: each failed basket, then the matched one."""
+    return [f"{part['basket_id']}: {part['condition']}"
+            for part in [*(explanation.get("failed") or []), explanation.get("matched") or {}]]
+
+
+def _stored_body(entry: case_rules.LogEntry) -> dict[str, Any]:
+    """The entry's body as stored: a classification without the `lines` its matched and
+    failed baskets spell already (restored on reading: _read_body)."""
+    explanation = entry.body.get("explanation") if entry.kind == case_rules.CLASSIFICATION else None
+    if not isinstance(explanation, dict) or "matched" not in explanation \
+            or explanation.get("lines") != _explanation_lines(explanation):
+        return entry.body
+    return {**entry.body, "explanation": {k: v for k, v in explanation.items() if k != "lines"}}
+
+
+def _read_body(kind: str, body: dict[str, Any]) -> dict[str, Any]:
+    explanation = body.get("explanation") if kind == case_rules.CLASSIFICATION else None
+    if not isinstance(explanation, dict) or "lines" in explanation or "matched" not in explanation:
+        return body
+    return {**body, "explanation": {**explanation, "lines": _explanation_lines(explanation)}}
 
 
 def _put(item: dict[str, Any], condition: str | None = None) -> dict[str, Any]:
@@ -112,7 +173,10 @@ def _case_put(case: Case) -> tuple[dict[str, Any], dict[str, Any]]:
 def _case_writes(case: Case) -> tuple[list[dict[str, Any]], dict[str, Any]]:
     """The case's Put and what follows it (case_followers.py), and the item written."""
     put, item = _case_put(case)
-    return [put, *case_followers.items_for(case.get("_read_item"), item)], item
+    before, after = followed(case.get("_read_item")), {**item, "aggregate": case["aggregate"]}
+    if case_rules.signal_count(case) > int(((before or {}).get("aggregate") or {}).get("signal_count") or 0):
+        after.update({name: case[name] for name in _ADDED_SIGNAL_FIELDS if name in case})  # type: ignore[literal-required]
+    return [put, *case_followers.items_for(before, after)], item
 
 
 def _written(case: Case, item: dict[str, Any]) -> None:
@@ -211,7 +275,7 @@ class DynamoCaseStore:
             items.append(_head_start(case))
         case_writes, written = _case_writes(case)
         items.extend(case_writes)
-        items.extend(_put(_log_item(case, entry)) for entry in result.log)
+        items.extend(_put(item) for item in _log_items(case, result.log))
         try:
             table.dynamodb().transact_write_items(TransactItems=items)
         except ClientError as error:
@@ -219,7 +283,6 @@ class DynamoCaseStore:
                 raise case_rules.AlreadyInCase(signal_item["signal_id"]) from None
             raise dynamo.translate(error, case["case_id"]) from None
         _written(case, written)
-        case["_read_expires_at"] = case.get("expires_at")
 
     def case_of_signal(self, signal_item: dict[str, Any]) -> Case | None:
         """The case holding a signal (recorded on the stored signal when it was classified)."""
@@ -232,10 +295,9 @@ class DynamoCaseStore:
               changed_tasks: Sequence[tuple[dict[str, Any], str]] = ()) -> None:
         """Write the case, its new log entries and tasks it changed (each with the status
         it was read at), all or nothing, if nobody changed any of them meanwhile
-        (ConcurrentChange). When the case's expiry changed (picked up, closed), its
-        log follows."""
+        (ConcurrentChange)."""
         case_writes, written = _case_writes(case)
-        items = [*case_writes, *(_put(_log_item(case, entry)) for entry in log),
+        items = [*case_writes, *(_put(item) for item in _log_items(case, log)),
                  *(tasks.put_changed(task, expected_status=expected) for task, expected in changed_tasks)]
         with dynamo.translated(case["case_id"]):
             if len(items) > 1:
@@ -243,29 +305,6 @@ class DynamoCaseStore:
             else:
                 table.dynamodb().put_item(**items[0]["Put"])
         _written(case, written)
-        if case.get("expires_at") != case.get("_read_expires_at") and case["version"] > 1:
-            self._restamp_log(case)
-        case["_read_expires_at"] = case.get("expires_at")
-
-    def _restamp_log(self, case: Case) -> None:
-        """Give every log entry of the case the case's expiry. Log entries never change
-        otherwise, so writing them again is safe; entries written after the case was
-        (with the new expiry) are read here too. Once or twice in a case's life."""
-        expires = case.get("expires_at")
-        items = self._log_items(case)
-        for item in items:
-            item["expires_at"] = expires
-        for start in range(0, len(items), _BATCH):
-            requests = {table.table_name(): [{"PutRequest": {"Item": table.to_attrs(item)}}
-                                             for item in items[start:start + _BATCH]]}
-            for _attempt in range(8):
-                with dynamo.translated(case["case_id"]):
-                    response = table.dynamodb().batch_write_item(RequestItems=requests)
-                requests = response.get("UnprocessedItems") or {}
-                if not requests:
-                    break
-            else:
-                raise RuntimeError("log entries not re-stamped; the next change of the case tries again")
 
     def _log_items(self, case: Case) -> list[dict[str, Any]]:
         return table.query_all(key_condition="pk = :pk AND begins_with(sk, :log)",
@@ -275,10 +314,14 @@ class DynamoCaseStore:
     def log(self, case: Case) -> dict[str, list[dict[str, Any]]]:
         """The case's log by kind (signal, classification, contact_attempt, move), each
         in order: one Query of the case's prefix, page by page, however long it is."""
-        found: dict[str, list[dict[str, Any]]] = {kind: [] for kind in case_rules.LOG_KINDS}
+        found: dict[str, list[tuple[str, dict[str, Any]]]] = {kind: [] for kind in case_rules.LOG_KINDS}
         for item in self._log_items(case):
-            found[_LOG_KINDS_OF_KEY[keys.log_kind(item["sk"])]].append(item["body"])
-        return found
+            kind = _LOG_KINDS_OF_KEY[keys.log_kind(item["sk"])]
+            found[kind].append((keys.log_order(item["sk"]), _read_body(kind, item["body"])))
+            for entry in item.get("also") or []:
+                found[entry["kind"]].append((entry["order"], _read_body(entry["kind"], entry["body"])))
+        return {kind: [body for _, body in sorted(entries, key=lambda pair: pair[0])]
+                for kind, entries in found.items()}
 
     def get(self, household: str, case_id: str) -> Case | None:
         item = table.get(*keys.case(household, case_id))

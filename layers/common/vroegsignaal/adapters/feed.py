@@ -32,8 +32,8 @@ def receipt_keys(signal_item: dict[str, Any]) -> dict[str, str]:
 
 def follow(before: dict[str, Any] | None, after: dict[str, Any]) -> Sequence[dict[str, Any]]:
     """The Updates of the feed entries this case write changes: one per partner of the case
-    on a pick-up or a close (or a new expiry), one for the partner of a signal that joins
-    (two when a chunk lists it)."""
+    on a pick-up or a close, one for the partner of a signal that joins (two when a chunk
+    lists it)."""
     updates = []
     for change in feed.entry_changes(before, after, clock.iso(clock.now())):
         updates.append(_entry_update(after, change))
@@ -60,11 +60,9 @@ def _entry_update(case: dict[str, Any], change: feed.EntryChange) -> dict[str, A
     names = {"#t": "type", "#s": "status"}
     values: dict[str, Any] = {":type": ENTRY_TYPE, ":case": case_id, ":partner": partner_id,
                               ":status": change.status, ":feed": keys.feed_partition(partner_id)}
-    sets = ["#t = :type", "case_id = :case", "partner_id = :partner", "#s = :status", "gsi6pk = :feed"]
-    removes = []
-    if change.at is not None:
-        sets += ["gsi6sk = :place", "changed_at = :at"]
-        values[":place"], values[":at"] = keys.feed_entry_sort_key(change.at, case_id, partner_id), change.at
+    sets = ["#t = :type", "case_id = :case", "partner_id = :partner", "#s = :status", "gsi6pk = :feed",
+            "gsi6sk = :place", "changed_at = :at"]
+    values[":place"], values[":at"] = keys.feed_entry_sort_key(change.at, case_id, partner_id), change.at
     if change.status_changed_at is not None:
         sets.append("status_changed_at = :status_at")
         values[":status_at"] = change.status_changed_at
@@ -75,13 +73,8 @@ def _entry_update(case: dict[str, Any], change: feed.EntryChange) -> dict[str, A
         names["#signals"] = "signals"
         sets.append("#signals = list_append(if_not_exists(#signals, :none), :joined)")
         values[":none"], values[":joined"] = [], [change.joined]
-    # The entry goes with its case (retention): the case's expiry, or none while it is kept.
-    if case.get("expires_at") is None:
-        removes.append("expires_at")
-    else:
-        sets.append("expires_at = :expires")
-        values[":expires"] = case["expires_at"]
-    expression = "SET " + ", ".join(sets) + (" REMOVE " + ", ".join(removes) if removes else "")
+    # No expiry of its own: retention deletes the entry with its case (found by its prefix).
+    expression = "SET " + ", ".join(sets)
     return {"Update": {
         "TableName": table.table_name(), "Key": table.key(*keys.feed_entry(case["household"], case_id, partner_id)),
         "UpdateExpression": expression, "ExpressionAttributeNames": names,

@@ -2,8 +2,9 @@
 unique within its municipality. A new case's first write claims its kenmerk on
 condition that nobody holds it; a collision fails the whole transaction and the
 redelivered record retries with a fresh kenmerk (domain/cases.py new_case). The
-claim names the case (search by kenmerk reads it) and carries the case's expiry,
-so it goes when the case does (found from the case by its `kenmerk`)."""
+claim names the case (search by kenmerk reads it) and is written once: it has no
+expiry of its own, retention deletes it with the case (found from the case by its
+`kenmerk`)."""
 from __future__ import annotations
 
 from collections.abc import Sequence
@@ -24,18 +25,12 @@ def claim_items(before: dict[str, Any] | None, after: dict[str, Any]) -> Sequenc
     key = claim_key(after["municipality_code"], kenmerk) if kenmerk else None
     if key is None:
         return []  # a case opened before kenmerken
-    if before is not None and before.get("expires_at") == after.get("expires_at"):
-        return []  # claimed already, expiry unchanged
+    if before is not None:
+        return []  # claimed by the case's first write
     item = {"pk": key[0], "sk": key[1], "type": "kenmerk_claim", "case_id": after["case_id"],
-            "household": after["household"], "expires_at": after.get("expires_at")}
-    put: dict[str, Any] = {"TableName": table.table_name(), "Item": table.to_attrs(item)}
-    if before is None:
-        put["ConditionExpression"] = "attribute_not_exists(pk)"
-    else:
-        # The claim stays the case's: a later write only moves its expiry.
-        put["ConditionExpression"] = "case_id = :case"
-        put["ExpressionAttributeValues"] = {":case": {"S": after["case_id"]}}
-    return [{"Put": put}]
+            "household": after["household"]}
+    return [{"Put": {"TableName": table.table_name(), "Item": table.to_attrs(item),
+                     "ConditionExpression": "attribute_not_exists(pk)"}}]
 
 
 def claimed_case(code: str, kenmerk: str) -> dict[str, Any] | None:

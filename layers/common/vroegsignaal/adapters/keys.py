@@ -327,3 +327,11 @@ CASE_SCOPED_PREFIXES: tuple[str, ...] = (LOG_PREFIX, FEED_ENTRY_PREFIX, SEARCH_P
 
 def case_scoped_prefix(prefix: str, case_id: str) -> str:
     return f"{prefix}{case_id}#"
+
+
+# ---- wcu: what a log item's sort key says beyond its kind
+
+
+def log_order(sk: str) -> str:
+    """The order of a log item's entry among those of its kind (LOG#<case>#<kind>#<order>)."""
+    return sk.split("#", 3)[3]

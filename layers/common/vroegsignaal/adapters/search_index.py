@@ -2,10 +2,11 @@
 find a case by address or last name without scanning its cases (gsi5). Each case
 has one address entry and one per key of each debtor's last name
 (domain/search_terms.py), in the case's household partition under
-`SRCH#<case_id>#` with the case's expiry, so they go with the case. They only
+`SRCH#<case_id>#`, without an expiry of their own: retention deletes them
+with the case (found by the prefix). They only
 point at the case (its id and household, sorted by when it opened): a search
 reads the cases themselves, so their status and summary are always current.
-Entries change when the names do (or the expiry); most writes of a case write none.
+Entries change only when the names do; most writes of a case write none.
 """
 from __future__ import annotations
 
@@ -28,8 +29,7 @@ def entries(case: dict[str, Any]) -> dict[str, dict[str, Any]]:
     """The case's search entries by sort key."""
     code, case_id, household = case["municipality_code"], case["case_id"], case["household"]
     opened = f"{case['opened_at']}#{case_id}"
-    common = {"type": "search_entry", "case_id": case_id, "household": household,
-              "expires_at": case.get("expires_at")}
+    common = {"type": "search_entry", "case_id": case_id, "household": household}
     number = house_number_key(case["house_number"])
     suffix = suffix_key(case.get("house_number_suffix"))
     pk, sk = keys.search_entry(household, case_id, "ADDR", f"{case['postcode']}#{number}#{suffix}")
@@ -46,10 +46,9 @@ def entries(case: dict[str, Any]) -> dict[str, dict[str, Any]]:
 def entry_items(before: dict[str, Any] | None, after: dict[str, Any]) -> Sequence[dict[str, Any]]:
     wanted = entries(after)
     present = entries(before) if before is not None else {}
-    expiry_moved = before is not None and before.get("expires_at") != after.get("expires_at")
     writes: list[dict[str, Any]] = [
         {"Put": {"TableName": table.table_name(), "Item": table.to_attrs(item)}}
-        for sk, item in wanted.items() if sk not in present or expiry_moved]
+        for sk, item in wanted.items() if sk not in present]
     writes.extend({"Delete": {"TableName": table.table_name(), "Key": table.key(item["pk"], sk)}}
                   for sk, item in present.items() if sk not in wanted)
     return writes

@@ -135,8 +135,6 @@ def _merged_page(*, index: str, pks: list[str], due_before: str | None, filters:
 
 
 class TaskListStore(MunicipalityTaskStore):
-    restamp = staticmethod(tasks.restamp)
-
     def list_page(self, code: str, *, filters: dict[str, Any], due_before: str | None, limit: int,
                   cursor: str | None) -> tuple[list[dict[str, Any]], str | None]:
         """A page of the municipality's tasks, oldest first; `filters` map status,

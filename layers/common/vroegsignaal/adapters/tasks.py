@@ -76,22 +76,3 @@ def write_changed(task: dict[str, Any], *, expected_status: str) -> None:
     """Write the task alone, if its status is still what was read."""
     with dynamo.translated(task["task_id"]):
         table.dynamodb().put_item(**put_changed(task, expected_status=expected_status)["Put"])
-
-
-def restamp(task_ids: list[str], expires_at: int | None) -> None:
-    """Give these tasks their case's expiry (a task goes with its case: retention.py).
-    Idempotent: the next change of the case's expiry stamps them again."""
-    for task_id in task_ids:
-        pk, sk = keys.task(task_id)
-        update: dict[str, Any] = {"TableName": table.table_name(), "Key": table.key(pk, sk),
-                                  "ConditionExpression": "attribute_exists(pk)"}
-        if expires_at is None:
-            update["UpdateExpression"] = "REMOVE expires_at"
-        else:
-            update["UpdateExpression"] = "SET expires_at = :e"
-            update["ExpressionAttributeValues"] = {":e": {"N": str(expires_at)}}
-        try:
-            with dynamo.translated(task_id):
-                table.dynamodb().update_item(**update)
-        except ConcurrentChange:
-            continue  # the task is gone (deleted with its case)

@@ -36,14 +36,13 @@ CHUNK_SIZE = 50   # signals of a case per chunk beyond those
 @dataclass(frozen=True, slots=True)
 class EntryChange:
     """What one write of a case changes in the feed entry of one of its partners.
-    `at`: the entry's new place in the feed (None: it keeps its place, only its expiry
-    follows the case); `status_changed_at`: set when the case's partner status changed;
+    `at`: the entry's new place in the feed; `status_changed_at`: set when the case's partner status changed;
     `joined`: the partner's signal the write added, with the time of its latest change;
     `chunk`: None when the entry lists it, else the number of the chunk that does."""
 
     partner_id: str
     status: str
-    at: str | None
+    at: str
     status_changed_at: str | None = None
     joined: dict[str, str] | None = None
     chunk: int | None = None
@@ -53,10 +52,9 @@ def entry_changes(before: Mapping[str, Any] | None, after: Mapping[str, Any], no
     """The feed entries a case write changes (`before` None: a new case; `now` ISO UTC)."""
     status = partner_status(after)
     status_changed = before is not None and partner_status(before) != status
-    expiry_changed = before is not None and before.get("expires_at") != after.get("expires_at")
     changes: dict[str, EntryChange] = {}
-    if status_changed or expiry_changed:
-        at = _status_time(after, status, now) if status_changed else None
+    if status_changed:
+        at = _status_time(after, status, now)
         for partner_id in after["aggregate"]["partner_ids"]:
             changes[partner_id] = EntryChange(partner_id, status, at, status_changed_at=at)
     joined = _joined(before, after)
@@ -66,7 +64,7 @@ def entry_changes(before: Mapping[str, Any] | None, after: Mapping[str, Any], no
         changed_at = joined["received_at"] if status == ddas.RECEIVED else now
         previous = changes.get(partner_id)
         changes[partner_id] = EntryChange(
-            partner_id, status, max(now, (previous.at if previous else None) or now),
+            partner_id, status, max(now, previous.at if previous else now),
             status_changed_at=previous.status_changed_at if previous else None,
             joined={"reference": joined["reference"], "signal_id": joined["signal_id"], "changed_at": changed_at},
             chunk=chunk_of(int(after["aggregate"]["signal_count"])))

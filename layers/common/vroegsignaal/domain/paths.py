@@ -19,7 +19,7 @@ from collections.abc import Iterable
 from datetime import date, datetime, timedelta
 from typing import Any
 
-from vroegsignaal import clock, ids
+from vroegsignaal import clock
 from vroegsignaal.domain.case import Case, Step
 
 # Actions the system carries out through a queue, and which queue.
@@ -28,7 +28,7 @@ OPEN_STATUSES = ("pending", "queued")
 
 
 def _step(case_id: str, basket_id: str, index: int, action: str, after_days: int, generation: int) -> Step:
-    return Step(step_id=ids.derived_id("step", case_id, str(generation), basket_id, str(index)),
+    return Step(step_id=Step.id_for(case_id, generation, basket_id, index),
                 basket_id=basket_id, generation=generation, index=index, action=action, after_days=after_days)
 
 

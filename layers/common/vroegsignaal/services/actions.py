@@ -64,8 +64,7 @@ class StepRunner:
             task = {"task_id": task_id, "case_id": case["case_id"], "household": case["household"],
                     "municipality_code": case["municipality_code"], "basket_id": step.basket_id,
                     "step_id": step.step_id, "type": step.action, "status": "open", "assignee": None,
-                    "due": step.due, "created_at": clock.iso(self.now()), "done_at": None,
-                    "expires_at": case.get("expires_at")}  # a task goes with its case (retention)
+                    "due": step.due, "created_at": clock.iso(self.now()), "done_at": None}  # no expiry of its own: retention deletes it with its case
             self.tasks.create_once(task)
         else:
             # Moved or closed after the task was made but before the case recorded it?

@@ -8,7 +8,7 @@ after the write (a send that fails leaves them `queued`, and the follow-up
 schedule sends queued steps again).
 
 Ports: cases (find, get, log, write(case, log=, changed_tasks=)), tasks (get,
-write_changed, restamp(task_ids, expires_at)), criteria (active), send_steps(case, steps), is_user(code, user_id). Request bodies
+write_changed), criteria (active), send_steps(case, steps), is_user(code, user_id). Request bodies
 are validated here with every problem at once; messages name the field,
 never the value.
 """
@@ -211,13 +211,6 @@ class Casework:
             log.exception("steps not queued; the follow-up schedule will send them again",
                           extra={"case_id": case["case_id"]})
 
-    def _tasks_follow_expiry(self, case: Case) -> None:
-        """A task goes with its case: after a change that can move the case's expiry
-        (picking it up, closing it) its tasks get the case's expiry. Idempotent, and
-        a case has a handful of tasks at most."""
-        if case.get("tasks"):
-            self.tasks.restamp(list(case["tasks"]), case.get("expires_at"))
-
     # ---- move by hand
 
     def move(self, code: str, case_id: str, body: Any) -> dict[str, Any]:
@@ -235,7 +228,6 @@ class Casework:
             return case, to_queue
 
         case, to_queue = self._retrying(change)
-        self._tasks_follow_expiry(case)
         self._send(case, to_queue)
         return self.view(case)
 
@@ -250,8 +242,7 @@ class Casework:
             self.cases.write(case, log=[entry])
             return case, entry.body
 
-        case, attempt = self._retrying(change)
-        self._tasks_follow_expiry(case)
+        _case, attempt = self._retrying(change)
         return attempt
 
     # ---- close
@@ -272,7 +263,6 @@ class Casework:
             return case
 
         case = self._retrying(change)
-        self._tasks_follow_expiry(case)
         return self.view(case)
 
     # ---- tasks
@@ -306,9 +296,7 @@ class Casework:
             if reopens and case is not None and case["status"] != "open":
                 raise Conflict("the task's case is closed")
             if picks_up and case is not None and case["status"] == "open" and pick_up(case, clock.iso(now)):
-                updated["expires_at"] = case.get("expires_at")
                 self.cases.write(case, changed_tasks=[(updated, read_status)])
-                self._tasks_follow_expiry(case)  # its other tasks
             else:
                 self.tasks.write_changed(updated, expected_status=read_status)
             return updated
