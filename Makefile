@@ -27,11 +27,15 @@ $(SAM_VENV)/.installed: requirements-sam.txt
 	$(SAM_VENV)/bin/pip install --quiet --disable-pip-version-check -r requirements-sam.txt
 	touch $@
 
-# Two worker processes (pytest-xdist), each test file on one of them: a file's fixtures
-# (its local stack, its browser) are set up once. TEST_WORKERS=0 runs in this process.
+# Two worker processes (pytest-xdist), each test file on one of them, so a file's fixtures
+# (its local stack, its browser) are set up once; TEST_WORKERS=0 runs in this process.
+# The in-process layers and the local-stack layers run apart: a local stack started in a
+# worker's process must not meet the moto of the tests after it.
 TEST_WORKERS ?= 2
+XDIST = -n $(TEST_WORKERS) --dist loadfile
 test: install check-template lint
-	$(PY) -m pytest -m "not large" -n $(TEST_WORKERS) --dist loadfile
+	$(PY) -m pytest -m "not large" $(XDIST) tests/unit tests/integration
+	$(PY) -m pytest -m "not large" $(XDIST) tests/e2e tests/browser
 
 # The 50 000-row upload on a local stack of its own (minutes): CI runs it after make test.
 test-large: $(VENV)/.installed

@@ -127,21 +127,32 @@ def backfill_case(item: dict[str, Any], *, dry_run: bool = False) -> Counter[str
     return done
 
 
+_TASK_KEY_SOURCES = ("status", "assignee", "due")  # what tasks.task_item spells the list keys from
+
+
 def backfill_task(item: dict[str, Any], *, dry_run: bool = False) -> Counter[str]:
-    """The task list keys a task lacks (or holds stale), written if its status is still the one read."""
+    """The task list keys a task lacks (or holds stale), written if what they spell is still as read."""
     wanted = {name: value for name, value in tasks.task_item(tasks.task_of(item)).items() if name in _TASK_LIST_KEYS}
     if all(item.get(name) == value for name, value in wanted.items()):
         return Counter()
     if not dry_run:
         names = {f"#k{n}": name for n, name in enumerate(wanted)}
         values = {f":k{n}": {"S": value} for n, value in enumerate(wanted.values())}
+        # The keys spell the status, the assignee and the due date as read: each must still hold.
+        conditions = []
+        for n, name in enumerate(_TASK_KEY_SOURCES):
+            names[f"#c{n}"] = name
+            if item.get(name) is None:
+                conditions.append(f"attribute_not_exists(#c{n})")
+            else:
+                conditions.append(f"#c{n} = :c{n}")
+                values[f":c{n}"] = table.to_attrs({"v": item[name]})["v"]
         try:
             table.dynamodb().update_item(
                 TableName=table.table_name(), Key=table.key(item["pk"], item["sk"]),
                 UpdateExpression="SET " + ", ".join(f"#k{n} = :k{n}" for n in range(len(wanted))),
-                ConditionExpression="#status = :status",
-                ExpressionAttributeNames={**names, "#status": "status"},
-                ExpressionAttributeValues={**values, ":status": {"S": item["status"]}})
+                ConditionExpression=" AND ".join(conditions),
+                ExpressionAttributeNames=names, ExpressionAttributeValues=values)
         except ClientError as error:
             if dynamo.error_code(error) != "ConditionalCheckFailedException":
                 raise

@@ -217,3 +217,26 @@ def test_a_follow_up_page_delivered_twice_sends_its_step_once(pipeline):
         assert followups_worker.lambda_handler(event, LambdaContext()) == {"batchItemFailures": []}
     (message,) = drain("TASKS_QUEUE_URL")
     assert message["action"] == "phone_call"
+
+
+def test_a_task_made_as_its_case_expired_goes_with_the_case(pipeline):
+    """Retention deletes the tasks a case lists; a task made just before the case went
+    (never listed on it) is removed when its redelivered message finds the case gone."""
+    from vroegsignaal import clock
+    from vroegsignaal.adapters import aws, keys, table
+    from vroegsignaal.adapters import tasks as task_store
+    _, _, letters, tasks, followups = pipeline
+    case = open_case(pipeline)
+    letters(sqs_event(drain("LETTERS_QUEUE_URL")), LambdaContext())
+    clock.advance(14)
+    followups({}, LambdaContext())
+    (message,) = drain("TASKS_QUEUE_URL")
+    task_id = task_store.task_id_for(case["case_id"], message["step_id"])
+    task_store.create_once({"task_id": task_id, "case_id": case["case_id"], "household": case["household"],
+                            "municipality_code": "GM0632", "basket_id": message["basket_id"],
+                            "step_id": message["step_id"], "type": "phone_call", "status": "open",
+                            "assignee": None, "due": None, "created_at": clock.iso(clock.now()), "done_at": None})
+    aws.client("dynamodb").delete_item(TableName=table.table_name(),  # the case expired (TTL)
+                                       Key=table.key(*keys.case(case["household"], case["case_id"])))
+    assert tasks(sqs_event([message]), LambdaContext()) == {"batchItemFailures": []}
+    assert task_store.get(task_id) is None

@@ -707,7 +707,7 @@ def test_senders_may_send_to_the_action_queues(resources):
     ("FollowUpsFunction", ["dynamodb:Query", "sqs:SendMessage"]),
     ("FollowUpsWorkerFunction", ["dynamodb:Query", "dynamodb:BatchGetItem", "dynamodb:PutItem", "sqs:SendMessage"]),
     ("LettersFunction", ["dynamodb:GetItem", "dynamodb:PutItem", "dynamodb:UpdateItem", "s3:PutObject", "ses:SendEmail"]),
-    ("TasksFunction", ["dynamodb:GetItem", "dynamodb:PutItem"]),
+    ("TasksFunction", ["dynamodb:GetItem", "dynamodb:PutItem", "dynamodb:DeleteItem"]),
 ])
 def test_each_function_may_make_the_calls_its_code_makes(resources, function, actions):
     """moto does not enforce IAM: what each function's adapters call is listed here by hand."""
@@ -727,7 +727,7 @@ DYNAMODB_CALLS = {
     "ClassifyFunction": {"GetItem", "Query", "PutItem", "UpdateItem",
                          "DeleteItem"},  # the criteria pointer, households, cases, the head, search entries
     "LettersFunction": {"GetItem", "PutItem", "UpdateItem"},    # the case, the e-mail's send-once marker
-    "TasksFunction": {"GetItem", "PutItem"},                    # the case, the task
+    "TasksFunction": {"GetItem", "PutItem", "DeleteItem"},      # the case, the task (gone with a case gone)
     "FollowUpsFunction": {"Query"},                             # the municipality listing
     # a due page (gsi4, keys), its cases, a case changed meanwhile, the case
     "FollowUpsWorkerFunction": {"Query", "BatchGetItem", "GetItem", "PutItem"},

@@ -240,7 +240,7 @@ class Jobs(PreviewJobStore):
 
     def _end(self, code, job_id, **changes):
         job = self.jobs[(code, job_id)]
-        if job["status"] == "running":
+        if job["status"] == "running" or (job["status"] == "queued" and changes["status"] == "failed"):
             job.update(document=None, **changes)
 
 

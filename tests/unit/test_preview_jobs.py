@@ -73,6 +73,30 @@ def test_another_municipalitys_job_is_not_found(cases):
         admin.preview_job("GM0344", job["job_id"])
 
 
+class Unreachable(list):
+    """A queue that cannot be reached."""
+
+    def append(self, message):
+        raise RuntimeError("queue unreachable")
+
+
+def test_a_job_that_cannot_be_queued_is_failed_not_left_queued(cases):
+    jobs = Jobs()
+    admin = criteria_admin(cases, jobs=jobs, queued=Unreachable(), at_once_cases=LINE)
+    with pytest.raises(RuntimeError):
+        admin.ask_preview(GM, example_document(), None, asked_by="user-1")
+    (job,) = jobs.jobs.values()
+    assert job["status"] == "failed"
+
+
+@pytest.mark.parametrize("job_id", ["pj-nonsense", "x" * 2000, "pj-" + "0" * 23])
+def test_an_id_that_is_no_job_id_is_not_found_without_a_read(cases, job_id):
+    jobs = Jobs()
+    jobs.get = None  # never called
+    with pytest.raises(NotFound):
+        criteria_admin(cases, jobs=jobs, at_once_cases=LINE).preview_job(GM, job_id)
+
+
 def test_a_redelivered_message_of_a_finished_job_changes_nothing(cases):
     jobs = Jobs()
     admin = criteria_admin(cases, jobs=jobs, at_once_cases=LINE)

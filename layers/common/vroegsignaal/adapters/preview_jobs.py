@@ -64,9 +64,11 @@ class DynamoPreviewJobs:
                      condition="#s = :running", names={"#r": "result"})
 
     def fail(self, code: str, job_id: str, *, finished_at: str) -> None:
+        """Failed: its last attempt failed, or it could not be queued."""
         self._update(code, job_id, "SET #s = :failed, finished_at = :at REMOVE document",
-                     {":failed": preview.FAILED, ":at": finished_at, ":running": preview.RUNNING},
-                     condition="#s = :running")
+                     {":failed": preview.FAILED, ":at": finished_at, ":running": preview.RUNNING,
+                      ":queued": preview.QUEUED},
+                     condition="#s IN (:queued, :running)")
 
     def _update(self, code: str, job_id: str, expression: str, values: dict[str, Any], *, condition: str,
                 names: dict[str, str] | None = None) -> dict[str, Any] | None:

@@ -60,6 +60,13 @@ def create_once(task: dict[str, Any]) -> bool:
         return False
 
 
+def delete(task_id: str) -> None:
+    """Remove a task (made for a case that is gone meanwhile); nothing when there is none."""
+    pk, sk = keys.task(task_id)
+    with dynamo.translated(task_id):
+        table.dynamodb().delete_item(TableName=table.table_name(), Key=table.key(pk, sk))
+
+
 def put_changed(task: dict[str, Any], *, expected_status: str) -> dict[str, Any]:
     """A transact item writing a changed task, if its status is still what was read."""
     return {"Put": {"TableName": table.table_name(), "Item": table.to_attrs(task_item(task)),

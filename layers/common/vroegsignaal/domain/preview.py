@@ -10,6 +10,7 @@ the cases oldest first, so both give the same figures and the same sample.
 """
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -28,6 +29,7 @@ JOB_KEPT_DAYS = 3  # a job and its result expire (table TTL) this long after it 
 QUEUED, RUNNING, DONE, FAILED = "queued", "running", "done", "failed"
 JOB_STATUSES = (QUEUED, RUNNING, DONE, FAILED)
 # What a job says when it could not finish (its attempts are used up); never a traceback.
+JOB_ID = re.compile(r"pj-[0-9a-f]{24}")  # ids.new_id("pj"): anything else names no job
 JOB_ERROR = {"error": "preview_failed", "message": "the preview could not be computed; ask again"}
 
 

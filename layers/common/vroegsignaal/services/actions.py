@@ -46,6 +46,9 @@ class StepRunner:
     def run(self, message: dict[str, Any]) -> StepOutcome:
         case = self.cases.get(message["household"], message["case_id"])
         if case is None:
+            # Retention deletes the tasks a case lists; one made as the case went is not listed.
+            if message.get("action") in TASK_ACTIONS:
+                self.tasks.delete(self.tasks.task_id_for(message["case_id"], message["step_id"]))
             return StepOutcome(False, "case gone")
         step = paths.find_step(case, message["step_id"])
         if step is None:
@@ -94,7 +97,11 @@ class StepRunner:
             except ConcurrentChange:
                 if attempt == 2:
                     raise  # the message comes back and tries again
-                case = self.cases.get(case["household"], case["case_id"])
+                fresh = self.cases.get(case["household"], case["case_id"])
+                if fresh is None:  # expired meanwhile: the task goes as its case did
+                    self.tasks.delete(task["task_id"])
+                    return
+                case = fresh
         if case["status"] == "closed" and task["status"] == "open":
             self.tasks.write_changed({**task, "status": "cancelled"}, expected_status="open")
 
@@ -153,9 +160,9 @@ def schedule_followups(partitions: list[tuple[str, int]], send_work: Callable[[l
 
 
 class _Outbox:
-    """Step messages of many cases, sent 10 a call per queue as soon as 10 wait, so a
-    worker that stops leaves at most a few cases queued but not sent (sent again when
-    stale) and memory holds at most a page's messages."""
+    """Step messages of many cases, sent 10 a call per queue as soon as 10 wait, so
+    memory holds at most a page's messages. Steps written queued but not sent (a worker
+    that stopped, a send that failed) are sent again once stale."""
 
     def __init__(self, send: Callable[[list[tuple[Case, dict[str, Any]]]], Any]) -> None:
         self.send = send
@@ -189,7 +196,7 @@ class FollowUpWorker:
     def run(self, work: dict[str, Any]) -> dict[str, int]:
         """Follow up one page of the partition the work names; returns counts. The next
         page goes on the queue after this page's steps were sent: a worker that fails
-        before that is given the same page again, never a page twice at once."""
+        before that is given the same page again (docs/decisions.md, "Follow-ups")."""
         now = datetime.fromisoformat(str(work["run_at"]).replace("Z", "+00:00"))
         page, cursor = self.cases.due_page((work["municipality_code"], int(work["shard"])), str(work["until"]),
                                            work.get("cursor"))

@@ -125,12 +125,17 @@ class CriteriaAdmin:
             "days": days, "created_at": clock.iso(asked_at), "document": proposed.document,
             "expires_at": int((asked_at + timedelta(days=preview.JOB_KEPT_DAYS)).timestamp())}
         self.jobs.create(job)
-        self.queue_job(code, job_id)
+        try:
+            self.queue_job(code, job_id)
+        except Exception:
+            # Nobody will run it: failed, so a poller is not left waiting for it.
+            self.jobs.fail(code, job_id, finished_at=clock.iso(self.now()))
+            raise
         return PreviewAnswer(job=preview.job_view(job))
 
     def preview_job(self, code: str, job_id: str) -> dict[str, Any]:
         """A job of this municipality (another's, or an expired one, is NotFound)."""
-        job = self.jobs.get(code, job_id)
+        job = self.jobs.get(code, job_id) if preview.JOB_ID.fullmatch(job_id) else None
         if job is None:
             raise NotFound("no preview job with that id in this municipality")
         return preview.job_view(job)
@@ -148,11 +153,11 @@ class CriteriaAdmin:
             proposed = parse_criteria(job["document"], municipality_code=code)
             asked_at = datetime.fromisoformat(job["created_at"].replace("Z", "+00:00"))
             result = self._tally(code, proposed, int(job["days"]), asked_at=asked_at)
+            self.jobs.finish(code, job_id, result, finished_at=clock.iso(self.now()))
         except Exception:
             if last_attempt:
                 self.jobs.fail(code, job_id, finished_at=clock.iso(self.now()))
             raise
-        self.jobs.finish(code, job_id, result, finished_at=clock.iso(self.now()))
         return "done"
 
     def _preview_request(self, code: str, document: Any, query: dict[str, str] | None) -> tuple[int, Criteria]:
