@@ -8,10 +8,10 @@ import json
 from collections import Counter
 
 from aws_lambda_powertools import Logger, Metrics
-from aws_lambda_powertools.utilities.batch import BatchProcessor, EventType, process_partial_response
 from vroegsignaal import observability
 from vroegsignaal.adapters import config, letters, mail, registry, tasks
 from vroegsignaal.adapters.cases import DynamoCaseStore
+from vroegsignaal.batch import SQS, batch_handler
 from vroegsignaal.services.actions import StepRunner
 
 config.check()  # a missing variable fails the cold start, not a message
@@ -35,15 +35,4 @@ def record_handler(record):  # Powertools passes it as record=...
 
 def make_handler():
     """A Lambda handler with its own batch processor (one per function)."""
-    processor = BatchProcessor(event_type=EventType.SQS)
-
-    @logger.inject_lambda_context
-    @metrics.log_metrics
-    @tracer.capture_lambda_handler
-    def lambda_handler(event, context):
-        response = process_partial_response(event=event, record_handler=record_handler, processor=processor,
-                                            context=context)
-        observability.publish_counts(metrics, counts)
-        return response
-
-    return lambda_handler
+    return batch_handler(record_handler, event_type=SQS, logger=logger, metrics=metrics, tracer=tracer, counts=counts)

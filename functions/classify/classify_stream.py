@@ -8,18 +8,17 @@ from __future__ import annotations
 from collections import Counter
 
 from aws_lambda_powertools import Logger, Metrics
-from aws_lambda_powertools.utilities.batch import BatchProcessor, EventType, process_partial_response
 from vroegsignaal import observability
 from vroegsignaal.adapters import config, dynamo, queues, secrets, table
 from vroegsignaal.adapters.cases import DynamoCaseStore
 from vroegsignaal.adapters.criteria_store import ActiveCriteriaCache
+from vroegsignaal.batch import DYNAMODB_STREAMS, batch_handler
 from vroegsignaal.services.classify_stream import SignalClassifier
 
 config.check(config.CLASSIFY_FAILURE_QUEUE_VARIABLE)  # a missing variable fails the cold start, not a record
 logger = Logger()
 metrics = Metrics()
 tracer = observability.tracer()
-processor = BatchProcessor(event_type=EventType.DynamoDBStreams)
 criteria = ActiveCriteriaCache()
 counts: Counter = Counter()  # per invocation: one metric value per batch, not per record
 classifier = SignalClassifier(DynamoCaseStore(), criteria.get, queues.send_steps, secrets.household_secret,
@@ -43,12 +42,6 @@ def record_handler(record):  # Powertools passes it as record=...
         counts["CasesOpened"] += int(result.is_new)
 
 
-@logger.inject_lambda_context
-@metrics.log_metrics
-@tracer.capture_lambda_handler
-def lambda_handler(event, context):
-    criteria.begin_batch()  # each municipality's active criteria: looked up once per batch
-    response = process_partial_response(event=event, record_handler=record_handler, processor=processor,
-                                        context=context)
-    observability.publish_counts(metrics, counts)
-    return response
+# Each municipality's active criteria: looked up once per batch.
+lambda_handler = batch_handler(record_handler, event_type=DYNAMODB_STREAMS, logger=logger, metrics=metrics,
+                               tracer=tracer, counts=counts, before_batch=criteria.begin_batch)

@@ -7,10 +7,10 @@ import json
 from collections import Counter
 
 from aws_lambda_powertools import Logger, Metrics
-from aws_lambda_powertools.utilities.batch import BatchProcessor, EventType, process_partial_response
 from vroegsignaal import observability
 from vroegsignaal.adapters import config, queues
 from vroegsignaal.adapters.cases import DynamoCaseStore
+from vroegsignaal.batch import SQS, batch_handler
 from vroegsignaal.services.actions import FollowUpWorker
 
 config.check(config.FOLLOWUPS_QUEUE_VARIABLE)  # a missing variable fails the cold start, not a message
@@ -20,7 +20,6 @@ tracer = observability.tracer()
 counts: Counter = Counter()  # per invocation: one metric value per batch, not per record
 worker = FollowUpWorker(cases=DynamoCaseStore(), send_case_steps=queues.send_case_steps,
                         send_work=queues.send_followup_work)
-processor = BatchProcessor(event_type=EventType.SQS)
 
 
 @tracer.capture_method
@@ -32,11 +31,5 @@ def record_handler(record):  # Powertools passes it as record=...
     counts.update({f"FollowUp_{name}": n for name, n in done.items() if n})
 
 
-@logger.inject_lambda_context
-@metrics.log_metrics
-@tracer.capture_lambda_handler
-def lambda_handler(event, context):
-    response = process_partial_response(event=event, record_handler=record_handler, processor=processor,
-                                        context=context)
-    observability.publish_counts(metrics, counts)
-    return response
+lambda_handler = batch_handler(record_handler, event_type=SQS, logger=logger, metrics=metrics, tracer=tracer,
+                               counts=counts)

@@ -6,13 +6,13 @@ import json
 from collections import Counter
 
 from aws_lambda_powertools import Logger, Metrics
-from aws_lambda_powertools.utilities.batch import BatchProcessor, EventType, process_partial_response
 from vroegsignaal import observability
-from vroegsignaal.adapters import config, preview_queue
+from vroegsignaal.adapters import config, queues
 from vroegsignaal.adapters.criteria_store import CriteriaRepository
 from vroegsignaal.adapters.monthly_counters import MonthlyCounters
 from vroegsignaal.adapters.preview_jobs import DynamoPreviewJobs
 from vroegsignaal.adapters.workbaskets import MunicipalityCaseStore
+from vroegsignaal.batch import SQS, batch_handler
 from vroegsignaal.domain.preview import JOB_ATTEMPTS
 from vroegsignaal.services.criteria_admin import CriteriaAdmin
 
@@ -20,10 +20,9 @@ config.check()  # a missing variable fails the cold start, not a message
 logger = Logger()
 metrics = Metrics()
 tracer = observability.tracer()
-processor = BatchProcessor(event_type=EventType.SQS)
 counts: Counter = Counter()  # per invocation: one metric value per batch, not per record
 admin = CriteriaAdmin(repository=CriteriaRepository(), cases=MunicipalityCaseStore(), jobs=DynamoPreviewJobs(),
-                      queue_job=preview_queue.queue_job, counters=MonthlyCounters())
+                      queue_job=queues.queue_preview_job, counters=MonthlyCounters())
 
 
 @tracer.capture_method
@@ -37,11 +36,5 @@ def record_handler(record):  # Powertools passes it as record=...
     counts[f"PreviewJobs_{outcome}"] += 1
 
 
-@logger.inject_lambda_context
-@metrics.log_metrics
-@tracer.capture_lambda_handler
-def lambda_handler(event, context):
-    response = process_partial_response(event=event, record_handler=record_handler, processor=processor,
-                                        context=context)
-    observability.publish_counts(metrics, counts)
-    return response
+lambda_handler = batch_handler(record_handler, event_type=SQS, logger=logger, metrics=metrics, tracer=tracer,
+                               counts=counts)

@@ -8,17 +8,16 @@ from __future__ import annotations
 from collections import Counter
 
 from aws_lambda_powertools import Logger, Metrics
-from aws_lambda_powertools.utilities.batch import BatchProcessor, EventType, process_partial_response
 from vroegsignaal import observability
 from vroegsignaal.adapters import config, table
 from vroegsignaal.adapters.retention_store import DynamoRetentionStore
+from vroegsignaal.batch import DYNAMODB_STREAMS, batch_handler
 from vroegsignaal.services.retention import Retention
 
 config.check()
 logger = Logger()
 metrics = Metrics()
 tracer = observability.tracer()
-processor = BatchProcessor(event_type=EventType.DynamoDBStreams)
 retention = Retention(DynamoRetentionStore())
 counts: Counter = Counter()  # per invocation: one metric value per batch
 
@@ -36,11 +35,5 @@ def record_handler(record):  # Powertools passes it as record=...
         counts[f"Deleted{kind.capitalize()}"] += n
 
 
-@logger.inject_lambda_context
-@metrics.log_metrics
-@tracer.capture_lambda_handler
-def lambda_handler(event, context):
-    response = process_partial_response(event=event, record_handler=record_handler, processor=processor,
-                                        context=context)
-    observability.publish_counts(metrics, counts)
-    return response
+lambda_handler = batch_handler(record_handler, event_type=DYNAMODB_STREAMS, logger=logger, metrics=metrics,
+                               tracer=tracer, counts=counts)

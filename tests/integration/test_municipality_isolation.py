@@ -64,10 +64,10 @@ def world(h):  # noqa: F811
     upload_example(h, code=OTHER, label="Utrecht eigen")
     return {
         "own": {"case_id": own, "task_id": add_task(own, step="s1"), "letter_id": add_letter(own),
-                "job_id": queued_job(GM, "pj-own")},
+                "job_id": queued_job(GM, "pj-" + "b" * 24)},
         "theirs": {"case_id": theirs, "task_id": add_task(theirs, code=OTHER, step="s1"),
                    "letter_id": add_letter(theirs, code=OTHER), "version": "v1", "basket_id": "jongeren",
-                   "job_id": queued_job(OTHER, "pj-theirs")},
+                   "job_id": queued_job(OTHER, "pj-" + "c" * 24)},
     }
 
 

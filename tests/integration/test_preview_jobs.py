@@ -33,7 +33,7 @@ def in_days(days: int) -> int:
     return int(clock.now().timestamp()) + days * 86400
 
 
-def queued_job(code: str, job_id: str = "pj-test") -> str:
+def queued_job(code: str, job_id: str = "pj-" + "a" * 24) -> str:  # shaped as ids.new_id("pj")
     """A queued preview job of that municipality, as POST criteria/preview stores it."""
     from vroegsignaal.adapters.preview_jobs import DynamoPreviewJobs
     DynamoPreviewJobs().create({"job_id": job_id, "municipality_code": code, "asked_by": "key-1", "status": "queued",

@@ -1,7 +1,7 @@
 """The services behind the municipality routes, wired once per container."""
 from __future__ import annotations
 
-from vroegsignaal.adapters import config, preview_queue, queues
+from vroegsignaal.adapters import config, queues
 from vroegsignaal.adapters import letters as letter_store
 from vroegsignaal.adapters.audit import DynamoAuditLog
 from vroegsignaal.adapters.criteria_store import CriteriaRepository
@@ -34,7 +34,7 @@ views = Views(cases=_cases, tasks=_tasks, criteria=_criteria, letters=letter_sto
 casework = Casework(cases=_cases, tasks=_tasks, criteria=_criteria, send_steps=queues.send_steps,
                     is_user=users.is_member)
 criteria_admin = CriteriaAdmin(repository=_criteria, cases=_cases, jobs=DynamoPreviewJobs(),
-                               queue_job=preview_queue.queue_job, counters=MonthlyCounters())
+                               queue_job=queues.queue_preview_job, counters=MonthlyCounters())
 templates = LetterTemplates(store=letter_store)
 search = CaseSearch(index=SearchIndex(), cases=_cases)
 exports = DdasExports(DdasSource(), supplier_code=config.ddas_supplier_code,

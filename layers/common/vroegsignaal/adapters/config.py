@@ -14,6 +14,7 @@ from dataclasses import dataclass
 
 CLASSIFY_FAILURE_QUEUE_VARIABLE = "CLASSIFY_FAILURE_QUEUE_URL"
 FOLLOWUPS_QUEUE_VARIABLE = "FOLLOWUPS_QUEUE_URL"  # the follow-up schedule's work queue (its two functions only)
+PREVIEW_QUEUE_VARIABLE = "PREVIEW_QUEUE_URL"  # where the municipality function queues preview jobs
 _FUNCTION_VARIABLES = ("TABLE_NAME", "BUCKET_NAME", "LETTERS_QUEUE_URL", "TASKS_QUEUE_URL", "SENDER_EMAIL")
 
 
@@ -27,7 +28,8 @@ class Config:
 
     @classmethod
     def from_environment(cls) -> "Config":
-        names = (*_FUNCTION_VARIABLES, CLASSIFY_FAILURE_QUEUE_VARIABLE, FOLLOWUPS_QUEUE_VARIABLE)
+        names = (*_FUNCTION_VARIABLES, CLASSIFY_FAILURE_QUEUE_VARIABLE, FOLLOWUPS_QUEUE_VARIABLE,
+                 PREVIEW_QUEUE_VARIABLE)
         return cls({name: os.environ[name] for name in names if os.environ.get(name)})
 
     def _get(self, name: str) -> str:
@@ -66,6 +68,10 @@ class Config:
     def followups_queue_url(self) -> str:
         """The follow-up work queue (the schedule and its worker only)."""
         return self._get(FOLLOWUPS_QUEUE_VARIABLE)
+
+    def preview_queue_url(self) -> str:
+        """The preview job queue."""
+        return self._get(PREVIEW_QUEUE_VARIABLE)
 
 
 DDAS_SUPPLIER_CODE_VARIABLE = "DDAS_SUPPLIER_CODE"

@@ -73,3 +73,10 @@ def give_up_signal(signal_item: dict[str, Any], reason: str) -> None:
                "reference": signal_item["reference"], "municipality_code": signal_item["municipality_code"],
                "reason": reason, "kind": "unclassifiable_signal"}
     client("sqs").send_message(QueueUrl=config.current().failure_queue_url(), MessageBody=json.dumps(message))
+
+
+def queue_preview_job(code: str, job_id: str) -> None:
+    """Hand a criteria preview job to its worker: the message names the municipality and
+    the job, nothing else; the worker reads the job."""
+    client("sqs").send_message(QueueUrl=config.current().preview_queue_url(),
+                               MessageBody=json.dumps({"municipality_code": code, "job_id": job_id}))
