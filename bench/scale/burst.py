@@ -21,7 +21,6 @@ fall due (the schedule runs on the hour; due dates begin at midnight, Amsterdam)
 from __future__ import annotations
 
 import copy
-import gc
 import heapq
 import json
 import random
@@ -33,9 +32,8 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from . import shapes
-from .codec import faster_boto3_types
-from .meter import MB, OTHER_CALL_MS, Meter, Tally
-from .services import FOLLOWUPS_QUEUE_URL, TASKS_QUEUE_URL, install
+from .meter import MB, OTHER_CALL_MS, Tally
+from .services import FOLLOWUPS_QUEUE_URL, TASKS_QUEUE_URL
 
 BURST = 200_000
 MUNICIPALITIES = 342  # the Netherlands' municipalities (2025)
@@ -136,31 +134,16 @@ def _clone_into(seeds: list[dict[str, Any]], code: str, sizes: dict[int, int]) -
 
 
 def run_burst() -> BurstResult:
-    from vroegsignaal import clock, ids
-    from vroegsignaal.domain import letters
+    from .year import MUNICIPALITY, Year, simulated_services
 
-    from .year import MUNICIPALITY, YEAR_START, SimulatedClock, Year
-
-    meter = Meter()
-    services, uninstall = install(meter)
-    sim = SimulatedClock(YEAR_START)
-    saved = letters.render_pdf, clock.now, clock.today, ids.new_id
-    letters.render_pdf = lambda context, text: b"%PDF-1.4 bench"
-    clock.now, clock.today, ids.new_id = sim.now, sim.today, sim.new_id
-    started = time.perf_counter()
-    gc.disable()
-    try:
-        with faster_boto3_types():
-            year = Year(SEED_HOUSEHOLDS, meter, services, sim)
-            with meter.paused():
-                seeds = _seed_cases(year, sim)
-                _clone_into(seeds, MUNICIPALITY, {0: PAGE * LARGE_PAGES, 1: PAGE})
-            sim.advance(DUE_AFTER_DAYS)
-            return _measure(year, services, sim, MUNICIPALITY, started)
-    finally:
-        gc.enable()
-        letters.render_pdf, clock.now, clock.today, ids.new_id = saved
-        uninstall()
+    with simulated_services() as (meter, services, sim):
+        started = time.perf_counter()
+        year = Year(SEED_HOUSEHOLDS, meter, services, sim)
+        with meter.paused():
+            seeds = _seed_cases(year, sim)
+            _clone_into(seeds, MUNICIPALITY, {0: PAGE * LARGE_PAGES, 1: PAGE})
+        sim.advance(DUE_AFTER_DAYS)
+        return _measure(year, services, sim, MUNICIPALITY, started)
 
 
 def _measure(year: Any, services: Any, sim: Any, code: str, started: float) -> BurstResult:

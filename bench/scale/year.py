@@ -26,7 +26,8 @@ import random
 import time
 import tracemalloc
 from collections import Counter, defaultdict
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, timedelta
 from typing import Any
@@ -435,8 +436,9 @@ def _note(name: str, result: Any) -> str:
     return ""
 
 
-def run_year(households: int) -> YearResult:
-    """One whole year at N households on fresh services; the clock is put back after."""
+@contextmanager
+def simulated_services() -> Iterator[tuple[Meter, Any, SimulatedClock]]:
+    """Fresh bench services on a simulated clock (ids and PDFs too); all put back after."""
     from vroegsignaal import clock, ids
     from vroegsignaal.domain import letters
 
@@ -446,23 +448,29 @@ def run_year(households: int) -> YearResult:
     saved = letters.render_pdf, clock.now, clock.today, ids.new_id
     letters.render_pdf = lambda context, text: b"%PDF-1.4 bench"
     clock.now, clock.today, ids.new_id = sim.now, sim.today, sim.new_id
-    started = time.perf_counter()
     # The table holds millions of small dicts without cycles: the collector's full
     # passes over them would cost more than the year (Year.live collects the young).
     gc.disable()
     try:
         with faster_boto3_types():
-            year = Year(households, meter, services, sim)
-            signals = plan_signals(households)
-            runs, received = year.live(signals)
-            paths = year.paths()
-            items = shapes.items_by_type(services.dynamodb)
-            return YearResult(households=households, signals=received, cases=year.opened, phases=year.phases,
-                              followup_runs=runs, paths=paths, items=items,
-                              case_item_bytes=shapes.average_size(services.dynamodb, "case"),
-                              seconds=time.perf_counter() - started, errors=year.errors)
+            yield meter, services, sim
     finally:
         gc.enable()
         letters.render_pdf, clock.now, clock.today, ids.new_id = saved
         uninstall()
+
+
+def run_year(households: int) -> YearResult:
+    """One whole year at N households on fresh services; the clock is put back after."""
+    with simulated_services() as (meter, services, sim):
+        started = time.perf_counter()
+        year = Year(households, meter, services, sim)
+        signals = plan_signals(households)
+        runs, received = year.live(signals)
+        paths = year.paths()
+        items = shapes.items_by_type(services.dynamodb)
+        return YearResult(households=households, signals=received, cases=year.opened, phases=year.phases,
+                          followup_runs=runs, paths=paths, items=items,
+                          case_item_bytes=shapes.average_size(services.dynamodb, "case"),
+                          seconds=time.perf_counter() - started, errors=year.errors)
 

@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import os
 from pathlib import Path
+from types import SimpleNamespace
 
 import pytest
 
@@ -135,3 +136,13 @@ def people(aws, monkeypatch):
         found[username] = {"user_id": user_id, "name": name, "principal": {
             "kind": "user", "user_id": user_id, "name": name, "memberships": json.dumps(memberships)}}
     return found
+
+
+@pytest.fixture
+def h():
+    """The handlers a test drives: the intake API, the classifier on the stream, the municipality API."""
+    import classify_stream
+    import intake_api
+    import municipality_api
+    return SimpleNamespace(intake=intake_api.lambda_handler, classify=classify_stream.lambda_handler,
+                           mun=municipality_api.lambda_handler)

@@ -8,11 +8,10 @@ import json
 import pytest
 
 from tests.factories import DEBTOR_SECRETS
-from tests.integration.test_municipality_api import (  # noqa: F401 - the fixture h
+from tests.integration.test_municipality_api import (
     OLD,
     add_letter,
     add_task,
-    h,
     open_case,
     raw_case,
     request,

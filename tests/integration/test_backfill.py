@@ -3,7 +3,6 @@ the task list indexes get what they lack, page by page, once."""
 from __future__ import annotations
 
 import re
-from types import SimpleNamespace
 
 import pytest
 
@@ -11,15 +10,6 @@ from tests.integration.test_municipality_api import GM, OLD, add_task, open_case
 
 pytestmark = pytest.mark.usefixtures("tenants")
 KENMERK = re.compile(r"[2-9A-HJKMNP-Z]{4}-[2-9A-HJKMNP-Z]{4}")
-
-
-@pytest.fixture
-def h():
-    import classify_stream
-    import intake_api
-    import municipality_api
-    return SimpleNamespace(intake=intake_api.lambda_handler, classify=classify_stream.lambda_handler,
-                           mun=municipality_api.lambda_handler)
 
 
 def made_old(case_id: str, task_ids: list[str]) -> None:

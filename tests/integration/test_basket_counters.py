@@ -3,23 +3,12 @@ cases after every kind of change: new cases, joins (reclassification), moves by
 hand, closes, a redelivered stream record, a TTL removal (delivered twice)."""
 from __future__ import annotations
 
-from types import SimpleNamespace
-
 import pytest
 
 from tests.integration.events import LambdaContext, stream_event
 from tests.integration.test_municipality_api import GM, OLD, open_case, request
 
 pytestmark = pytest.mark.usefixtures("tenants")
-
-
-@pytest.fixture
-def h():
-    import classify_stream
-    import intake_api
-    import municipality_api
-    return SimpleNamespace(intake=intake_api.lambda_handler, classify=classify_stream.lambda_handler,
-                           mun=municipality_api.lambda_handler)
 
 
 def _items() -> list[dict]:

@@ -2,22 +2,11 @@
 and closed partitions oldest first, page by page, each case once."""
 from __future__ import annotations
 
-from types import SimpleNamespace
-
 import pytest
 
 from tests.integration.test_municipality_api import OLD, open_case, request
 
 pytestmark = pytest.mark.usefixtures("tenants")
-
-
-@pytest.fixture
-def h():
-    import classify_stream
-    import intake_api
-    import municipality_api
-    return SimpleNamespace(intake=intake_api.lambda_handler, classify=classify_stream.lambda_handler,
-                           mun=municipality_api.lambda_handler)
 
 
 def _walk(h, status, limit):

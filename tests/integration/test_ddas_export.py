@@ -2,8 +2,6 @@
 production (intake, classification, consultants' changes), against moto."""
 from __future__ import annotations
 
-from types import SimpleNamespace
-
 import pytest
 
 from tests import ddas_schema
@@ -11,15 +9,6 @@ from tests.integration.test_municipality_api import OLD, open_case, request
 
 pytestmark = pytest.mark.usefixtures("tenants")
 NOVEMBER = {"from": "2026-11-01", "to": "2026-11-30"}
-
-
-@pytest.fixture
-def h():
-    import classify_stream
-    import intake_api
-    import municipality_api
-    return SimpleNamespace(intake=intake_api.lambda_handler, classify=classify_stream.lambda_handler,
-                           mun=municipality_api.lambda_handler)
 
 
 def export(h, query=NOVEMBER):

@@ -9,7 +9,7 @@ import pytest
 
 from tests.factories import signal_body
 from tests.integration.events import PARTNERS, api_event, call
-from tests.integration.test_municipality_api import OLD, add_task, h, open_case, request  # noqa: F401 - fixture h
+from tests.integration.test_municipality_api import OLD, add_task, open_case, request
 from tests.unit.test_signal_hardening import TEXT_FIELDS
 
 pytestmark = pytest.mark.usefixtures("tenants")

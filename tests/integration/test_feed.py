@@ -3,8 +3,6 @@ intake handler against moto: signals posted and classified as in production, cas
 picked up and closed through the municipality API."""
 from __future__ import annotations
 
-from types import SimpleNamespace
-
 import pytest
 
 from tests.factories import signal_body
@@ -12,15 +10,6 @@ from tests.integration.events import PARTNERS, LambdaContext, api_event, call, m
 
 pytestmark = pytest.mark.usefixtures("tenants")
 EPOCH = "2000-01-01T00:00:00Z"
-
-
-@pytest.fixture
-def h():
-    import classify_stream
-    import intake_api
-    import municipality_api
-    return SimpleNamespace(intake=intake_api.lambda_handler, classify=classify_stream.lambda_handler,
-                           mun=municipality_api.lambda_handler)
 
 
 def post(h, partner: str, reference: str, **overrides) -> dict:

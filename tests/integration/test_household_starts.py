@@ -3,22 +3,12 @@ head (adapters/cases.py household_starts), which follows every case opened or jo
 from __future__ import annotations
 
 from datetime import timedelta
-from types import SimpleNamespace
 
 import pytest
 
 from tests.integration.test_municipality_api import OLD, open_case
 
 pytestmark = pytest.mark.usefixtures("tenants")
-
-
-@pytest.fixture
-def h():
-    import classify_stream
-    import intake_api
-    import municipality_api
-    return SimpleNamespace(intake=intake_api.lambda_handler, classify=classify_stream.lambda_handler,
-                           mun=municipality_api.lambda_handler)
 
 
 def _case(case_id):

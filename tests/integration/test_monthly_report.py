@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import csv
 import io
-from types import SimpleNamespace
 
 import pytest
 from vroegsignaal import clock
@@ -17,15 +16,6 @@ NOVEMBER = {"from": "2026-11", "to": "2026-11"}
 # Signals count in the month of their signal date (2026-11-20 by default); cases in the
 # month they opened: today's.
 BOTH = {"from": "2026-11", "to": clock.today().isoformat()[:7]}
-
-
-@pytest.fixture
-def h():
-    import classify_stream
-    import intake_api
-    import municipality_api
-    return SimpleNamespace(intake=intake_api.lambda_handler, classify=classify_stream.lambda_handler,
-                           mun=municipality_api.lambda_handler)
 
 
 def report(h, query=NOVEMBER):

@@ -8,7 +8,6 @@ import json
 import os
 import re
 from datetime import UTC, datetime
-from types import SimpleNamespace
 
 import pytest
 from vroegsignaal.domain.retention import add_months
@@ -21,15 +20,6 @@ GM = "GM0632"
 OTHER = "GM0344"
 OLD = "1970-03-04"      # date of birth of someone who is no jongere
 YOUNG = "2006-06-01"    # 20 on the signal date
-
-
-@pytest.fixture
-def h():
-    import classify_stream
-    import intake_api
-    import municipality_api
-    return SimpleNamespace(intake=intake_api.lambda_handler, classify=classify_stream.lambda_handler,
-                           mun=municipality_api.lambda_handler)
 
 
 # --------------------------------------------------------------------------- helpers

@@ -9,13 +9,12 @@ import json
 import pytest
 
 from tests.integration.events import PARTNERS, municipality
-from tests.integration.test_municipality_api import (  # noqa: F401 - the fixture h
+from tests.integration.test_municipality_api import (
     GM,
     OLD,
     OTHER,
     add_letter,
     add_task,
-    h,
     open_case,
     raw_case,
     request,

@@ -16,7 +16,7 @@ from referencing.jsonschema import DRAFT202012
 
 from tests.factories import signal_body
 from tests.integration.events import PARTNERS, LambdaContext, api_event, municipality
-from tests.integration.test_municipality_api import OLD, add_letter, add_task, h, open_case  # noqa: F401 - fixture h
+from tests.integration.test_municipality_api import OLD, add_letter, add_task, open_case
 from tests.integration.uploads_helpers import uploads_bucket  # noqa: F401 - fixture
 
 pytestmark = pytest.mark.usefixtures("tenants", "uploads_bucket")

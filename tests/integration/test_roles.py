@@ -6,12 +6,10 @@ from __future__ import annotations
 import pytest
 
 from tests.integration.events import PARTNERS, api_event, call
-from tests.integration.test_municipality_api import (  # noqa: F401 - the fixture h
+from tests.integration.test_municipality_api import (
     OLD,
-    OTHER,
     add_letter,
     add_task,
-    h,
     open_case,
     request,
     snapshot,

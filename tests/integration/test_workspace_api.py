@@ -4,7 +4,6 @@ Cases are made as in production (intake, then the stream's classification), agai
 from __future__ import annotations
 
 import re
-from types import SimpleNamespace
 
 import pytest
 
@@ -12,15 +11,6 @@ from tests.integration.test_municipality_api import GM, OLD, OTHER, add_task, op
 
 pytestmark = pytest.mark.usefixtures("tenants")
 KENMERK = re.compile(r"[2-9A-HJKMNP-Z]{4}-[2-9A-HJKMNP-Z]{4}")
-
-
-@pytest.fixture
-def h():
-    import classify_stream
-    import intake_api
-    import municipality_api
-    return SimpleNamespace(intake=intake_api.lambda_handler, classify=classify_stream.lambda_handler,
-                           mun=municipality_api.lambda_handler)
 
 
 def summary_of(h, case_id):
