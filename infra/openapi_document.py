@@ -452,6 +452,11 @@ def query_parameter(name: str, description: str, schema: dict[str, Any]) -> dict
     return {"name": name, "in": "query", "required": False, "description": description, "schema": schema}
 
 
+def period_parameters(unit: str, schema: dict[str, Any]) -> list[dict[str, Any]]:
+    """`from` and `to` of a period, both included (days or months)."""
+    return [query_parameter("from", f"first {unit}", schema), query_parameter("to", f"last {unit}", schema)]
+
+
 PAGINATION = [
     query_parameter("limit", "page size", {"type": "integer", "minimum": 1, "maximum": 200, "default": 50}),
     query_parameter("cursor", "the next_cursor of the previous page", {"type": "string", "minLength": 1,
@@ -676,7 +681,7 @@ def municipality_paths() -> dict[str, Any]:
                               400, 413, 422))},
         f"{base}/exports/ddas": {"get": operation(
             "exportDdas", "Exports", "The DDAS delivery to CBS for a period", security=key,
-            parameters=[CODE, query_parameter("from", "first day", DATE), query_parameter("to", "last day", DATE)],
+            parameters=[CODE, *period_parameters("day", DATE)],
             description="A document valid against the DDAS v0.9 Uitwisselmodel JSON Schema "
                         "(json_schema_Uitwisselmodel.json): one `levering` with the signals whose `signaaldatum` "
                         "falls in the period (both days included) and the cases holding them. `from` after "
@@ -685,7 +690,7 @@ def municipality_paths() -> dict[str, Any]:
             answers=responses({200: ok("the delivery", ref("DdasDelivery"))}, 422))},
         f"{base}/reports/monthly": {"get": operation(
             "monthlyReport", "Exports", "Monthly figures", security=key,
-            parameters=[CODE, query_parameter("from", "first month", MONTH), query_parameter("to", "last month", MONTH)],
+            parameters=[CODE, *period_parameters("month", MONTH)],
             description="Every month from `from` to `to` (at most 24). Signals count in the month of their "
                         "`signal_date`; cases (and whether they were multiple, repeat, picked up, reached) in the "
                         "month they opened; closes in the month they closed; `deleted` what retention deleted "
