@@ -393,6 +393,12 @@ def test_works_on_a_360_pixel_phone(coordinator, site, seeded, keys, axe_source)
                 "return [...document.querySelectorAll('.table-wrapper')].filter((w) => w.scrollWidth > w.clientWidth + 1)"
                 ".map((w) => w.getAttribute('aria-label'))")
             assert wide == [], f"{screen}: tables scroll sideways at 360 px: {wide}"
+            # A card table's caption spans the cards (not one word a line).
+            narrow = coordinator.execute_script(
+                "return [...document.querySelectorAll('.table--cards caption')]"
+                ".filter((c) => c.getBoundingClientRect().width < 0.8 * c.parentElement.getBoundingClientRect().width)"
+                ".map((c) => c.textContent)")
+            assert narrow == [], f"{screen}: captions squeezed at 360 px: {narrow}"
             assert_accessible(coordinator, axe_source, f"{screen} op 360 px")
         labels = coordinator.execute_script(
             "return [...document.querySelectorAll('.table--cards td[data-label]')].map((c) => c.dataset.label)")
