@@ -4,7 +4,6 @@ from __future__ import annotations
 import copy
 import json
 import re
-from pathlib import Path
 
 import pytest
 from vroegsignaal.domain.criteria import (
@@ -15,7 +14,8 @@ from vroegsignaal.domain.criteria import (
 )
 from vroegsignaal.domain.errors import ValidationFailed
 
-SPEC = Path(__file__).resolve().parents[3] / "shared" / "spec" / "criteria.md"
+from tests.product_spec import spec_file
+
 LEAF = {"fact": "crisis", "equals": True}
 
 
@@ -64,9 +64,8 @@ def valid(document, code=None):
 # -- the documents of criteria.md ---------------------------------------------------
 
 def _spec_blocks() -> list[dict]:
-    if not SPEC.exists():
-        pytest.skip("criteria.md not next to the repository")
-    return [json.loads(block) for block in re.findall(r"```json\n(.*?)```", SPEC.read_text(), re.S)]
+    text = spec_file("criteria.md").read_text(encoding="utf-8")
+    return [json.loads(block) for block in re.findall(r"```json\n(.*?)```", text, re.S)]
 
 
 def test_default_json_is_the_default_of_criteria_md():
