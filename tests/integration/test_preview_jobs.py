@@ -114,12 +114,13 @@ def test_the_job_store_keeps_the_documents_numbers_as_posted(aws):
                 "baskets": [{"id": "rest", "name": "Rest", "action": "none"}]}
     jobs.create({"job_id": "pj-1", "municipality_code": GM, "asked_by": "user-1", "status": "queued", "days": 90,
                  "created_at": "2026-11-27T09:00:00.000000Z", "document": document, "expires_at": in_days(3)})
-    started = jobs.start(GM, "pj-1", started_at="2026-11-27T09:00:01.000000Z")
-    assert started["status"] == "running" and json.dumps(started["document"]) == json.dumps(document)
+    started = jobs.start(GM, "pj-1", started_at="2026-11-27T09:00:01.000000Z", last_attempt=True)
+    assert started["status"] == "running" and started["last_attempt"] is True
+    assert json.dumps(started["document"]) == json.dumps(document)
     jobs.finish(GM, "pj-1", {"days": 90, "cases": 0}, finished_at="2026-11-27T09:00:02.000000Z")
     done = jobs.get(GM, "pj-1")
     assert (done["status"], done["result"], done["document"]) == ("done", {"days": 90, "cases": 0}, None)
-    assert jobs.start(GM, "pj-1", started_at="2026-11-27T09:00:03.000000Z") is None  # finished: not again
+    assert jobs.start(GM, "pj-1", started_at="2026-11-27T09:00:03.000000Z", last_attempt=False) is None  # finished: not again
     assert jobs.get(OTHER, "pj-1") is None
 
 

@@ -883,3 +883,10 @@ def test_the_preview_worker_marks_a_job_failed_on_the_queues_last_attempt(resour
 
     redrive = resources["PreviewQueue"]["Properties"]["RedrivePolicy"]
     assert redrive["maxReceiveCount"] == JOB_ATTEMPTS
+
+
+def test_a_preview_job_reads_as_failed_once_its_last_attempt_outlived_the_worker(resources):
+    """A last attempt cut off by the timeout never marks the job failed itself (domain/preview.py)."""
+    from vroegsignaal.domain.preview import JOB_ATTEMPT_SECONDS
+
+    assert resources["PreviewFunction"]["Properties"]["Timeout"] == JOB_ATTEMPT_SECONDS

@@ -225,11 +225,11 @@ class Jobs(PreviewJobStore):
     def get(self, code, job_id):
         return copy.deepcopy(self.jobs.get((code, job_id)))
 
-    def start(self, code, job_id, *, started_at):
+    def start(self, code, job_id, *, started_at, last_attempt):
         job = self.jobs.get((code, job_id))
         if job is None or job["status"] not in ("queued", "running"):
             return None
-        job.update(status="running", started_at=started_at)
+        job.update(status="running", started_at=started_at, last_attempt=last_attempt)
         return copy.deepcopy(job)
 
     def finish(self, code, job_id, result, *, finished_at):

@@ -127,6 +127,44 @@ def test_a_failing_job_stays_running_for_its_retry_and_fails_on_the_last_attempt
     assert view["status"] == "failed" and view["error"] == preview.JOB_ERROR and "result" not in view
 
 
+class HangingCases(Cases):
+    """The worker's attempt is cut off by the function's timeout: nothing after it runs."""
+
+    def opened_case_pages(self, code, *, opened_since, size=100):
+        raise SystemExit("timed out")
+
+
+def _cut_off_job(cases, *, last_attempt):
+    admin = criteria_admin(cases, jobs=Jobs(), at_once_cases=LINE)
+    job = admin.ask_preview(GM, example_document(), None, asked_by="user-1").job
+    with pytest.raises(SystemExit):
+        admin.run_preview_job(GM, job["job_id"], last_attempt=last_attempt)
+    return admin, job["job_id"]
+
+
+def _hanging_cases():
+    cases = HangingCases()
+    for n in range(6):
+        make_case(cases=cases, reference=f"EN-{n}", debtor__address__house_number=n + 1)
+    return cases
+
+
+def test_a_last_attempt_cut_off_by_the_timeout_reads_as_failed_once_the_timeout_has_passed():
+    admin, job_id = _cut_off_job(_hanging_cases(), last_attempt=True)
+    assert admin.preview_job(GM, job_id)["status"] == "running"  # within the timeout it may still finish
+    later = criteria_admin(Cases(), jobs=admin.jobs, now=NOW + timedelta(seconds=preview.JOB_ATTEMPT_SECONDS),
+                           at_once_cases=LINE)
+    view = later.preview_job(GM, job_id)
+    assert view["status"] == "failed" and view["error"] == preview.JOB_ERROR
+    assert view["finished_at"] == "2026-11-27T09:05:00.000000Z"
+
+
+def test_an_earlier_attempt_cut_off_by_the_timeout_stays_running_for_its_retry():
+    admin, job_id = _cut_off_job(_hanging_cases(), last_attempt=False)
+    later = criteria_admin(Cases(), jobs=admin.jobs, now=NOW + timedelta(hours=1), at_once_cases=LINE)
+    assert later.preview_job(GM, job_id)["status"] == "running"
+
+
 def test_the_line_counts_the_cases_opened_in_the_months_the_window_touches(cases):
     """One day's window in a month of 6 cases: more than the line, so a job (an upper bound)."""
     admin = criteria_admin(cases, at_once_cases=LINE)

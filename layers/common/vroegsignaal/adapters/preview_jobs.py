@@ -22,7 +22,7 @@ from vroegsignaal.domain.errors import ConcurrentChange
 from . import dynamo, keys, table
 
 _FIELDS = ("job_id", "municipality_code", "asked_by", "status", "days", "created_at", "started_at", "finished_at",
-           "expires_at")
+           "last_attempt", "expires_at")
 
 
 def _job_of(item: dict[str, Any]) -> dict[str, Any]:
@@ -49,11 +49,13 @@ class DynamoPreviewJobs:
             return None
         return _job_of(item)
 
-    def start(self, code: str, job_id: str, *, started_at: str) -> dict[str, Any] | None:
-        """The job, now running; None when it is done, failed or gone. A running job
-        starts again: the attempt before died (a message comes back only then)."""
-        return self._update(code, job_id, "SET #s = :running, started_at = :at",
-                            {":running": preview.RUNNING, ":at": started_at, ":queued": preview.QUEUED},
+    def start(self, code: str, job_id: str, *, started_at: str, last_attempt: bool) -> dict[str, Any] | None:
+        """The job, now running (and whether this is its last attempt); None when it is
+        done, failed or gone. A running job starts again: the attempt before died (a
+        message comes back only then)."""
+        return self._update(code, job_id, "SET #s = :running, started_at = :at, last_attempt = :last",
+                            {":running": preview.RUNNING, ":at": started_at, ":queued": preview.QUEUED,
+                             ":last": last_attempt},
                             condition="attribute_exists(pk) AND #s IN (:queued, :running)")
 
     def finish(self, code: str, job_id: str, result: dict[str, Any], *, finished_at: str) -> None:

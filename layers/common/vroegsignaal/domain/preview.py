@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
+from datetime import datetime, timedelta
 from typing import Any
 
 from vroegsignaal.domain.active_criteria import ActiveCriteria
@@ -24,6 +25,10 @@ AT_ONCE_CASES = 2000
 # The preview queue's maxReceiveCount (template.yaml): the worker marks the job failed
 # on this attempt, before its message goes to the dead-letter queue.
 JOB_ATTEMPTS = 3
+# The preview function's Timeout (template.yaml): an attempt still `running` after this
+# long was cut off. On the last attempt nothing will mark the job failed (the function
+# died before its own `except`), so the view says failed (job_view).
+JOB_ATTEMPT_SECONDS = 300
 JOB_KEPT_DAYS = 3  # a job and its result expire (table TTL) this long after it was asked
 
 QUEUED, RUNNING, DONE, FAILED = "queued", "running", "done", "failed"
@@ -63,8 +68,10 @@ class PreviewTally:
                 "moved": self.moved, "moved_sample": self.moved_sample}
 
 
-def job_view(job: dict[str, Any]) -> dict[str, Any]:
-    """A job as the API shows it: ids, status and moments; the result once done."""
+def job_view(job: dict[str, Any], *, now: datetime) -> dict[str, Any]:
+    """A job as the API shows it: ids, status and moments; the result once done. A last
+    attempt running longer than the function may run timed out: failed, at its end."""
+    job = {**job, **_timed_out(job, now)}
     view = {name: job[name] for name in ("job_id", "status", "days", "created_at", "started_at", "finished_at")
             if job.get(name) is not None}
     if job["status"] == DONE:
@@ -72,3 +79,13 @@ def job_view(job: dict[str, Any]) -> dict[str, Any]:
     if job["status"] == FAILED:
         view["error"] = dict(JOB_ERROR)
     return view
+
+
+def _timed_out(job: dict[str, Any], now: datetime) -> dict[str, Any]:
+    """What a job's view changes when its last attempt was cut off: nothing otherwise."""
+    if job["status"] != RUNNING or not job.get("last_attempt") or not job.get("started_at"):
+        return {}
+    cut_off = datetime.fromisoformat(job["started_at"].replace("Z", "+00:00")) + timedelta(seconds=JOB_ATTEMPT_SECONDS)
+    if now < cut_off:
+        return {}
+    return {"status": FAILED, "finished_at": cut_off.strftime("%Y-%m-%dT%H:%M:%S.%fZ")}

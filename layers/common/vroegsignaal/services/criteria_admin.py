@@ -48,7 +48,7 @@ class PreviewJobStore(Protocol):
 
     def get(self, code: str, job_id: str) -> dict[str, Any] | None: ...
 
-    def start(self, code: str, job_id: str, *, started_at: str) -> dict[str, Any] | None: ...
+    def start(self, code: str, job_id: str, *, started_at: str, last_attempt: bool) -> dict[str, Any] | None: ...
 
     def finish(self, code: str, job_id: str, result: dict[str, Any], *, finished_at: str) -> None: ...
 
@@ -131,14 +131,14 @@ class CriteriaAdmin:
             # Nobody will run it: failed, so a poller is not left waiting for it.
             self.jobs.fail(code, job_id, finished_at=clock.iso(self.now()))
             raise
-        return PreviewAnswer(job=preview.job_view(job))
+        return PreviewAnswer(job=preview.job_view(job, now=asked_at))
 
     def preview_job(self, code: str, job_id: str) -> dict[str, Any]:
         """A job of this municipality (another's, or an expired one, is NotFound)."""
         job = self.jobs.get(code, job_id) if preview.JOB_ID.fullmatch(job_id) else None
         if job is None:
             raise NotFound("no preview job with that id in this municipality")
-        return preview.job_view(job)
+        return preview.job_view(job, now=self.now())
 
     def run_preview_job(self, code: str, job_id: str, *, last_attempt: bool) -> str:
         """The worker: compute a queued job's preview as it was asked (its window starts
@@ -146,7 +146,7 @@ class CriteriaAdmin:
         opened since) and store the result. Returns "done", or "skipped" for a
         job that is finished or gone (a redelivered message). An error is raised again
         (the queue retries); on the last attempt the job is marked failed first."""
-        job = self.jobs.start(code, job_id, started_at=clock.iso(self.now()))
+        job = self.jobs.start(code, job_id, started_at=clock.iso(self.now()), last_attempt=last_attempt)
         if job is None:
             return "skipped"
         try:
