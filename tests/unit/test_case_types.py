@@ -2,6 +2,7 @@
 item (adapters/cases.py): stored data keeps its shape, and reads back as it was."""
 from datetime import UTC, datetime
 
+from vroegsignaal.adapters.case_codec import step_from_stored, stored_step
 from vroegsignaal.adapters.cases import case_from_item, case_item
 from vroegsignaal.domain import paths
 from vroegsignaal.domain.case import ContactAttempt, LetterRecord, Move, Step
@@ -110,10 +111,10 @@ def test_a_path_steps_id_is_not_stored_but_derived_again_and_another_id_is_kept(
     case = a_case_in_a_path()
     derived = case["steps"][0]
     other = Step(step_id="s9", basket_id="b", generation=9, index=0, action="phone_call", after_days=0)
-    assert derived.stored("case-1")[0] == "" and other.stored("case-1")[0] == "s9"
-    assert Step.from_stored(derived.stored("case-1"), "case-1") == derived
-    assert Step.from_stored(other.stored("case-1"), "case-1") == other
-    assert Step.from_stored(derived.stored("case-1"), "case-2").step_id != derived.step_id  # the case's own
+    assert stored_step(derived, "case-1")[0] == "" and stored_step(other, "case-1")[0] == "s9"
+    assert step_from_stored(stored_step(derived, "case-1"), "case-1") == derived
+    assert step_from_stored(stored_step(other, "case-1"), "case-1") == other
+    assert step_from_stored(stored_step(derived, "case-1"), "case-2").step_id != derived.step_id  # the case's own
 
 
 def test_a_steps_utc_moments_are_stored_as_numbers_and_read_back_as_the_same_text():
@@ -121,9 +122,9 @@ def test_a_steps_utc_moments_are_stored_as_numbers_and_read_back_as_the_same_tex
     letter, call = case["steps"]
     paths.complete_step(case, letter.step_id, T0)
     letter.queued_at = "2026-11-27T09:00:00Z"  # another spelling stays text
-    stored = letter.stored("case-1")
+    stored = stored_step(letter, "case-1")
     assert isinstance(stored[8], int) and stored[9] == "2026-11-27T09:00:00Z"
-    assert Step.from_stored(stored, "case-1") == letter and letter.done_at == T0.isoformat()
+    assert step_from_stored(stored, "case-1") == letter and letter.done_at == T0.isoformat()
 
 
 def test_the_aggregate_is_stored_as_its_values_and_followers_read_it_as_before():

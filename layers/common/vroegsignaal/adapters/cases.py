@@ -23,12 +23,12 @@ from botocore.exceptions import ClientError
 from vroegsignaal import clock
 from vroegsignaal.domain import cases as case_rules
 from vroegsignaal.domain import paths
-from vroegsignaal.domain.case import Case, LetterRecord, Step
+from vroegsignaal.domain.case import Case, LetterRecord
 from vroegsignaal.domain.classification import Classified
 from vroegsignaal.domain.errors import CursorError
 from vroegsignaal.domain.retention import household_head_expires_at
 
-from . import case_followers, dynamo, keys, table, tasks
+from . import case_codec, case_followers, dynamo, keys, table, tasks
 
 _INDEX_ATTRS = ("pk", "sk", "type", "gsi1pk", "gsi1sk", "gsi2pk", "gsi2sk", "gsi3pk", "gsi3sk", "gsi4pk", "gsi4sk",
                 "summary")
@@ -37,10 +37,6 @@ _READ_ITEM = "_read_item"  # the item as the store read it: what followers compa
 # signal: they see it with the item written, the table does not keep it.
 _ADDED_SIGNAL_FIELDS = ("joined_signal", "last_signal")
 _STORE_FIELDS = (_READ_ITEM, *_ADDED_SIGNAL_FIELDS)
-# The aggregate's fields (SignalAggregate.record()): stored as a list of their values.
-_AGGREGATE_FIELDS = ("signal_count", "partner_ids", "partner_types", "total_amount_cents", "max_amount_cents",
-                     "latest", "latest_partner_type", "latest_amount_cents", "earliest_arrears_since",
-                     "youngest_date_of_birth", "flags", "frontier")
 # What a list of cases reads of each case: its own fields and the stored summary.
 LIST_FIELDS = ("pk", "sk", "gsi1pk", "gsi1sk", "case_id", "municipality_code", "basket_id",
                "status", "opened_at", "postcode", "house_number", "house_number_suffix", "criteria_version",
@@ -57,16 +53,15 @@ HEAD_START = "start#"  # a head's attribute per case: `start#<case_id>` = the ca
 
 def case_item(case: Case, *, version: int | None = None) -> dict[str, Any]:
     """The table item of the case (at `version`, else its own): its fields, with its
-    steps, letters and aggregate as stored lists (Step.stored, LetterRecord.stored,
-    _AGGREGATE_FIELDS), and its keys and index attributes, all derived from the case itself."""
+    steps, letters and aggregate packed as lists (case_codec), and its keys and index attributes, all derived from the case itself."""
     code, opened = case["municipality_code"], f"{case['opened_at']}#{case['case_id']}"
     pk, sk = keys.case(case["household"], case["case_id"])
     gsi3pk, gsi3sk = keys.case_by_id_index(case["case_id"])
     item = {**{k: v for k, v in case.items() if k not in _STORE_FIELDS},
             "version": case["version"] if version is None else version,
-            "steps": [step.stored(case["case_id"]) for step in paths.steps_of(case)],
-            "letters": [LetterRecord.from_item(letter).stored() for letter in case.get("letters") or []],
-            "aggregate": _stored_aggregate(case["aggregate"]),
+            "steps": [case_codec.stored_step(step, case["case_id"]) for step in paths.steps_of(case)],
+            "letters": [case_codec.stored_letter(LetterRecord.from_item(letter)) for letter in case.get("letters") or []],
+            "aggregate": case_codec.stored_aggregate(case["aggregate"]),
             "pk": pk, "sk": sk, "type": "case",
             # gsi1: the basket's cases of the case's status (open ones never behind closed ones).
             "gsi1pk": keys.basket_status_index(code, case["basket_id"], case["status"]), "gsi1sk": opened,
@@ -78,30 +73,20 @@ def case_item(case: Case, *, version: int | None = None) -> dict[str, Any]:
     return item
 
 
-def _stored_aggregate(record: dict[str, Any]) -> list[Any] | dict[str, Any]:
-    """The aggregate's values in _AGGREGATE_FIELDS order (as it is, should it hold other fields)."""
-    return [record.get(name) for name in _AGGREGATE_FIELDS] if set(record) <= set(_AGGREGATE_FIELDS) else record
-
-
-def _aggregate(stored: list[Any] | dict[str, Any]) -> dict[str, Any]:
-    """The aggregate record a case item stores (a dict in items written before)."""
-    return stored if isinstance(stored, dict) else dict(zip(_AGGREGATE_FIELDS, stored, strict=False))
-
-
 def followed(item: dict[str, Any] | None) -> dict[str, Any] | None:
     """A case item as its followers read it (case_followers.py): its aggregate a dict."""
     if item is None or "aggregate" not in item:
         return item
-    return {**item, "aggregate": _aggregate(item["aggregate"])}
+    return {**item, "aggregate": case_codec.aggregate_from_stored(item["aggregate"])}
 
 
 def case_from_item(item: dict[str, Any]) -> Case:
     """The case a table item holds (the one conversion back: case_item)."""
     fields = {k: v for k, v in item.items() if k not in _INDEX_ATTRS}
     if "aggregate" in item:
-        fields["aggregate"] = _aggregate(item["aggregate"])
-    fields["steps"] = [Step.from_stored(step, item["case_id"]) for step in item.get("steps") or []]
-    fields["letters"] = [LetterRecord.from_stored(letter).item() for letter in item.get("letters") or []]
+        fields["aggregate"] = case_codec.aggregate_from_stored(item["aggregate"])
+    fields["steps"] = [case_codec.step_from_stored(step, item["case_id"]) for step in item.get("steps") or []]
+    fields["letters"] = [case_codec.letter_from_stored(letter).item() for letter in item.get("letters") or []]
     fields[_READ_ITEM] = copy.deepcopy(item)  # the domain may change nested values of the case
     return cast(Case, fields)
 

@@ -2,15 +2,14 @@
 consultant registers (a contact attempt, a move by hand) and what a letter
 step leaves on the case (a letter record).
 
-Each part has one conversion to and from the plain JSON-able dict it is stored
-as (an entry of the case's `steps` or `letters`, a log entry's body), so the
-stored shape stays what it was; the rules that act on them are in
+Each part has one conversion to and from the plain JSON-able dict it is (an entry
+of the case's `steps` or `letters`, a log entry's body); how the table packs them
+is the adapter's (adapters/case_codec.py); the rules that act on them are in
 domain/paths.py and domain/cases.py.
 """
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import UTC, datetime, timedelta
 from typing import Any, NotRequired, TypedDict
 
 from vroegsignaal import ids
@@ -72,18 +71,6 @@ class LetterRecord:
         return {"letter_id": self.letter_id, "created_at": self.created_at, "step": self.step,
                 "action": self.action, "channel": self.channel}
 
-    def stored(self) -> list[Any]:
-        """The record as the case item stores it: its values in item() order (no names)."""
-        return [self.letter_id, self.created_at, self.step, self.action, self.channel]
-
-    @classmethod
-    def from_stored(cls, stored: list[Any] | dict[str, Any]) -> LetterRecord:
-        """A record as stored (LetterRecord.stored(); a dict, item(), in items written before)."""
-        if isinstance(stored, dict):
-            return cls.from_item(stored)
-        return cls.from_item(dict(zip(("letter_id", "created_at", "step", "action", "channel"), stored,
-                                      strict=False)))
-
     @classmethod
     def from_item(cls, item: dict[str, Any]) -> LetterRecord:
         # Letters stored before channels were recorded went out as letters.
@@ -128,34 +115,6 @@ class Step:
         """The id of a path's step: the same case, entry, basket and place give the same id."""
         return ids.derived_id("step", case_id, str(generation), basket_id, str(index))
 
-    def stored(self, case_id: str) -> list[Any]:
-        """The step as its case's item stores it: its values in `_STORED` order, without the
-        trailing unset ones, and "" for an id the rest gives (Step.id_for): a list without
-        attribute names is half a step's bytes."""
-        values = [getattr(self, name) for name in _STORED]
-        if self.step_id == Step.id_for(case_id, self.generation, self.basket_id, self.index):
-            values[0] = ""
-        for position in _MOMENTS:
-            values[position] = _stored_moment(values[position])
-        while values[-1] is None:
-            values.pop()
-        return values
-
-    @classmethod
-    def from_stored(cls, stored: list[Any] | dict[str, Any], case_id: str) -> Step:
-        """A step as stored (Step.stored(); a dict, Step.item(), in items written before)."""
-        if isinstance(stored, dict):
-            return cls.from_item(stored)
-        fields = dict(zip(_STORED, stored, strict=False))
-        for position in _MOMENTS:
-            name = _STORED[position]
-            if name in fields:
-                fields[name] = _read_moment(fields[name])
-        if not fields["step_id"]:
-            fields["step_id"] = Step.id_for(case_id, int(fields["generation"]), str(fields["basket_id"]),
-                                            int(fields["index"]))
-        return cls.from_item(fields)
-
     @classmethod
     def from_item(cls, item: dict[str, Any]) -> Step:
         return cls(step_id=str(item["step_id"]), basket_id=str(item["basket_id"]),
@@ -163,36 +122,6 @@ class Step:
                    after_days=int(item.get("after_days") or 0), status=str(item["status"]), due=item.get("due"),
                    done_at=item.get("done_at"), queued_at=item.get("queued_at"),
                    carried_out_as=item.get("carried_out_as"), reason=item.get("reason"))
-
-
-_STORED = ("step_id", "basket_id", "generation", "index", "action", "after_days", "status", "due", "done_at",
-           "queued_at", "carried_out_as", "reason")
-_MOMENTS = (_STORED.index("done_at"), _STORED.index("queued_at"))
-_EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
-_MICROSECOND = timedelta(microseconds=1)
-
-
-def _read_moment(stored: Any) -> str | None:
-    """A step's moment as stored: a number of microseconds since 1970 for a UTC
-    `isoformat()`, else the text itself."""
-    if stored is None or isinstance(stored, str):
-        return stored
-    return (_EPOCH + int(stored) * _MICROSECOND).isoformat()
-
-
-def _stored_moment(moment: str | None) -> str | int | None:
-    """A UTC `isoformat()` as its microseconds since 1970 (9 bytes instead of 32), when
-    that reads back as the same text; any other text as it is."""
-    if moment is None:
-        return None
-    try:
-        parsed = datetime.fromisoformat(moment)
-    except ValueError:
-        return moment
-    if parsed.utcoffset() != timedelta(0):
-        return moment
-    micros = (parsed - _EPOCH) // _MICROSECOND
-    return micros if _read_moment(micros) == moment else moment
 
 
 class Case(TypedDict):
