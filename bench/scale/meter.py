@@ -32,6 +32,8 @@ class Tally:
     other_calls: Counter[str] = field(default_factory=Counter)
     read_units: float = 0.0
     table_write_units: int = 0
+    # The half of the transactional table units that the transaction adds (included above).
+    transaction_doubling: int = 0
     index_write_units: Counter[str] = field(default_factory=Counter)
     # Write units by call and item type ("TransactWriteItems case"), table and index copies together.
     write_units_by: Counter[str] = field(default_factory=Counter)
@@ -105,13 +107,14 @@ class Meter:
             tally.thread_ms[thread] += ms
 
     def write(self, operation: str, table_units: int, index_units: dict[str, int], *, count_call: bool = True,
-              what: str = "?") -> None:
+              what: str = "?", doubling: int = 0) -> None:
         thread = threading.get_ident()
         for tally in self._each():
             if count_call:
                 tally.calls[operation] += 1
                 tally.thread_ms[thread] += CALL_MS
             tally.table_write_units += table_units
+            tally.transaction_doubling += doubling
             tally.index_write_units.update(index_units)
             tally.write_units_by[f"{operation} {what}"] += table_units + sum(index_units.values())
 

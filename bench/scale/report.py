@@ -48,6 +48,7 @@ def _year_tally(result: YearResult) -> Tally:
     for tally in result.phases.values():
         total.read_units += tally.read_units
         total.table_write_units += tally.table_write_units
+        total.transaction_doubling += tally.transaction_doubling
         total.index_write_units.update(tally.index_write_units)
         total.write_units_by.update(tally.write_units_by)
         total.calls.update(tally.calls)
@@ -119,6 +120,10 @@ def render(results: list[YearResult]) -> str:
     lines.append(_row("total", results, lambda r: f"{_year_tally(r).write_units / r.signals:.2f}"))
     lines.append(_row("    of which GSI copies", results, lambda r: (
         f"{100 * sum(_year_tally(r).index_write_units.values()) / max(_year_tally(r).write_units, 1):.0f} %")))
+    lines.append(_row("    of which transactions' doubling", results, lambda r: (
+        f"{100 * _year_tally(r).transaction_doubling / max(_year_tally(r).write_units, 1):.0f} %")))
+    lines.append(_row("    the same writes without transactions", results, lambda r: (
+        f"{(_year_tally(r).write_units - _year_tally(r).transaction_doubling) / r.signals:.2f}")))
     for index in sorted({i for r in results for i in _year_tally(r).index_write_units}):
         lines.append(_row(f"    {index}", results,
                           _per_signal(_index_units(index))))

@@ -189,7 +189,8 @@ class FakeDynamoDB:
         record = new or old
         kind = record.item.get("type", {}).get("S", "?") if record else "?"
         self.meter.write(operation, table_units, {} if failed else index_units,
-                         count_call=operation not in ("TransactWriteItems", "BatchWriteItem"), what=kind)
+                         count_call=operation not in ("TransactWriteItems", "BatchWriteItem"), what=kind,
+                         doubling=table_units // 2 if transactional else 0)
 
     def put_item(self, *, TableName: str, Item: dict[str, Any], ConditionExpression: str | None = None,
                  ExpressionAttributeNames: dict[str, str] | None = None, ExpressionAttributeValues: dict[str, Any] | None = None,

@@ -155,6 +155,16 @@ def test_transactional_writes_cost_double() -> None:
     assert transaction.table_write_units == 2 * single.table_write_units == 4
 
 
+def test_a_transactions_doubling_is_counted_apart_and_a_plain_write_has_none() -> None:
+    db, meter = store()
+    with meter.measure() as single:
+        db.put_item(TableName=TABLE, Item=item("P", "1", body_bytes=1500))
+    with meter.measure() as transaction:
+        db.transact_write_items(TransactItems=[{"Put": {"TableName": TABLE, "Item": item("P", "2", body_bytes=1500)}}])
+    assert single.transaction_doubling == 0
+    assert transaction.transaction_doubling == transaction.table_write_units - single.table_write_units == 2
+
+
 # ---- expressions
 
 
