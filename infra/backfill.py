@@ -1,6 +1,6 @@
 """Backfill what data stored before the workspace lacks: a case's kenmerk (and its claim),
 its last names and current summary (street, city, kenmerk), its search entries (gsi5),
-and the task list keys of its tasks (gsi8, gsi9). Reads the table page by page (a Scan
+and the task list keys of its tasks (gsi8, gsi9, gsi10). Reads the table page by page (a Scan
 of cases and tasks: a one-off tool, never a request path), writes only what is missing,
 so a second run writes nothing and an interrupted run is simply run again.
 
@@ -34,7 +34,7 @@ from vroegsignaal.domain.kenmerk import new_kenmerk  # noqa: E402
 
 PAGE_SIZE = 100
 ATTEMPTS = 5
-_TASK_LIST_KEYS = ("gsi8pk", "gsi8sk", "gsi9pk", "gsi9sk")
+_TASK_LIST_KEYS = ("gsi8pk", "gsi8sk", "gsi9pk", "gsi9sk", "gsi10pk", "gsi10sk")
 
 
 def pages(page_size: int = PAGE_SIZE):
@@ -127,7 +127,7 @@ def backfill_case(item: dict[str, Any], *, dry_run: bool = False) -> Counter[str
     return done
 
 
-_TASK_KEY_SOURCES = ("status", "assignee", "due")  # what tasks.task_item spells the list keys from
+_TASK_KEY_SOURCES = ("status", "assignee", "due", "created_at")  # what tasks.task_item spells them from
 
 
 def backfill_task(item: dict[str, Any], *, dry_run: bool = False) -> Counter[str]:
@@ -138,7 +138,7 @@ def backfill_task(item: dict[str, Any], *, dry_run: bool = False) -> Counter[str
     if not dry_run:
         names = {f"#k{n}": name for n, name in enumerate(wanted)}
         values = {f":k{n}": {"S": value} for n, value in enumerate(wanted.values())}
-        # The keys spell the status, the assignee and the due date as read: each must still hold.
+        # The keys spell the status, the assignee, the due date and the creation as read: each must still hold.
         conditions = []
         for n, name in enumerate(_TASK_KEY_SOURCES):
             names[f"#c{n}"] = name

@@ -400,6 +400,10 @@ class Year:
                 self.measure("cases", lambda: self.views.basket_cases(code, "enkelvoudig", {})),
             "GET tasks?assignee= (first page)":
                 self.measure("tasks", lambda: self.views.task_list(code, {"assignee": self.consultants[0]})),
+            "GET tasks?assignee=&status=open (first page)":
+                self.measure("tasks", lambda: self.views.task_list(code, {"assignee": self.consultants[0],
+                                                                          "status": "open"})),
+            "GET tasks (first page, every task)": self.measure("tasks", lambda: self.views.task_list(code, {})),
             f"POST criteria/preview?days={PREVIEW_DAYS}":
                 self.measure("preview", lambda: self.admin.preview(code, default_criteria().document,
                                                                    {"days": str(PREVIEW_DAYS)})),

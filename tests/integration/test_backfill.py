@@ -30,7 +30,7 @@ def made_old(case_id: str, task_ids: list[str]) -> None:
         client.delete_item(TableName=name, Key=table.key(entry["pk"], entry["sk"]))
     for task_id in task_ids:
         client.update_item(TableName=name, Key=table.key(f"TASK#{task_id}", "TASK"),
-                           UpdateExpression="REMOVE gsi8pk, gsi8sk, gsi9pk, gsi9sk")
+                           UpdateExpression="REMOVE gsi8pk, gsi8sk, gsi9pk, gsi9sk, gsi10pk, gsi10sk")
 
 
 def listed(h, **query):
@@ -84,6 +84,29 @@ def test_an_old_task_is_in_the_due_date_lists_again(h, old_case):
     assert backfill()["tasks"] == 1
     assert listed(h, sort="due") == [task_id]
     assert listed(h, sort="due", status="open", assignee="none") == [task_id]
+
+
+def test_an_old_task_is_in_its_assignees_list_oldest_first_again(h, old_case):
+    from infra.backfill import backfill
+    _, task_id = old_case
+    assert listed(h, assignee="none") == []
+    assert backfill()["tasks"] == 1
+    assert listed(h, assignee="none") == [task_id]
+    assert listed(h, assignee="none", status="open") == [task_id]
+
+
+def test_a_task_stored_before_the_assignee_index_gets_only_its_keys(h):
+    from vroegsignaal.adapters import keys, table
+
+    from infra.backfill import backfill
+    task_id = add_task(open_case(h, debtor__date_of_birth=OLD))
+    request(h, "PATCH", "/tasks/{task_id}", {"task_id": task_id}, body={"assignee": "fatima"})
+    table.dynamodb().update_item(TableName=table.table_name(), Key=table.key(*keys.task(task_id)),
+                                 UpdateExpression="REMOVE gsi10pk, gsi10sk")  # stored before gsi10
+    assert listed(h, assignee="fatima") == [] and listed(h, sort="due", assignee="fatima") == [task_id]
+    assert backfill()["tasks"] == 1
+    assert listed(h, assignee="fatima") == [task_id] and listed(h, assignee="fatima", status="open") == [task_id]
+    assert backfill().get("tasks", 0) == 0
 
 
 def test_a_task_assigned_after_it_was_read_keeps_the_list_keys_of_its_assignment(h, old_case):

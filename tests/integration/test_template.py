@@ -345,7 +345,7 @@ def test_table(resources):
         {"AttributeName": "sk", "KeyType": "RANGE"},
     ]
     indexes = {i["IndexName"]: i for i in props["GlobalSecondaryIndexes"]}
-    assert set(indexes) == {"gsi1", "gsi2", "gsi3", "gsi4", "gsi5", "gsi6", "gsi7", "gsi8", "gsi9"}
+    assert set(indexes) == {"gsi1", "gsi2", "gsi3", "gsi4", "gsi5", "gsi6", "gsi7", "gsi8", "gsi9", "gsi10"}
     for name, index in indexes.items():
         assert index["KeySchema"] == [
             {"AttributeName": f"{name}pk", "KeyType": "HASH"},
@@ -360,16 +360,16 @@ def test_table(resources):
                                              "NonKeyAttributes": ["municipality_code", "household"]}
     assert indexes["gsi4"]["Projection"] == {"ProjectionType": "KEYS_ONLY"}
     assert indexes["gsi6"]["Projection"]["ProjectionType"] == "INCLUDE"  # the status feed: ids and statuses
-    for name in ("gsi5", "gsi7", "gsi8", "gsi9"):  # lean: what a search or a task list reads
+    for name in ("gsi5", "gsi7", "gsi8", "gsi9", "gsi10"):  # lean: what a search or a task list reads
         assert indexes[name]["Projection"]["ProjectionType"] == "INCLUDE"
     from vroegsignaal.adapters.task_lists import LIST_FIELDS as TASK_LIST_FIELDS
-    for name in ("gsi8", "gsi9"):  # a task list reads these of each task
+    for name in ("gsi8", "gsi9", "gsi10"):  # a task list reads these of each task
         assert set(TASK_LIST_FIELDS) <= set(indexes[name]["Projection"]["NonKeyAttributes"])
     attributes = {a["AttributeName"]: a["AttributeType"] for a in props["AttributeDefinitions"]}
     assert attributes == {k: "S" for k in
                           ["pk", "sk", "gsi1pk", "gsi1sk", "gsi2pk", "gsi2sk", "gsi3pk", "gsi3sk", "gsi4pk", "gsi4sk",
                            "gsi5pk", "gsi5sk", "gsi6pk", "gsi6sk", "gsi7pk", "gsi7sk", "gsi8pk", "gsi8sk",
-                           "gsi9pk", "gsi9sk"]}
+                           "gsi9pk", "gsi9sk", "gsi10pk", "gsi10sk"]}
     assert props["StreamSpecification"]["StreamViewType"] == "NEW_AND_OLD_IMAGES"  # retention reads old images
     assert props["TimeToLiveSpecification"] == {"AttributeName": "expires_at", "Enabled": True}
     assert props["PointInTimeRecoverySpecification"]["PointInTimeRecoveryEnabled"] is True

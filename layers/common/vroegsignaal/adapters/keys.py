@@ -268,6 +268,18 @@ def task_due_sort_key(due: str | None, task_id: str) -> str:
     return f"{due or '9999-12-31'}#{task_id}"
 
 
+# ---- task lists: an assignee's tasks oldest first (gsi10)
+
+def task_by_assignee_index(code: str, status: str, assignee: str | None) -> str:
+    """A municipality's tasks of one status and one assignee ("-": unassigned), oldest first."""
+    return f"MUN#{code}#TASKBY#{status}#{assignee if assignee is not None else '-'}"
+
+
+def task_created_sort_key(created_at: str, task_id: str) -> str:
+    """gsi2's and gsi10's sort key: oldest first, then id."""
+    return f"{created_at}#{task_id}"
+
+
 # ---- the audit trail (roles)
 # A case's entries live in its household partition under a case-scoped prefix, so
 # they are found from the case and go with it (retention); other entries (criteria,

@@ -12,7 +12,7 @@ from vroegsignaal.domain.errors import ConcurrentChange
 
 from . import dynamo, keys, table
 
-_INDEX_ATTRS = ("pk", "sk", "type", "gsi2pk", "gsi2sk", "gsi8pk", "gsi8sk", "gsi9pk", "gsi9sk")
+_INDEX_ATTRS = ("pk", "sk", "type", "gsi2pk", "gsi2sk", "gsi8pk", "gsi8sk", "gsi9pk", "gsi9sk", "gsi10pk", "gsi10sk")
 TASK_FIELDS = ("task_id", "case_id", "basket_id", "type", "status", "assignee", "due", "created_at", "done_at")
 
 
@@ -24,13 +24,17 @@ def task_item(task: dict[str, Any]) -> dict[str, Any]:
     # Every item's `type` says what the item is, so the task's own type is `task_type`.
     fields = {k: v for k, v in task.items() if k != "type"}
     pk, sk = keys.task(task["task_id"])
-    # gsi2: every task of the municipality, oldest first; gsi8: by status and assignee, by due
-    # date; gsi9: by status, by due date (adapters/task_lists.py).
-    code, due_key = task["municipality_code"], keys.task_due_sort_key(task.get("due"), task["task_id"])
+    # gsi2: every task of the municipality, oldest first; gsi10: by status and assignee, oldest
+    # first; gsi8: by status and assignee, by due date; gsi9: by status, by due date
+    # (adapters/task_lists.py).
+    code, status, assignee = task["municipality_code"], task["status"], task.get("assignee")
+    created_key = keys.task_created_sort_key(task["created_at"], task["task_id"])
+    due_key = keys.task_due_sort_key(task.get("due"), task["task_id"])
     return {**fields, "task_type": task["type"], "pk": pk, "sk": sk, "type": "task",
-            "gsi2pk": keys.municipality_tasks_index(code), "gsi2sk": f"{task['created_at']}#{task['task_id']}",
-            "gsi8pk": keys.task_list_index(code, task["status"], task.get("assignee")), "gsi8sk": due_key,
-            "gsi9pk": keys.task_due_index(code, task["status"]), "gsi9sk": due_key}
+            "gsi2pk": keys.municipality_tasks_index(code), "gsi2sk": created_key,
+            "gsi10pk": keys.task_by_assignee_index(code, status, assignee), "gsi10sk": created_key,
+            "gsi8pk": keys.task_list_index(code, status, assignee), "gsi8sk": due_key,
+            "gsi9pk": keys.task_due_index(code, status), "gsi9sk": due_key}
 
 
 def task_of(item: dict[str, Any]) -> dict[str, Any]:

@@ -1,22 +1,20 @@
-"""The table queries and writes of the municipality API (municipality-api.md)
-that the case and task stores do not have: per-basket counts (basket_counters),
-cases of a basket (gsi1: one partition per basket and status, so open cases are
-never read behind closed ones), tasks of a municipality (gsi2), paginated with
-cursors that only work on the list they came from, and a task written alone.
+"""The case queries of the municipality API (municipality-api.md) that the case
+store does not have: per-basket counts (basket_counters), cases of a basket (gsi1:
+one partition per basket and status, so open cases are never read behind closed
+ones; both merged page by page by merged_pages), paginated with cursors that only
+work on the list they came from. The task lists are adapters/task_lists.py.
 """
 from __future__ import annotations
 
-import base64
 import heapq
 import itertools
-import json
 from collections.abc import Iterator
 from typing import Any
 
 from vroegsignaal.domain.case import Case
 from vroegsignaal.domain.errors import CursorError
 
-from . import basket_counters, keys, table, tasks
+from . import basket_counters, keys, merged_pages, table
 from .cases import LIST_FIELDS, DynamoCaseStore, case_from_item, decode_cursor, listed_case
 
 _STATUSES = ("open", "closed")
@@ -28,20 +26,8 @@ def _checked_cursor(cursor: str | None, index: str, pk: str) -> str | None:
     (garbage, another list's, another municipality's) is a CursorError."""
     if cursor is None:
         return None
-    _check_key(decode_cursor(cursor), index, pk)
+    merged_pages.check_key(decode_cursor(cursor), index, pk)
     return cursor
-
-
-def _check_key(key: Any, index: str, pk: str) -> None:
-    expected = {"pk", "sk", f"{index}pk", f"{index}sk"}
-    if not isinstance(key, dict) or set(key) != expected \
-            or not all(isinstance(v, dict) and set(v) == {"S"} and isinstance(v["S"], str) for v in key.values()) \
-            or key[f"{index}pk"]["S"] != pk:
-        raise CursorError("cursor is not valid")
-
-
-def _gsi1_key(item: dict[str, Any]) -> dict[str, Any]:
-    return {name: {"S": item[name]} for name in _GSI1_KEY}
 
 
 def _read(pk: str, start: dict[str, Any] | None, limit: int, since: str | None = None,
@@ -126,25 +112,15 @@ class MunicipalityCaseStore(DynamoCaseStore):
     def _merged_page(self, code: str, basket_id: str, limit: int, cursor: str | None,
                      where: tuple[str, dict[str, Any], dict[str, str]] | None = None
                      ) -> tuple[list[dict[str, Any]], str | None]:
-        """A page of both partitions, oldest first. The cursor holds, per partition, the
-        key of the last entry shown from it (or that it ended)."""
-        pks = {one: keys.basket_status_index(code, basket_id, one) for one in _STATUSES}
-        positions = _decode_merged(cursor, pks) if cursor else {one: None for one in _STATUSES}
-        read: dict[str, tuple[list[dict[str, Any]], bool]] = {}
-        for one in _STATUSES:
-            position = positions[one]
-            read[one] = ([], True) if position == "end" else _read(pks[one], position, limit, where=where)
-        page = heapq.nsmallest(limit, ((i["gsi1sk"], one, i) for one in _STATUSES for i in read[one][0]))
-        following: dict[str, Any] = {}
-        for one in _STATUSES:
-            items, ended = read[one]
-            shown = [i for _, which, i in page if which == one]
-            if ended and len(shown) == len(items):
-                following[one] = "end"
-            else:
-                following[one] = _gsi1_key(shown[-1]) if shown else positions[one]
-        next_cursor = None if all(v == "end" for v in following.values()) else _encode_merged(following)
-        return [listed_case(i) for _, _, i in page], next_cursor
+        """A page of both partitions, oldest first (merged_pages). The cursor holds, per
+        partition, the key of the last entry shown from it (or that it ended)."""
+        pks = [keys.basket_status_index(code, basket_id, one) for one in _STATUSES]
+        positions = _decode_merged(cursor, pks) if cursor else [None] * len(_STATUSES)
+        items, after = merged_pages.merged_page(
+            index="gsi1", pks=pks, positions=positions, limit=limit,
+            read=lambda pk, start, size: _read(pk, start, size, where=where))
+        next_cursor = None if all(v == merged_pages.END for v in after) else _encode_merged(after)
+        return [listed_case(i) for i in items], next_cursor
 
     def basket_has_cases(self, code: str, basket_id: str) -> bool:
         """Does the basket hold any case, open or closed?"""
@@ -158,47 +134,15 @@ class MunicipalityCaseStore(DynamoCaseStore):
         return False
 
 
-def _encode_merged(positions: dict[str, Any]) -> str:
-    return base64.urlsafe_b64encode(json.dumps({"merged": positions}, separators=(",", ":")).encode()).decode()
+def _encode_merged(positions: list[Any]) -> str:
+    return merged_pages.encode({"merged": dict(zip(_STATUSES, positions, strict=True))})
 
 
-def _decode_merged(cursor: str, pks: dict[str, str]) -> dict[str, Any]:
-    try:
-        decoded = json.loads(base64.urlsafe_b64decode(cursor.encode()))
-    except (ValueError, UnicodeDecodeError):
-        raise CursorError("cursor is not valid") from None
+def _decode_merged(cursor: str, pks: list[str]) -> list[Any]:
+    decoded = merged_pages.decode(cursor)
     positions = decoded.get("merged") if isinstance(decoded, dict) else None
     if not isinstance(positions, dict) or set(positions) != set(_STATUSES):
         raise CursorError("cursor is not valid")
-    for one, position in positions.items():
-        if position not in (None, "end"):
-            _check_key(position, "gsi1", pks[one])
-    return positions
-
-
-# Task filters -> the item attribute they look at (the task's own type is `task_type`).
-_TASK_FILTER_ATTRS = {"status": "status", "assignee": "assignee", "basket_id": "basket_id", "type": "task_type"}
-
-
-class MunicipalityTaskStore:
-    """The tasks of a municipality: read, list, write (adapters.tasks underneath)."""
-
-    get = staticmethod(tasks.get)
-    write_changed = staticmethod(tasks.write_changed)
-
-    def page(self, code: str, *, filters: dict[str, str], limit: int,
-             cursor: str | None) -> tuple[list[dict[str, Any]], str | None]:
-        """One page of the municipality's tasks (gsi2), oldest first; `filters` maps
-        status/assignee/basket_id/type to the value it must have."""
-        pk = keys.municipality_tasks_index(code)
-        conditions: list[str] = []
-        values: dict[str, Any] = {}
-        names: dict[str, str] = {}
-        for number, (name, value) in enumerate(sorted(filters.items())):
-            names[f"#f{number}"] = _TASK_FILTER_ATTRS[name]
-            values[f":f{number}"] = value
-            conditions.append(f"#f{number} = :f{number}")
-        kwargs: dict[str, Any] = {"filter_expression": " AND ".join(conditions), "values": values,
-                                  "names": names} if conditions else {}
-        return DynamoCaseStore().page(index="gsi2", pk=pk, limit=limit, cursor=_checked_cursor(cursor, "gsi2", pk),
-                                      projection=None, convert=tasks.task_of, **kwargs)
+    in_order = [positions[one] for one in _STATUSES]
+    merged_pages.check_positions(in_order, "gsi1", pks)
+    return in_order

@@ -6,8 +6,8 @@ Ports (duck-typed, so unit tests use in-memory fakes):
   basket_page(code, basket_id, status=, limit=, cursor=), filtered_basket_page(code, basket_id, status=,
   filters=, limit=, cursor=), basket_has_cases(code, basket_id), municipality_cases(code, opened_since=, status=),
   summaries(code, [(household, case_id)])
-- tasks: get(task_id), page(code, filters=, limit=, cursor=), list_page(code, filters=, due_before=, limit=,
-  cursor=), due_page(code, filters=, due_before=, limit=, cursor=)
+- tasks: get(task_id), list_page(code, filters=, due_before=, limit=, cursor=), due_page(code, filters=,
+  due_before=, limit=, cursor=)
 - criteria: active(code), versions(code), version(code, version)
 - letters: get_letter(code, case_id, letter_id)
 - history (optional): history(case) -> the case's audit entries, oldest first

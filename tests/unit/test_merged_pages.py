@@ -1,0 +1,70 @@
+"""adapters/merged_pages.py without AWS: partitions as sorted lists, read a page at a time."""
+from __future__ import annotations
+
+import pytest
+from vroegsignaal.adapters import merged_pages
+from vroegsignaal.domain.errors import CursorError
+
+INDEX = "gsi1"
+
+
+def entry(pk: str, sort: str) -> dict:
+    return {"pk": f"item-{pk}-{sort}", "sk": "X", f"{INDEX}pk": pk, f"{INDEX}sk": sort}
+
+
+def partitions(spec: dict[str, list[str]]) -> dict[str, list[dict]]:
+    return {pk: [entry(pk, sort) for sort in sorted(sorts)] for pk, sorts in spec.items()}
+
+
+def reader(stored: dict[str, list[dict]], calls: list[str]):
+    def read(pk, start, limit):
+        calls.append(pk)
+        items = stored[pk]
+        after = 0 if start is None else next(n for n, i in enumerate(items) if merged_pages.key_of(i, INDEX) == start) + 1
+        return items[after:after + limit], after + limit >= len(items)
+    return read
+
+
+def every_page(stored, limit):
+    pks, positions, seen, calls = list(stored), [None] * len(stored), [], []
+    for _ in range(100):  # bounded
+        merged_pages.check_positions(positions, INDEX, pks)
+        items, positions = merged_pages.merged_page(index=INDEX, pks=pks, positions=positions,
+                                                    read=reader(stored, calls), limit=limit)
+        seen.append([i[f"{INDEX}sk"] for i in items])
+        if all(p == merged_pages.END for p in positions):
+            return seen, calls
+    raise AssertionError("never ended")
+
+
+@pytest.mark.parametrize("limit", [1, 2, 3, 7])
+def test_pages_list_every_item_once_in_sort_key_order(limit):
+    stored = partitions({"a": ["01", "04", "05", "09"], "b": ["02", "03"], "c": ["06", "07", "08"]})
+    seen, _ = every_page(stored, limit)
+    assert [s for page in seen for s in page] == [f"{n:02d}" for n in range(1, 10)]
+    assert all(len(page) == limit for page in seen[:-1])
+
+
+def test_an_ended_partition_is_not_read_again():
+    stored = partitions({"a": ["01"], "b": ["02", "03", "04", "05"]})
+    _, calls = every_page(stored, 2)
+    assert calls.count("a") == 1
+
+
+def test_empty_partitions_end_at_once():
+    seen, _ = every_page(partitions({"a": [], "b": []}), 5)
+    assert seen == [[]]
+
+
+def test_a_key_of_another_partition_is_refused():
+    key = merged_pages.key_of(entry("a", "01"), INDEX)
+    merged_pages.check_positions([key, None], INDEX, ["a", "b"])
+    for positions, pks in (([key, None], ["b", "a"]), ([key], ["a", "b"]), ([{"pk": {"S": "x"}}, None], ["a", "b"])):
+        with pytest.raises(CursorError):
+            merged_pages.check_positions(positions, INDEX, pks)
+
+
+def test_a_cursor_that_is_not_base64_json_is_refused():
+    assert merged_pages.decode(merged_pages.encode({"at": [None]})) == {"at": [None]}
+    with pytest.raises(CursorError):
+        merged_pages.decode("not a cursor!")
