@@ -85,7 +85,9 @@ def test_escape_and_annuleren_leave_the_case_open(consultant, site, seeded, keys
 def test_confirming_closes_the_case_and_cancels_its_open_tasks(consultant, site, seeded, keys):
     case = with_open_task(seeded, keys, "jongeren")[0]
     open_case(consultant, site, case)
-    ask_to_close(consultant)
+    consultant.find_element(By.CSS_SELECTOR, "tr[data-taak] button[data-actie=aan-mij]").click()
+    wait_for(consultant, ".alert--ok", "De taak is aan u toegewezen.")
+    assert "(op uw naam)" in ask_to_close(consultant).text, "it says the task it cancels is the person's own"
     dialog(consultant).find_element(By.CSS_SELECTOR, "button[data-actie=bevestigen]").click()
     wait_for(consultant, ".alert--ok", f'De zaak is gesloten met uitkomst "{OUTCOME}".')
     closed = whole(seeded, keys, case["case_id"])

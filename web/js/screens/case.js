@@ -162,7 +162,8 @@ export async function render(content, context) {
   // ---- move and close
   if (!closed && !visitor) {
     content.append(moveSection(item, { criteria, basketName, context, reload, caseId }));
-    content.append(closeSection({ context, reload, caseId, tasks }));
+    const holder = (task) => (task.assignee ? ` (${task.assignee === me ? 'op uw naam' : `bij ${personName(task.assignee)}`})` : '');
+    content.append(closeSection({ context, reload, caseId, tasks, holder }));
   }
 
   // ---- earlier cases of the household
@@ -382,13 +383,13 @@ function moveSection(item, { criteria, basketName, context, reload, caseId }) {
 // The confirmation before a case closes (a modal <dialog>: the focus moves into it, Escape
 // and Annuleren cancel, the focus returns to the button): the outcome and the open tasks
 // that will be cancelled.
-function confirmClose(outcomeText, tasks, opener, onConfirm) {
+function confirmClose(outcomeText, tasks, holder, opener, onConfirm) {
   const open = tasks.filter((t) => t.status === 'open');
   const titleId = uid('bevestig');
   const textId = uid('bevestig-tekst');
   const taskLine = open.length
     ? `${open.length === 1 ? '1 open taak' : `${open.length} open taken`} van deze zaak ${open.length === 1 ? 'vervalt' : 'vervallen'}: `
-      + `${open.map((t) => `${TASK_TYPES[t.type] || t.type}${t.due ? `, uiterlijk ${dateText(t.due)}` : ''}`).join('; ')}.`
+      + `${open.map((t) => `${TASK_TYPES[t.type] || t.type}${t.due ? `, uiterlijk ${dateText(t.due)}` : ''}${holder(t)}`).join('; ')}.`
     : 'Deze zaak heeft geen open taken.';
   const cancel = h('button', { type: 'button', class: 'button button--secondary', 'data-actie': 'annuleren' }, 'Annuleren');
   const confirm = h('button', { type: 'button', class: 'button button--warning', 'data-actie': 'bevestigen' }, 'Ja, zaak sluiten');
@@ -411,7 +412,7 @@ function confirmClose(outcomeText, tasks, opener, onConfirm) {
   cancel.focus();
 }
 
-function closeSection({ context, reload, caseId, tasks }) {
+function closeSection({ context, reload, caseId, tasks, holder }) {
   const outcome = h('select', { name: 'outcome', class: 'select' }, h('option', { value: '' }, 'Kies een uitkomst'),
     OUTCOME_GROUPS.map(([group, outcomes]) => h('optgroup', { label: group },
       outcomes.map((text) => h('option', { value: text }, text)))));
@@ -431,7 +432,7 @@ function closeSection({ context, reload, caseId, tasks }) {
     showFieldErrors(form, []);
     message.replaceChildren();
     const chosen = outcome.value;
-    confirmClose(chosen, tasks, form.querySelector('button[type="submit"]'), async () => {
+    confirmClose(chosen, tasks, holder, form.querySelector('button[type="submit"]'), async () => {
       try {
         await post(context.path(`/cases/${encodeURIComponent(caseId)}/close`), { outcome: chosen });
         await context.basketNames(true);
