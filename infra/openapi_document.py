@@ -159,6 +159,7 @@ def schemas() -> dict[str, Any]:
     case = {"allOf": [ref("CaseSummary"), obj({
         "signals": {"type": "array", "items": obj({
             "signal_id": STRING, "reference": STRING, "partner_id": STRING,
+            "partner_name": nullable({**STRING, "description": "the partner's registered name; null when unknown"}),
             "partner_type": {"type": "string", "enum": sorted(PARTNER_TYPES)}, "signal_date": DATE,
             "arrears_since": DATE, "amount": MONEY, "debtor": obj({})},
             ["signal_id", "reference", "partner_id", "partner_type", "signal_date", "arrears_since", "amount"])},
@@ -281,7 +282,9 @@ def schemas() -> dict[str, Any]:
             "id": STRING, "name": STRING, "path": {"type": "array", "items": ref("Step")},
             "open_cases": INTEGER, "open_signals": INTEGER, "oldest_open_case_at": nullable(TIMESTAMP),
             "active": BOOLEAN}, ["id", "name", "path", "open_cases", "open_signals", "oldest_open_case_at",
-                                 "active"])}}, ["baskets"]),
+                                 "active"])},
+            "municipality_name": nullable({**STRING, "description": "the municipality's registered name"})},
+            ["baskets"]),
         "CaseSummary": case_summary,
         "CaseList": obj({"cases": {"type": "array", "items": ref("CaseSummary")}, "next_cursor": nullable(STRING)},
                         ["cases", "next_cursor"]),

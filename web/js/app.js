@@ -1,7 +1,8 @@
 // The werkbakjes workspace (workspace.md): a hash router over the screens.
-import { errorText, get, loadConfig, municipalityPath, whenExpired } from './api.js';
-import { alert, announce, clear, h, takeFlash } from './dom.js';
+import { errorText, loadConfig, municipalityPath, whenExpired } from './api.js';
+import { alert, announce, clear, h, takeFlash, uid } from './dom.js';
 import { ROLES } from './labels.js';
+import { basketNames, municipalityName, municipalityNames } from './names.js';
 import { currentSession, endSession, finishHostedSignIn, readSession, roleIn, SignInError } from './session.js';
 import * as login from './screens/login.js';
 import * as baskets from './screens/baskets.js';
@@ -52,7 +53,7 @@ function renderHeader(session, code, screenName) {
   const memberships = session.memberships || [];
   if (memberships.length > 1 && code) {
     const select = h('select', { id: 'gemeente-kiezer', name: 'gemeente' },
-      memberships.map((m) => h('option', { value: m.code, selected: m.code === code }, m.name || m.code)));
+      memberships.map((m) => h('option', { value: m.code, selected: m.code === code, 'data-gemeente': m.code }, municipalityName(m))));
     select.addEventListener('change', () => {
       const next = select.value;
       const keep = ['werkbakjes', 'mijn-werk', 'zoeken', 'afwegingskader', 'rapportage'].includes(screenName);
@@ -60,7 +61,8 @@ function renderHeader(session, code, screenName) {
     });
     user.append(h('div', { class: 'switcher' }, h('label', { for: 'gemeente-kiezer' }, 'Gemeente'), select));
   } else if (code) {
-    user.append(h('span', { class: 'page-header__municipality' }, `Gemeente ${code}`));
+    user.append(h('span', { class: 'page-header__municipality' }, 'Gemeente ',
+      h('span', { 'data-gemeente': code }, municipalityName({ code }))));
   }
   const role = code ? roleIn(session, code) : null;
   const who = session.user && session.user.name ? session.user.name : 'Ingelogd';
@@ -148,7 +150,7 @@ export async function route() {
     code, rest, query, session, role, config, navigate,
     isCurrent: () => mine === generation,
     path: (tail) => municipalityPath(code, tail),
-    basketNames: () => basketNames(code),
+    basketNames: (refresh = false) => basketNames(code, refresh),
   };
   const content = h('div', { class: 'screen' });
   try {
@@ -160,29 +162,32 @@ export async function route() {
   }
   if (mine !== generation) return;
   const message = takeFlash();
+  let note = null;
   if (message) {
+    // The message once: a status region in the screen, filled once it is in the page so
+    // that assistive technology announces it (not also the page's own live region).
     const heading = content.querySelector('h1');
-    const note = alert('ok', message);
+    note = h('div', { class: 'alert alert--ok', role: 'status', id: uid('melding') });
     if (heading) heading.after(note); else content.prepend(note);
-    announce(message);
   }
   clear(main).append(content);
   focusHeading(main);
+  if (note) setTimeout(() => { note.textContent = message; }, 50);
+  nameMunicipalities(session);
 }
 
-const basketCache = new Map();
-// Basket id -> name, from the baskets list (kept for the page's life; a move refreshes it).
-export async function basketNames(code, refresh = false) {
-  if (!refresh && basketCache.has(code)) return basketCache.get(code);
-  const names = new Map();
-  try {
-    const answer = await get(municipalityPath(code, '/baskets'));
-    for (const row of answer.baskets) names.set(row.id, row);
-  } catch (error) {
-    if (error && error.status === 401) throw error;
-  }
-  basketCache.set(code, names);
-  return names;
+// The header names the municipalities once their names are known (each baskets answer
+// carries its own; one request per municipality for the page's life, none for a bezoeker),
+// in place, so nothing the person is using in the header is replaced.
+function nameMunicipalities(session) {
+  const asked = (session.memberships || []).filter((m) => m.role !== 'bezoeker' && !m.name)
+    .map((m) => basketNames(m.code).catch(() => null));
+  Promise.all(asked).then(() => {
+    for (const element of document.querySelectorAll('#gebruiker [data-gemeente]')) {
+      const name = municipalityNames.get(element.dataset.gemeente);
+      if (name && element.textContent !== name) element.textContent = name;
+    }
+  });
 }
 
 function focusHeading(main) {

@@ -87,9 +87,19 @@ export function pathText(path) {
   }).join(', ');
 }
 
+// The path's next step (`next_step`, or null when the path has nothing planned: a task it
+// made may still be open, which a list of cases does not know).
 export function nextStepText(next) {
-  if (!next) return 'geen';
+  if (!next) return 'geen geplande stap';
   return next.due ? `${action(next.action)} op ${dateText(next.due)}` : action(next.action);
+}
+
+// The open tasks of a case as the next thing to do: "Open taak: bellen, uiterlijk 12 dec 2026".
+export function openTasksText(tasks) {
+  const open = (tasks || []).filter((t) => t.status === 'open');
+  if (!open.length) return '';
+  const each = open.map((t) => `${action(t.type)}${t.due ? `, uiterlijk ${dateText(t.due)}` : ''}`);
+  return `${open.length === 1 ? 'Open taak' : 'Open taken'}: ${each.join('; ')}`;
 }
 
 const DATE = new Intl.DateTimeFormat('nl-NL', { day: 'numeric', month: 'short', year: 'numeric', timeZone: 'UTC' });

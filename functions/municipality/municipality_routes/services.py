@@ -1,7 +1,7 @@
 """The services behind the municipality routes, wired once per container."""
 from __future__ import annotations
 
-from vroegsignaal.adapters import config, queues
+from vroegsignaal.adapters import config, queues, registry
 from vroegsignaal.adapters import letters as letter_store
 from vroegsignaal.adapters.audit import DynamoAuditLog
 from vroegsignaal.adapters.criteria_store import CriteriaRepository
@@ -30,7 +30,8 @@ _criteria = CriteriaRepository()
 audit = AuditTrail(store=DynamoAuditLog())
 users = Users(directory=CognitoDirectory())
 visits = Visits(cases=_cases, tasks=_tasks)
-views = Views(cases=_cases, tasks=_tasks, criteria=_criteria, letters=letter_store, history=audit.history)
+views = Views(cases=_cases, tasks=_tasks, criteria=_criteria, letters=letter_store, history=audit.history,
+              registry=registry)
 casework = Casework(cases=_cases, tasks=_tasks, criteria=_criteria, send_steps=queues.send_steps,
                     is_user=users.is_member)
 criteria_admin = CriteriaAdmin(repository=_criteria, cases=_cases, jobs=DynamoPreviewJobs(),

@@ -2,6 +2,7 @@
 import { get } from '../api.js';
 import { alert, h, table } from '../dom.js';
 import { ageText, pathText } from '../labels.js';
+import { rememberBaskets } from '../names.js';
 
 function row(code, basket) {
   return h('tr', {},
@@ -16,6 +17,7 @@ const HEADERS = ['Werkbakje', 'Behandelpad', 'Open zaken', 'Open signalen', 'Oud
 
 export async function render(content, { code, path }) {
   const answer = await get(path('/baskets'));
+  rememberBaskets(code, answer);
   const active = answer.baskets.filter((b) => b.active);
   const inactive = answer.baskets.filter((b) => !b.active);
   const total = active.reduce((sum, b) => sum + b.open_cases, 0) + inactive.reduce((sum, b) => sum + b.open_cases, 0);

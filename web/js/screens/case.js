@@ -2,9 +2,10 @@
 import { ApiError, dutch, errorText, get, patch, post } from '../api.js';
 import { alert, field, flash, h, showFieldErrors, table, uid } from '../dom.js';
 import {
-  action, AUDIT_ACTIONS, CONTACT_TYPES, dateText, momentText, moneyText, OUTCOME_GROUPS, PARTS_OF_DAY, partnerType,
-  STEP_STATUSES, TASK_STATUSES, TASK_TYPES, todayIso, yesNo, FACTS,
+  action, CONTACT_TYPES, dateText, momentText, moneyText, nextStepText, openTasksText, OUTCOME_GROUPS, PARTS_OF_DAY,
+  partnerType, STEP_STATUSES, TASK_STATUSES, TASK_TYPES, todayIso, yesNo, FACTS,
 } from '../labels.js';
+import { historyLines } from '../history.js';
 import { addressLine, namesText } from '../format.js';
 import { DEFAULT_CRITERIA, explainClassification } from '../explain.js';
 
@@ -26,6 +27,13 @@ function address(item) {
     house_number_suffix: item.house_number_suffix ?? fromSignal.house_number_suffix,
     postcode: item.postcode || fromSignal.postcode, city: item.city || fromSignal.city,
   };
+}
+
+// What happens next: the path's next step and the open tasks (a task the path made is
+// work to do, though the path itself has no step planned).
+function nextText(item, tasks) {
+  const parts = [item.next_step ? nextStepText(item.next_step) : '', openTasksText(tasks)].filter(Boolean);
+  return parts.join('; ') || 'geen';
 }
 
 function section(title, ...children) {
@@ -103,6 +111,7 @@ export async function render(content, context) {
       h('dt', {}, 'Kenmerk'), h('dd', {}, item.kenmerk || '–'),
       h('dt', {}, 'Status'), h('dd', {}, h('span', { class: `badge badge--${closed ? 'closed' : 'open'}` }, closed ? 'gesloten' : 'open')),
       h('dt', {}, 'Werkbakje'), h('dd', {}, basketName(item.basket_id), item.moved_by_hand ? ' (met de hand verplaatst)' : ''),
+      closed ? null : [h('dt', {}, 'Volgende stap'), h('dd', { 'data-veld': 'volgende-stap' }, nextText(item, tasks))],
       h('dt', {}, 'Adres'), h('dd', {}, addressLine(place) || 'onbekend'),
       h('dt', {}, 'Telefoon'), h('dd', {}, latest(signals, (s) => s.debtor && s.debtor.phone) || 'niet bekend'),
       h('dt', {}, 'E-mail'), h('dd', {}, latest(signals, (s) => s.debtor && s.debtor.email) || 'niet bekend'),
@@ -117,7 +126,7 @@ export async function render(content, context) {
   // ---- signals
   content.append(section('Signalen', table('Signalen van deze zaak',
     ['Partner', 'Soort', 'Signaaldatum', 'Achterstand sinds', 'Bedrag', 'Bijzonderheden'],
-    signals.map((s) => h('tr', {}, h('td', {}, s.partner_id), h('td', {}, partnerType(s.partner_type)),
+    signals.map((s) => h('tr', {}, h('td', {}, s.partner_name || s.partner_id), h('td', {}, partnerType(s.partner_type)),
       h('td', {}, dateText(s.signal_date)), h('td', {}, dateText(s.arrears_since)), h('td', { class: 'number' }, moneyText(s.amount)),
       h('td', {}, flags(s)))))));
 
@@ -153,7 +162,8 @@ export async function render(content, context) {
   // ---- move and close
   if (!closed && !visitor) {
     content.append(moveSection(item, { criteria, basketName, context, reload, caseId }));
-    content.append(closeSection({ context, reload, caseId }));
+    const holder = (task) => (task.assignee ? ` (${task.assignee === me ? 'op uw naam' : `bij ${personName(task.assignee)}`})` : '');
+    content.append(closeSection({ context, reload, caseId, tasks, holder }));
   }
 
   // ---- earlier cases of the household
@@ -370,13 +380,45 @@ function moveSection(item, { criteria, basketName, context, reload, caseId }) {
   return section('Verplaatsen', form);
 }
 
-function closeSection({ context, reload, caseId }) {
+// The confirmation before a case closes (a modal <dialog>: the focus moves into it, Escape
+// and Annuleren cancel, the focus returns to the button): the outcome and the open tasks
+// that will be cancelled.
+function confirmClose(outcomeText, tasks, holder, opener, onConfirm) {
+  const open = tasks.filter((t) => t.status === 'open');
+  const titleId = uid('bevestig');
+  const textId = uid('bevestig-tekst');
+  const taskLine = open.length
+    ? `${open.length === 1 ? '1 open taak' : `${open.length} open taken`} van deze zaak ${open.length === 1 ? 'vervalt' : 'vervallen'}: `
+      + `${open.map((t) => `${TASK_TYPES[t.type] || t.type}${t.due ? `, uiterlijk ${dateText(t.due)}` : ''}${holder(t)}`).join('; ')}.`
+    : 'Deze zaak heeft geen open taken.';
+  const cancel = h('button', { type: 'button', class: 'button button--secondary', 'data-actie': 'annuleren' }, 'Annuleren');
+  const confirm = h('button', { type: 'button', class: 'button button--warning', 'data-actie': 'bevestigen' }, 'Ja, zaak sluiten');
+  const dialog = h('dialog', { class: 'confirm', id: 'sluiten-bevestigen', 'aria-labelledby': titleId, 'aria-describedby': textId },
+    h('h2', { id: titleId }, 'Zaak sluiten?'),
+    h('div', { id: textId },
+      h('p', {}, `U sluit deze zaak met uitkomst "${outcomeText}".`),
+      h('p', { 'data-veld': 'open-taken' }, taskLine),
+      h('p', {}, 'Een gesloten zaak kunt u niet meer wijzigen.')),
+    h('div', { class: 'form-actions' }, confirm, cancel));
+  let confirmed = false;
+  cancel.addEventListener('click', () => dialog.close());
+  confirm.addEventListener('click', () => { confirmed = true; dialog.close(); });
+  dialog.addEventListener('close', () => {
+    dialog.remove();
+    if (confirmed) onConfirm(); else opener.focus();
+  });
+  opener.closest('form').after(dialog);
+  dialog.showModal();
+  cancel.focus();
+}
+
+function closeSection({ context, reload, caseId, tasks, holder }) {
   const outcome = h('select', { name: 'outcome', class: 'select' }, h('option', { value: '' }, 'Kies een uitkomst'),
     OUTCOME_GROUPS.map(([group, outcomes]) => h('optgroup', { label: group },
       outcomes.map((text) => h('option', { value: text }, text)))));
   const message = h('div', { 'aria-live': 'polite' });
   const form = h('form', { class: 'form', novalidate: true, id: 'afsluiten' },
-    h('p', {}, 'Een gesloten zaak kunt u niet meer wijzigen. Open taken vervallen.'),
+    h('p', {}, 'Een gesloten zaak kunt u niet meer wijzigen. Open taken vervallen; u wordt eerst om bevestiging gevraagd.'),
     field('Uitkomst', outcome, { required: true, hint: 'De uitkomsten van DDAS (EnumEindresultaat)' }), message,
     h('div', { class: 'form-actions' }, h('button', { type: 'submit', class: 'button button--warning' }, 'Zaak sluiten')));
   form.addEventListener('submit', async (event) => {
@@ -387,13 +429,18 @@ function closeSection({ context, reload, caseId }) {
       outcome.focus();
       return;
     }
-    try {
-      await post(context.path(`/cases/${encodeURIComponent(caseId)}/close`), { outcome: outcome.value });
-      await context.basketNames(true);
-      reload(`De zaak is gesloten met uitkomst "${outcome.value}".`);
-    } catch (error) {
-      message.replaceChildren(alert('error', errorText(error)));
-    }
+    showFieldErrors(form, []);
+    message.replaceChildren();
+    const chosen = outcome.value;
+    confirmClose(chosen, tasks, holder, form.querySelector('button[type="submit"]'), async () => {
+      try {
+        await post(context.path(`/cases/${encodeURIComponent(caseId)}/close`), { outcome: chosen });
+        await context.basketNames(true);
+        reload(`De zaak is gesloten met uitkomst "${chosen}".`);
+      } catch (error) {
+        message.replaceChildren(alert('error', errorText(error)));
+      }
+    });
   });
   return section('Zaak sluiten', form);
 }
@@ -417,11 +464,9 @@ async function repeatSection(item, place, context) {
 
 function historySection(item, basketName) {
   if (Array.isArray(item.history)) {
-    return section('Geschiedenis', item.history.length ? h('ol', { class: 'history' }, item.history.map((entry) => h('li', {},
-      h('span', { class: 'history__when' }, momentText(entry.at)), ' ',
-      h('span', { class: 'history__who' }, entry.actor ? (entry.actor.name || (entry.actor.type === 'key' ? 'systeemsleutel' : entry.actor.id)) : 'systeem'),
-      ': ', AUDIT_ACTIONS[entry.action] || entry.action,
-      entry.details && entry.details.outcome ? ` (${entry.details.outcome})` : ''))) : h('p', {}, 'Nog geen geschiedenis.'));
+    return section('Geschiedenis', h('ol', { class: 'history' }, historyLines(item.opened_at, item.history).map((line) => h('li', {},
+      h('span', { class: 'history__when' }, momentText(line.at)), ' ',
+      line.who ? [h('span', { class: 'history__who' }, line.who), ': '] : null, line.text))));
   }
   // Until the audit trail is in the case view: what the case itself records, without who.
   const events = [];

@@ -366,6 +366,13 @@ def municipality(code: str) -> dict[str, Any] | None:
     return profile
 
 
+def partner(partner_id: str) -> dict[str, Any] | None:
+    """A partner's profile (its name, for the workspace's screens), cached like a municipality's."""
+    profile: dict[str, Any] | None = _cached(f"partner:{partner_id}", lambda: table.get(*keys.partner(partner_id),
+                                                                                        consistent=False))
+    return profile
+
+
 def is_known_municipality(code: str) -> bool:
     return municipality(code) is not None
 

@@ -11,6 +11,7 @@ Ports (duck-typed, so unit tests use in-memory fakes):
 - criteria: active(code), versions(code), version(code, version)
 - letters: get_letter(code, case_id, letter_id)
 - history (optional): history(case) -> the case's audit entries, oldest first
+- registry (optional): partner(partner_id), municipality(code) -> the profile (with its "name") or None
 
 Conventions of every view: money is a string with two decimals, dates
 YYYY-MM-DD, timestamps ISO 8601 UTC with a Z. Views hold debtor data (that is
@@ -281,9 +282,10 @@ def _path(basket: Basket) -> list[dict[str, Any]]:
 
 class Views:
     def __init__(self, *, cases: Any, tasks: Any, criteria: Any, letters: Any,
-                 history: Callable[[Case], list[dict[str, Any]]] | None = None) -> None:
+                 history: Callable[[Case], list[dict[str, Any]]] | None = None, registry: Any = None) -> None:
         self.cases = cases
         self.history = history  # the case's audit entries (services/audit.py), for its view
+        self.registry = registry  # partners' and municipalities' names, for the screens
         self.tasks = tasks
         self.criteria = criteria
         self.letters = letters
@@ -300,6 +302,12 @@ class Views:
                 return None
             self._versions[key] = criteria
         return self._versions[key]
+
+    def _name(self, kind: str, tenant_id: str) -> str | None:
+        """A registered partner's or municipality's name; None when not known (the screen shows the id)."""
+        profile = getattr(self.registry, kind)(tenant_id) if self.registry is not None else None
+        name = (profile or {}).get("name")
+        return str(name) if name else None
 
     # ---- baskets
 
@@ -330,7 +338,8 @@ class Views:
                 if basket is not None:
                     break
             rows.append(row(basket_id, basket.name if basket else basket_id, _path(basket) if basket else [], False))
-        return {"baskets": rows}
+        # Additive: the municipality's name, so the screens need not show its code.
+        return {"baskets": rows, "municipality_name": self._name("municipality", code)}
 
     def _basket_known(self, code: str, basket_id: str) -> bool:
         """In the active criteria, the default, any uploaded version, or holding a case."""
@@ -367,6 +376,9 @@ class Views:
     def case(self, code: str, case_id: str) -> dict[str, Any]:
         case = self.find_case(code, case_id)
         view = case_view(case, case_tasks(case, self.tasks), self.cases.log(case))
+        # Additive: each signal's partner by name (a case has a handful of partners: one cached read each).
+        for signal in view["signals"]:
+            signal["partner_name"] = self._name("partner", signal["partner_id"])
         if self.history is not None:
             view["history"] = self.history(case)
         return view
