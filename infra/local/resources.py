@@ -46,6 +46,8 @@ class StackResources:
     queues: dict[str, Queue] = field(default_factory=dict)
     secrets: dict[str, str] = field(default_factory=dict)          # secret ARN and name -> value
     email_identities: list[str] = field(default_factory=list)
+    # logical id -> indexes of the template that a table kept in the state folder lacked
+    added_indexes: dict[str, list[str]] = field(default_factory=dict)
 
     def queue_by_arn(self, queue_arn: str) -> Queue:
         for queue in self.queues.values():
@@ -200,6 +202,9 @@ def _create_table(logical_id: str, props: dict[str, Any], resolver: Resolver, dd
     except ddb.exceptions.ResourceInUseException:  # kept in the state folder
         description = ddb.describe_table(TableName=name)["Table"]
         created_now = False
+        added = _add_missing_indexes(ddb, request, description)
+        if added:
+            created.added_indexes[logical_id] = added
     ttl = props.get("TimeToLiveSpecification")
     if created_now and ttl and str(ttl.get("Enabled", "")).lower() == "true":
         ddb.update_time_to_live(TableName=name, TimeToLiveSpecification={
@@ -208,6 +213,23 @@ def _create_table(logical_id: str, props: dict[str, Any], resolver: Resolver, dd
     if description.get("LatestStreamArn"):
         created.stream_arns[logical_id] = description["LatestStreamArn"]
         resolver.attributes[logical_id]["StreamArn"] = description["LatestStreamArn"]
+
+
+def _add_missing_indexes(ddb: Any, request: dict[str, Any], description: dict[str, Any]) -> list[str]:
+    """A table kept from an older template gets the indexes added since (one per
+    update, as DynamoDB allows); their keys on items written before come from the
+    backfill (infra/backfill.py), which the stack runs when this added any."""
+    present = {index["IndexName"] for index in description.get("GlobalSecondaryIndexes") or []}
+    added = []
+    for index in request.get("GlobalSecondaryIndexes") or []:
+        if index["IndexName"] in present:
+            continue
+        key_names = {key["AttributeName"] for key in index["KeySchema"]}
+        definitions = [d for d in request["AttributeDefinitions"] if d["AttributeName"] in key_names]
+        ddb.update_table(TableName=request["TableName"], AttributeDefinitions=definitions,
+                         GlobalSecondaryIndexUpdates=[{"Create": index}])
+        added.append(index["IndexName"])
+    return added
 
 
 def _create_bucket(logical_id: str, props: dict[str, Any], resolver: Resolver, s3: Any,

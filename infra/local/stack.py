@@ -150,6 +150,7 @@ class LocalStack:
                 sys.path.insert(0, str(folder))
         self._reset_layer_clients()
         self._restore_clock(float(self.restored["clock_offset_seconds"]))
+        self._backfill_added_indexes()
         for function in self.functions.values():
             function.load()
         guard_powertools_metrics()
@@ -167,6 +168,18 @@ class LocalStack:
                                               "/_local/stack": self._stack_route},
                                 cognito=self.user_pool.config() if self.user_pool else None)
         self._gateway.start()
+
+    def _backfill_added_indexes(self) -> None:
+        """A kept table that just got new indexes: the keys of its older items, as a
+        deployment's operator runs the backfill after the deploy (README)."""
+        if not self.resources.added_indexes:
+            return
+        from infra.backfill import backfill
+
+        done = backfill()
+        indexes = sorted(name for names in self.resources.added_indexes.values() for name in names)
+        print(f"local stack: the kept table got {', '.join(indexes)}; backfilled "
+              f"{done.get('tasks', 0)} tasks and {done.get('cases rewritten', 0)} cases", file=sys.stderr, flush=True)
 
     def stop(self) -> None:
         if self._gateway is not None:
