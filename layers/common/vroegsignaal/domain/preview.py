@@ -15,6 +15,7 @@ from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from typing import Any
 
+from vroegsignaal import clock
 from vroegsignaal.domain.active_criteria import ActiveCriteria
 from vroegsignaal.domain.criteria import Criteria
 
@@ -88,4 +89,4 @@ def _timed_out(job: dict[str, Any], now: datetime) -> dict[str, Any]:
     cut_off = datetime.fromisoformat(job["started_at"].replace("Z", "+00:00")) + timedelta(seconds=JOB_ATTEMPT_SECONDS)
     if now < cut_off:
         return {}
-    return {"status": FAILED, "finished_at": cut_off.strftime("%Y-%m-%dT%H:%M:%S.%fZ")}
+    return {"status": FAILED, "finished_at": clock.iso(cut_off)}
