@@ -11,7 +11,7 @@ from selenium.webdriver.common.by import By
 from selenium.webdriver.common.keys import Keys
 
 from .app import choose, console_errors, open_screen, wait_for, wait_for_screen
-from .conftest import TENANTS
+from .conftest import TENANTS, _api
 from .test_workspace import CODE, api_get, assert_accessible, cases_in
 
 OUTCOME = "Inwoner hoeft geen hulp vanuit vroegsignalering"
@@ -61,7 +61,7 @@ def test_closing_a_case_asks_first_naming_the_outcome_and_the_tasks_it_cancels(c
     assert consultant.execute_script("return arguments[0].contains(document.activeElement)", confirm), "focus moves to it"
     assert f'met uitkomst "{OUTCOME}"' in confirm.text
     count = f"{len(open_tasks)} open {'taak' if len(open_tasks) == 1 else 'taken'} van deze zaak"
-    assert count in confirm.text and "Bellen" in confirm.text
+    assert count in confirm.text and "bellen" in confirm.text, "the tasks in the words of the next step"
     assert_accessible(consultant, axe_source, "sluiten bevestigen")
     assert whole(seeded, keys, case["case_id"])["status"] == "open", "nothing closes before the answer"
 
@@ -93,6 +93,41 @@ def test_confirming_closes_the_case_and_cancels_its_open_tasks(consultant, site,
     closed = whole(seeded, keys, case["case_id"])
     assert (closed["status"], closed["outcome"]) == ("closed", OUTCOME)
     assert {t["status"] for t in closed["tasks"]} == {"cancelled"}
+
+
+def test_a_close_that_fails_leaves_the_focus_on_its_error_saying_why(consultant, site, seeded, keys):
+    case = with_open_task(seeded, keys, "jongeren")[1]
+    open_case(consultant, site, case)
+    ask_to_close(consultant)
+    status, _ = _api(seeded.base_url, "POST", f"/municipalities/{CODE}/cases/{case['case_id']}/close", keys[CODE],
+                     {"outcome": OUTCOME})
+    assert status == 200, "another session closes it meanwhile"
+    dialog(consultant).find_element(By.CSS_SELECTOR, "button[data-actie=bevestigen]").click()
+    error = wait_for(consultant, "#afsluiten .alert--error", "intussen veranderd of gesloten")
+    assert not consultant.find_elements(By.ID, "sluiten-bevestigen")
+    assert consultant.switch_to.active_element == error, "the focus is on the error, not on the page's body"
+    assert consultant.find_element(By.CSS_SELECTOR, "#afsluiten button[type=submit]").is_enabled()
+
+
+CLOSE_REQUESTS = """return performance.getEntriesByType('resource')
+    .filter((e) => e.initiatorType === 'fetch' && e.name.endsWith('/close')).length"""
+
+
+def test_a_double_click_on_ja_zaak_sluiten_sends_one_close(consultant, site, seeded, keys):
+    case = with_open_task(seeded, keys, "jongeren")[1]
+    open_case(consultant, site, case)
+    before = consultant.execute_script(CLOSE_REQUESTS)
+    ask_to_close(consultant)
+    # Two clicks in one go, and the form asked again while the first answer is on its way.
+    dialogs = consultant.execute_script("""
+        const yes = document.querySelector('#sluiten-bevestigen button[data-actie=bevestigen]');
+        yes.click(); yes.click();
+        document.getElementById('afsluiten').requestSubmit();
+        return document.querySelectorAll('#sluiten-bevestigen').length;""")
+    assert dialogs == 1, "no second confirmation while the close is sent"
+    wait_for(consultant, ".alert--ok", f'De zaak is gesloten met uitkomst "{OUTCOME}".')
+    assert consultant.execute_script(CLOSE_REQUESTS) - before == 1
+    assert whole(seeded, keys, case["case_id"])["status"] == "closed"
 
 
 # --------------------------------------------------------------------------- 2. the next step

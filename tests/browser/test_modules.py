@@ -90,3 +90,25 @@ def test_an_address_writes_its_postcode_as_1234_ab(page):
     text = run(page, "format.js", """
         return m.addressLine({street: 'Rijnstraat', house_number: 12, house_number_suffix: 'BIS', postcode: '3441AB', city: 'Woerden'});""")
     assert text == "Rijnstraat 12 BIS, 3441 AB Woerden"
+
+
+def test_a_failed_baskets_answer_is_not_kept_so_the_next_need_asks_again(page):
+    # The page's fetch answers the first baskets request 500 and the second one; a session
+    # with a token stands in for a sign-in (nothing here reaches a server).
+    names = run(page, "names.js", """
+        const realFetch = window.fetch;
+        let asked = 0;
+        window.fetch = (url, options) => {
+          if (!String(url).includes('/municipalities/GM9999/baskets')) return realFetch(url, options);
+          asked += 1;
+          return Promise.resolve(asked === 1
+            ? new Response('{}', { status: 500, headers: { 'Content-Type': 'application/json' } })
+            : new Response(JSON.stringify({ baskets: [{ id: 'jongeren', name: 'Jongeren' }] }),
+                           { status: 200, headers: { 'Content-Type': 'application/json' } }));
+        };
+        sessionStorage.setItem('vroegsignaal.sessie', JSON.stringify({ token: 'module-test' }));
+        const restore = () => { window.fetch = realFetch; sessionStorage.removeItem('vroegsignaal.sessie'); };
+        return m.basketNames('GM9999')
+          .then(first => m.basketNames('GM9999').then(second => [first.size, second.get('jongeren')?.name ?? null, asked]))
+          .finally(restore);""")
+    assert names == [0, "Jongeren", 2]

@@ -94,12 +94,18 @@ export function nextStepText(next) {
   return next.due ? `${action(next.action)} op ${dateText(next.due)}` : action(next.action);
 }
 
+// A case's open tasks in one wording for every screen: "bellen, uiterlijk 12 dec 2026";
+// `holder` adds who has each ("(op uw naam)") where the screen knows.
+export function openTaskList(tasks, holder = () => '') {
+  return (tasks || []).filter((t) => t.status === 'open')
+    .map((t) => `${action(t.type)}${t.due ? `, uiterlijk ${dateText(t.due)}` : ''}${holder(t)}`).join('; ');
+}
+
 // The open tasks of a case as the next thing to do: "Open taak: bellen, uiterlijk 12 dec 2026".
-export function openTasksText(tasks) {
-  const open = (tasks || []).filter((t) => t.status === 'open');
-  if (!open.length) return '';
-  const each = open.map((t) => `${action(t.type)}${t.due ? `, uiterlijk ${dateText(t.due)}` : ''}`);
-  return `${open.length === 1 ? 'Open taak' : 'Open taken'}: ${each.join('; ')}`;
+export function openTasksText(tasks, holder) {
+  const count = (tasks || []).filter((t) => t.status === 'open').length;
+  if (!count) return '';
+  return `${count === 1 ? 'Open taak' : 'Open taken'}: ${openTaskList(tasks, holder)}`;
 }
 
 const DATE = new Intl.DateTimeFormat('nl-NL', { day: 'numeric', month: 'short', year: 'numeric', timeZone: 'UTC' });

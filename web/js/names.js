@@ -19,14 +19,14 @@ export function rememberBaskets(code, answer) {
   return names;
 }
 
-// Basket id -> row (a move refreshes it); an answer that fails (but a 401) names nothing.
+// Basket id -> row (a move refreshes it); an answer that fails (but a 401) names nothing
+// this time and is not kept, so the next screen asks again.
 export async function basketNames(code, refresh = false) {
   if (!refresh && basketCache.has(code)) return basketCache.get(code);
   try {
     return rememberBaskets(code, await get(municipalityPath(code, '/baskets')));
   } catch (error) {
     if (error && error.status === 401) throw error;
-    basketCache.set(code, new Map());
-    return basketCache.get(code);
+    return new Map();
   }
 }

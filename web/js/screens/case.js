@@ -2,7 +2,7 @@
 import { ApiError, dutch, errorText, get, patch, post } from '../api.js';
 import { alert, field, flash, h, showFieldErrors, table, uid } from '../dom.js';
 import {
-  action, CONTACT_TYPES, dateText, momentText, moneyText, nextStepText, openTasksText, OUTCOME_GROUPS, PARTS_OF_DAY,
+  action, CONTACT_TYPES, dateText, momentText, moneyText, nextStepText, openTaskList, openTasksText, OUTCOME_GROUPS, PARTS_OF_DAY,
   partnerType, STEP_STATUSES, TASK_STATUSES, TASK_TYPES, todayIso, yesNo, FACTS,
 } from '../labels.js';
 import { historyLines } from '../history.js';
@@ -382,14 +382,16 @@ function moveSection(item, { criteria, basketName, context, reload, caseId }) {
 
 // The confirmation before a case closes (a modal <dialog>: the focus moves into it, Escape
 // and Annuleren cancel, the focus returns to the button): the outcome and the open tasks
-// that will be cancelled.
+// that will be cancelled. "Ja, zaak sluiten" keeps it open, its buttons disabled, until the
+// answer: nothing can be sent twice, and the focus goes where `onConfirm` says (its error).
+// The opener is disabled meanwhile, so the form cannot ask a second time.
 function confirmClose(outcomeText, tasks, holder, opener, onConfirm) {
-  const open = tasks.filter((t) => t.status === 'open');
+  const count = tasks.filter((t) => t.status === 'open').length;
   const titleId = uid('bevestig');
   const textId = uid('bevestig-tekst');
-  const taskLine = open.length
-    ? `${open.length === 1 ? '1 open taak' : `${open.length} open taken`} van deze zaak ${open.length === 1 ? 'vervalt' : 'vervallen'}: `
-      + `${open.map((t) => `${TASK_TYPES[t.type] || t.type}${t.due ? `, uiterlijk ${dateText(t.due)}` : ''}${holder(t)}`).join('; ')}.`
+  const taskLine = count
+    ? `${count === 1 ? '1 open taak' : `${count} open taken`} van deze zaak ${count === 1 ? 'vervalt' : 'vervallen'}: `
+      + `${openTaskList(tasks, holder)}.`
     : 'Deze zaak heeft geen open taken.';
   const cancel = h('button', { type: 'button', class: 'button button--secondary', 'data-actie': 'annuleren' }, 'Annuleren');
   const confirm = h('button', { type: 'button', class: 'button button--warning', 'data-actie': 'bevestigen' }, 'Ja, zaak sluiten');
@@ -400,13 +402,28 @@ function confirmClose(outcomeText, tasks, holder, opener, onConfirm) {
       h('p', { 'data-veld': 'open-taken' }, taskLine),
       h('p', {}, 'Een gesloten zaak kunt u niet meer wijzigen.')),
     h('div', { class: 'form-actions' }, confirm, cancel));
-  let confirmed = false;
+  let sending = false;
   cancel.addEventListener('click', () => dialog.close());
-  confirm.addEventListener('click', () => { confirmed = true; dialog.close(); });
+  dialog.addEventListener('cancel', (event) => { if (sending) event.preventDefault(); });
   dialog.addEventListener('close', () => {
+    if (sending) return;
     dialog.remove();
-    if (confirmed) onConfirm(); else opener.focus();
+    opener.disabled = false;
+    opener.focus();
   });
+  confirm.addEventListener('click', async () => {
+    if (sending) return;
+    sending = true;
+    confirm.disabled = true;
+    cancel.disabled = true;
+    dialog.setAttribute('aria-busy', 'true');
+    const focusAfter = await onConfirm();
+    dialog.close();
+    dialog.remove();
+    opener.disabled = false;
+    focusAfter?.focus();
+  });
+  opener.disabled = true;
   opener.closest('form').after(dialog);
   dialog.showModal();
   cancel.focus();
@@ -417,12 +434,14 @@ function closeSection({ context, reload, caseId, tasks, holder }) {
     OUTCOME_GROUPS.map(([group, outcomes]) => h('optgroup', { label: group },
       outcomes.map((text) => h('option', { value: text }, text)))));
   const message = h('div', { 'aria-live': 'polite' });
+  const submit = h('button', { type: 'submit', class: 'button button--warning' }, 'Zaak sluiten');
   const form = h('form', { class: 'form', novalidate: true, id: 'afsluiten' },
     h('p', {}, 'Een gesloten zaak kunt u niet meer wijzigen. Open taken vervallen; u wordt eerst om bevestiging gevraagd.'),
     field('Uitkomst', outcome, { required: true, hint: 'De uitkomsten van DDAS (EnumEindresultaat)' }), message,
-    h('div', { class: 'form-actions' }, h('button', { type: 'submit', class: 'button button--warning' }, 'Zaak sluiten')));
+    h('div', { class: 'form-actions' }, submit));
   form.addEventListener('submit', async (event) => {
     event.preventDefault();
+    if (submit.disabled) return; // a confirmation is open or its close is on its way
     if (!outcome.value) {
       showFieldErrors(form, [{ loc: ['outcome'], msg: 'Kies een uitkomst.' }]);
       message.replaceChildren(alert('error', 'Kies een uitkomst om de zaak te sluiten.'));
@@ -432,14 +451,18 @@ function closeSection({ context, reload, caseId, tasks, holder }) {
     showFieldErrors(form, []);
     message.replaceChildren();
     const chosen = outcome.value;
-    confirmClose(chosen, tasks, holder, form.querySelector('button[type="submit"]'), async () => {
+    confirmClose(chosen, tasks, holder, submit, async () => {
       try {
         await post(context.path(`/cases/${encodeURIComponent(caseId)}/close`), { outcome: chosen });
-        await context.basketNames(true);
-        reload(`De zaak is gesloten met uitkomst "${chosen}".`);
       } catch (error) {
-        message.replaceChildren(alert('error', errorText(error)));
+        const note = alert('error', errorText(error));
+        note.tabIndex = -1;
+        message.replaceChildren(note);
+        return note;
       }
+      await context.basketNames(true);
+      reload(`De zaak is gesloten met uitkomst "${chosen}".`);
+      return null;
     });
   });
   return section('Zaak sluiten', form);
