@@ -46,3 +46,17 @@ def test_a_cursor_of_one_status_is_not_one_of_all(h):
     status, _ = request(h, "GET", "/baskets/{basket_id}/cases", {"basket_id": "enkelvoudig"},
                         query={"cursor": merged["next_cursor"]})
     assert status == 422
+
+
+def test_a_merged_cursor_of_one_basket_is_refused_on_another(h):
+    # Basket A's first page ends its open partition and leaves its closed one unstarted:
+    # the cursor's positions ("end", null) name no partition, and it is still A's alone.
+    listed, later = (open_case(h, reference=f"EN-{n}", debtor__date_of_birth=OLD, debtor__address__house_number=n)
+                     for n in (1, 2))
+    request(h, "POST", "/cases/{case_id}/close", {"case_id": later}, body={"outcome": "Verwijzing zonder contact"})
+    _, first = request(h, "GET", "/baskets/{basket_id}/cases", {"basket_id": "enkelvoudig"},
+                       query={"status": "all", "limit": "1"})
+    assert [c["case_id"] for c in first["cases"]] == [listed] and first["next_cursor"]
+    status, body = request(h, "GET", "/baskets/{basket_id}/cases", {"basket_id": "crisis"},
+                           query={"status": "all", "cursor": first["next_cursor"]})
+    assert status == 422 and body["details"][0]["loc"] == ["query", "cursor"]

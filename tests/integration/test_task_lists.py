@@ -97,3 +97,16 @@ def test_a_cursor_of_another_list_is_refused(h, work):
     status, every = request(h, "GET", "/tasks", query={"limit": "1"})
     status, answer = request(h, "GET", "/tasks", query={"assignee": "fatima", "cursor": every["next_cursor"]})
     assert status == 422 and answer["details"][0]["loc"] == ["query", "cursor"]
+
+
+def test_a_cursor_of_other_filters_is_refused(h, work):
+    status, body = request(h, "GET", "/tasks", query={"assignee": "fatima", "type": "phone_call", "limit": "1"})
+    assert status == 200 and body["next_cursor"]
+    for other in ({"type": "home_visit"}, {}, {"type": "phone_call", "basket_id": "crisis"},
+                  {"type": "phone_call", "due_before": "2000-01-01"}):
+        status, answer = request(h, "GET", "/tasks", query={"assignee": "fatima", **other, "limit": "1",
+                                                              "cursor": body["next_cursor"]})
+        assert status == 422 and answer["details"][0]["loc"] == ["query", "cursor"], (other, answer)
+    status, _ = request(h, "GET", "/tasks", query={"assignee": "fatima", "type": "phone_call", "limit": "1",
+                                                   "cursor": body["next_cursor"]})
+    assert status == 200
