@@ -46,3 +46,60 @@ def test_a_cursor_of_one_status_is_not_one_of_all(h):
     status, _ = request(h, "GET", "/baskets/{basket_id}/cases", {"basket_id": "enkelvoudig"},
                         query={"cursor": merged["next_cursor"]})
     assert status == 422
+
+
+def test_a_merged_cursor_of_one_basket_is_refused_on_another(h):
+    # Basket A's first page ends its open partition and leaves its closed one unstarted:
+    # the cursor's positions ("end", null) name no partition, and it is still A's alone.
+    listed, later = (open_case(h, reference=f"EN-{n}", debtor__date_of_birth=OLD, debtor__address__house_number=n)
+                     for n in (1, 2))
+    request(h, "POST", "/cases/{case_id}/close", {"case_id": later}, body={"outcome": "Verwijzing zonder contact"})
+    _, first = request(h, "GET", "/baskets/{basket_id}/cases", {"basket_id": "enkelvoudig"},
+                       query={"status": "all", "limit": "1"})
+    assert [c["case_id"] for c in first["cases"]] == [listed] and first["next_cursor"]
+    status, body = request(h, "GET", "/baskets/{basket_id}/cases", {"basket_id": "crisis"},
+                           query={"status": "all", "cursor": first["next_cursor"]})
+    assert status == 422 and body["details"][0]["loc"] == ["query", "cursor"]
+
+
+@pytest.fixture
+def dynamodb_limits(monkeypatch):
+    """moto answers a LastEvaluatedKey only when another item follows; DynamoDB answers one
+    whenever a Query reached its Limit (it does not look ahead): make moto do so."""
+    from vroegsignaal.adapters import table
+    real = table.dynamodb
+
+    class LikeDynamoDB:
+        def __init__(self, client):
+            self._client = client
+
+        def __getattr__(self, name):
+            return getattr(self._client, name)
+
+        def query(self, **kwargs):
+            answer = self._client.query(**kwargs)
+            if "Limit" in kwargs and answer["ScannedCount"] == kwargs["Limit"] and answer["Items"] \
+                    and "FilterExpression" not in kwargs and "LastEvaluatedKey" not in answer:
+                index = kwargs.get("IndexName")
+                names = ("pk", "sk", *((f"{index}pk", f"{index}sk") if index else ()))
+                answer["LastEvaluatedKey"] = {name: answer["Items"][-1][name] for name in names}
+            return answer
+
+    monkeypatch.setattr(table, "dynamodb", lambda: LikeDynamoDB(real()))
+
+
+def test_a_page_that_ends_at_the_baskets_end_is_the_last(h, dynamodb_limits):
+    made = [open_case(h, reference=f"EN-{n}", debtor__date_of_birth=OLD, debtor__address__house_number=n)
+            for n in range(1, 5)]
+    request(h, "POST", "/cases/{case_id}/close", {"case_id": made[3]}, body={"outcome": "Verwijzing zonder contact"})
+    for status, limit, listed in (("open", 3, made[:3]), ("all", 2, made), ("closed", 1, made[3:])):
+        seen, pages, cursor = [], 0, None
+        while pages < 10:  # bounded
+            pages += 1
+            query = {"status": status, "limit": str(limit), **({"cursor": cursor} if cursor else {})}
+            _, page = request(h, "GET", "/baskets/{basket_id}/cases", {"basket_id": "enkelvoudig"}, query=query)
+            assert page["cases"], (status, pages)  # no empty last page
+            seen += [c["case_id"] for c in page["cases"]]
+            if (cursor := page["next_cursor"]) is None:
+                break
+        assert seen == listed and pages == len(listed) // limit

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import pytest
 
+from tests.integration.test_basket_lists import dynamodb_limits  # noqa: F401 (a fixture)
 from tests.integration.test_municipality_api import OLD, add_task, open_case, request
 
 pytestmark = pytest.mark.usefixtures("tenants")
@@ -21,10 +22,10 @@ def set_status(task_id: str, status: str) -> None:
 
 
 def pages(h, **query) -> tuple[list[str], int]:
-    """Every task the list holds, two a page: their ids in order, and the number of pages."""
+    """Every task the list holds, two a page (or `limit`): their ids in order, and the number of pages."""
     seen, cursor = [], None
     for number in range(1, 20):  # bounded
-        status, body = request(h, "GET", "/tasks", query={**query, "limit": "2", **({"cursor": cursor} if cursor else {})})
+        status, body = request(h, "GET", "/tasks", query={"limit": "2", **query, **({"cursor": cursor} if cursor else {})})
         assert status == 200, body
         seen += [t["task_id"] for t in body["tasks"]]
         cursor = body["next_cursor"]
@@ -97,3 +98,25 @@ def test_a_cursor_of_another_list_is_refused(h, work):
     status, every = request(h, "GET", "/tasks", query={"limit": "1"})
     status, answer = request(h, "GET", "/tasks", query={"assignee": "fatima", "cursor": every["next_cursor"]})
     assert status == 422 and answer["details"][0]["loc"] == ["query", "cursor"]
+
+
+def test_a_cursor_of_other_filters_is_refused(h, work):
+    status, body = request(h, "GET", "/tasks", query={"assignee": "fatima", "type": "phone_call", "limit": "1"})
+    assert status == 200 and body["next_cursor"]
+    for other in ({"type": "home_visit"}, {}, {"type": "phone_call", "basket_id": "crisis"},
+                  {"type": "phone_call", "due_before": "2000-01-01"}):
+        status, answer = request(h, "GET", "/tasks", query={"assignee": "fatima", **other, "limit": "1",
+                                                              "cursor": body["next_cursor"]})
+        assert status == 422 and answer["details"][0]["loc"] == ["query", "cursor"], (other, answer)
+    status, _ = request(h, "GET", "/tasks", query={"assignee": "fatima", "type": "phone_call", "limit": "1",
+                                                   "cursor": body["next_cursor"]})
+    assert status == 200
+
+
+@pytest.mark.usefixtures("dynamodb_limits")
+def test_a_page_that_ends_at_the_lists_end_is_the_last(h, work):
+    # DynamoDB's LastEvaluatedKey at Limit (dynamodb_limits): three unassigned tasks fill one
+    # page of three, fatima's six two.
+    assert pages(h, assignee="none", status="open", limit="3") == (work["unassigned"], 1)
+    assert pages(h, assignee="fatima", limit="3") == (work["hers"], 2)
+    assert pages(h, sort="due", assignee="fatima", limit="3")[1] == 2

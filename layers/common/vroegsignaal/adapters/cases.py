@@ -12,9 +12,7 @@ its log) and the table's items.
 """
 from __future__ import annotations
 
-import base64
 import copy
-import json
 from collections.abc import Callable, Sequence
 from typing import Any, cast
 
@@ -28,7 +26,7 @@ from vroegsignaal.domain.classification import Classified
 from vroegsignaal.domain.errors import CursorError
 from vroegsignaal.domain.retention import household_head_expires_at
 
-from . import case_codec, case_followers, dynamo, keys, table, tasks
+from . import case_codec, case_followers, dynamo, keys, merged_pages, table, tasks
 
 _INDEX_ATTRS = ("pk", "sk", "type", "gsi1pk", "gsi1sk", "gsi2pk", "gsi2sk", "gsi3pk", "gsi3sk", "gsi4pk", "gsi4sk",
                 "summary")
@@ -327,24 +325,22 @@ class DynamoCaseStore:
              names: dict[str, str] | None = None, projection: tuple[str, ...] | None = LIST_FIELDS,
              convert: Callable[[dict[str, Any]], dict[str, Any]] = listed_case
              ) -> tuple[list[dict[str, Any]], str | None]:
-        """One page of an index, oldest first, with an opaque cursor. By default a page of
-        cases as lists show them (listed_case); other items pass their own projection and
-        conversion."""
+        """One page of an index, oldest first, with an opaque cursor (the key of the page's
+        last item: the projection holds the index's keys; None when the partition ended).
+        By default a page of cases as lists show them (listed_case); other items pass
+        their own projection and conversion."""
         start = decode_cursor(cursor) if cursor else None
-        pk_attr = f"{index}pk"
-        items: list[dict[str, Any]] = []
-        last = start
-        # A filter can leave a page short: keep reading until the page is full or the index ends.
-        while len(items) < limit:
-            pages = table.query_pages(index=index, key_condition=f"{pk_attr} = :pk",
-                                      values={":pk": pk, **(values or {})}, names=names,
-                                      filter_expression=filter_expression, limit=limit - len(items),
-                                      start_key=last, projection=projection)
-            batch, last = next(pages)
-            items.extend(batch)
-            if not last:
-                break
-        return [convert(i) for i in items], encode_cursor(last) if last else None
+
+        def query(last: dict[str, Any] | None, read_limit: int) -> tuple[list[dict[str, Any]], dict[str, Any] | None]:
+            return next(table.query_pages(index=index, key_condition=f"{index}pk = :pk",
+                                          values={":pk": pk, **(values or {})}, names=names,
+                                          filter_expression=filter_expression, limit=read_limit,
+                                          start_key=last, projection=projection))
+
+        # One past the page (a LastEvaluatedKey does not say more follows); a filter reads on.
+        items, ended = merged_pages.read_partition(query, start, limit, filtered=filter_expression is not None)
+        next_cursor = None if ended or not items else encode_cursor(merged_pages.key_of(items[-1], index))
+        return [convert(i) for i in items], next_cursor
 
     @staticmethod
     def due_partitions(codes: Sequence[str]) -> list[DuePartition]:
@@ -392,14 +388,11 @@ class DynamoCaseStore:
 
 
 def encode_cursor(last_key: dict[str, Any]) -> str:
-    return base64.urlsafe_b64encode(json.dumps(last_key, separators=(",", ":")).encode()).decode()
+    return merged_pages.encode(last_key)
 
 
 def decode_cursor(cursor: str) -> dict[str, Any]:
-    try:
-        key = json.loads(base64.urlsafe_b64decode(cursor.encode()))
-    except (ValueError, UnicodeDecodeError):
-        raise CursorError("cursor is not valid") from None
+    key = merged_pages.decode(cursor)
     if not isinstance(key, dict) or not all(isinstance(v, dict) and len(v) == 1 for v in key.values()):
         raise CursorError("cursor is not valid")
     return key

@@ -1,17 +1,20 @@
 """One page of several partitions of an index merged in the index's order (its sort
 key), page by page: a basket's open and closed cases (gsi1), a task list over the
 statuses of its partitions (task_lists). Each partition is read for at most a page
-after where the previous page left it, so a page costs one read per partition
-whatever the partitions hold.
+(and one item past it) after where the previous page left it, so a page costs one
+read per partition whatever the partitions hold.
 
 Where a page leaves each partition (its position) is one of: not started (None), the
-key of the last item listed from it, or END. Each list encodes the positions in its
-own cursor; a position that is a key must be a key of its very partition."""
+key of the last item listed from it, or END. A cursor holds the positions and a digest
+of the list it belongs to (its partitions and filters: `of`), so a cursor of another
+list is refused even when its positions name no partition (all None or END)."""
 from __future__ import annotations
 
 import base64
+import hashlib
 import heapq
 import json
+import math
 from collections.abc import Callable, Sequence
 from typing import Any
 
@@ -21,6 +24,41 @@ END = "end"
 # read(pk, start, limit): up to `limit` items of partition `pk` after `start` (a key or
 # None), in the index's order, and whether that was all the partition holds after `start`.
 Read = Callable[[str, Any, int], tuple[list[dict[str, Any]], bool]]
+# query(start, limit): one DynamoDB Query of a partition after `start` evaluating at most
+# `limit` items: the items that passed its filter and its LastEvaluatedKey. DynamoDB
+# answers a LastEvaluatedKey whenever the Query reached its Limit (or read 1 MB), even
+# when nothing follows: it does not look ahead.
+Query = Callable[[Any, int], tuple[list[dict[str, Any]], dict[str, Any] | None]]
+# A filtered read first evaluates twice a page; when that left the page short, the next
+# query evaluates as many as the match rate so far says will fill it (half more, at most
+# _MAX_READ): a selective filter reads on, query after query, to the partition's end.
+_FILTERED_READ_FACTOR = 2
+_READ_MARGIN = 1.5
+_MAX_READ = 1000
+
+
+def read_partition(query: Query, start: Any, limit: int, *, filtered: bool) -> tuple[list[dict[str, Any]], bool]:
+    """Up to `limit` items after `start` and whether the partition ends after them (a Read).
+    A LastEvaluatedKey does not say more follows, so one item past the page is read
+    (`limit` + 1 evaluated unfiltered): the partition ended when DynamoDB says so and no
+    more than the page came back. Filtered, reading stops once the page is full: proving
+    that no further item passes could read the rest of the partition."""
+    wanted = limit if filtered else limit + 1
+    read_limit = limit * _FILTERED_READ_FACTOR if filtered else wanted
+    items: list[dict[str, Any]] = []
+    last, evaluated = start, 0
+    while True:
+        batch, last = query(last, read_limit)
+        items.extend(batch)
+        evaluated += read_limit  # a query that stops inside the partition evaluated its Limit (or 1 MB)
+        if len(items) >= wanted or last is None:
+            break
+        if filtered:  # read on, sized by what the reads so far matched
+            matched_per_item = max(len(items), 1) / evaluated
+            read_limit = min(_MAX_READ, math.ceil((wanted - len(items)) / matched_per_item * _READ_MARGIN))
+        else:  # a 1 MB page ended the query early
+            read_limit = wanted - len(items)
+    return items[:limit], last is None and len(items) <= limit
 
 
 def key_of(item: dict[str, Any], index: str) -> dict[str, Any]:
@@ -47,6 +85,7 @@ def check_positions(positions: Sequence[Any], index: str, pks: Sequence[str]) ->
 
 
 def encode(body: Any) -> str:
+    """A cursor: its body as URL-safe base64 of compact JSON (every cursor of the API)."""
     return base64.urlsafe_b64encode(json.dumps(body, separators=(",", ":")).encode()).decode()
 
 
@@ -55,6 +94,26 @@ def decode(cursor: str) -> Any:
         return json.loads(base64.urlsafe_b64decode(cursor.encode()))
     except (ValueError, UnicodeDecodeError):
         raise CursorError("cursor is not valid") from None
+
+
+def list_of(pks: Sequence[str], filters: dict[str, Any] | None = None) -> str:
+    """Which list a cursor belongs to: its partitions and the filters that are not in them
+    (names sorted). Without filters it is the digest of the partitions
+    alone, as cursors carried it before filters were added."""
+    parts = [*pks, json.dumps(filters, sort_keys=True, separators=(",", ":"))] if filters else list(pks)
+    return hashlib.sha256("\n".join(parts).encode()).hexdigest()[:16]
+
+
+def with_list(body: dict[str, Any], pks: Sequence[str], filters: dict[str, Any] | None = None) -> str:
+    """The cursor of `body`, marked with the list it belongs to."""
+    return encode({**body, "of": list_of(pks, filters)})
+
+
+def check_list(body: Any, pks: Sequence[str], filters: dict[str, Any] | None = None) -> None:
+    """A decoded cursor must be one of this very list (its `of`); a cursor without `of` was
+    issued before it was added and is accepted (its positions are checked all the same)."""
+    if not isinstance(body, dict) or body.get("of", list_of(pks, filters)) != list_of(pks, filters):
+        raise CursorError("cursor is not valid")
 
 
 def merged_page(*, index: str, pks: Sequence[str], positions: Sequence[Any], read: Read,

@@ -6,14 +6,14 @@ due date: the tasks of one status and one assignee (gsi8: "my open tasks" and "t
 team's unassigned tasks"), or of one status whoever holds them (gsi9). A list over
 every status is the merge of its three partitions, page by page (merged_pages);
 `due_before` is a key condition on the due-date indexes, a filter on the others.
-Every page costs a few queries whatever the number of tasks.
+A page costs a query per partition it merges; a selective filter reads on, query
+after query, until the page is full or the partitions end (merged_pages.read_partition).
 
 A cursor holds, per partition read, where the page left it: not started (null),
-the key of the last task listed from it, or "end"; and which partitions it read."""
+the key of the last task listed from it, or "end"; and which list it belongs to (its
+partitions and filters: a cursor of another list is refused)."""
 from __future__ import annotations
 
-import hashlib
-import math
 from typing import Any
 
 from vroegsignaal.domain.errors import CursorError
@@ -27,34 +27,22 @@ LIST_FIELDS = ("task_id", "case_id", "household", "municipality_code", "basket_i
 _FILTER_ATTRS = {"status": "status", "assignee": "assignee", "basket_id": "basket_id", "type": "task_type"}
 # Indexes in the order of creation (the others are by due date, with the due date in the key).
 _OLDEST_FIRST = ("gsi2", "gsi10")
-# A filtered read first evaluates twice a page; when that left the page short, the next
-# query evaluates as many as the match rate so far says will fill it (half more, at
-# most _MAX_READ): two or three queries whatever the filter's share.
-_FILTERED_READ_FACTOR = 2
-_READ_MARGIN = 1.5
-_MAX_READ = 1000
 
 
-def _list_of(pks: list[str]) -> str:
-    """Which list a cursor belongs to: its partitions (a position can be null or "end",
-    naming none of them)."""
-    return hashlib.sha256("\n".join(pks).encode()).hexdigest()[:16]
-
-
-def _encode(index: str, pks: list[str], positions: list[Any]) -> str | None:
+def _encode(index: str, pks: list[str], filters: dict[str, Any], positions: list[Any]) -> str | None:
     if all(position == merged_pages.END for position in positions):
         return None
-    return merged_pages.encode({"index": index, "at": positions, "of": _list_of(pks)})
+    return merged_pages.with_list({"index": index, "at": positions}, pks, filters)
 
 
-def _decode(cursor: str | None, index: str, pks: list[str]) -> list[Any]:
-    """The positions a cursor of this very list holds; anything else is a CursorError.
-    (A cursor without `of` was given before it was added: its keys still name their list.)"""
+def _decode(cursor: str | None, index: str, pks: list[str], filters: dict[str, Any]) -> list[Any]:
+    """The positions a cursor of this very list (partitions and filters) holds; anything
+    else is a CursorError."""
     if cursor is None:
         return [None] * len(pks)
     body = merged_pages.decode(cursor)
-    if not isinstance(body, dict) or body.get("index") != index or not isinstance(body.get("at"), list) \
-            or body.get("of", _list_of(pks)) != _list_of(pks):
+    merged_pages.check_list(body, pks, filters)
+    if body.get("index") != index or not isinstance(body.get("at"), list):
         raise CursorError("cursor is not valid")
     merged_pages.check_positions(body["at"], index, pks)
     return list(body["at"])
@@ -81,32 +69,27 @@ def _read(*, index: str, pk: str, start: dict[str, Any] | None, due_before: str 
     elif due_before:
         key_condition += f" AND {index}sk <= :until"  # <due>#<task_id>: "~" sorts after every id
         values[":until"] = f"{due_before}#~"
-    read_limit = limit * _FILTERED_READ_FACTOR if conditions else limit
-    items: list[dict[str, Any]] = []
-    last, evaluated = start, 0
-    while True:  # a filter can leave a page short: read on, sized by what the reads so far matched
-        batch, last = next(table.query_pages(
+
+    def query(last: dict[str, Any] | None, read_limit: int) -> tuple[list[dict[str, Any]], dict[str, Any] | None]:
+        return next(table.query_pages(
             index=index, key_condition=key_condition, values=values, names=names or None,
             filter_expression=" AND ".join(conditions) or None, limit=read_limit, start_key=last,
             projection=("pk", "sk", f"{index}pk", f"{index}sk", *LIST_FIELDS)))
-        items.extend(batch)
-        evaluated += read_limit  # a query that stops inside the partition evaluated its Limit
-        if len(items) >= limit or last is None:
-            break
-        matched_per_item = max(len(items), 1) / evaluated
-        read_limit = min(_MAX_READ, math.ceil((limit - len(items)) / matched_per_item * _READ_MARGIN))
-    ended = last is None and len(items) <= limit
-    return items[:limit], ended
+
+    return merged_pages.read_partition(query, start, limit, filtered=bool(conditions))
 
 
 def _merged_page(*, index: str, pks: list[str], due_before: str | None, filters: dict[str, Any], limit: int,
-                 cursor: str | None) -> tuple[list[dict[str, Any]], str | None]:
+                 cursor: str | None, sort: str | None = None) -> tuple[list[dict[str, Any]], str | None]:
     """A page of the partitions' tasks merged in the index's order (its sort key)."""
+    # The list's filters that its partitions do not name: a cursor works only with them.
+    of_list = {name: value for name, value in {**filters, "due_before": due_before, "sort": sort}.items()
+               if value is not None}
     items, after = merged_pages.merged_page(
-        index=index, pks=pks, positions=_decode(cursor, index, pks), limit=limit,
+        index=index, pks=pks, positions=_decode(cursor, index, pks, of_list), limit=limit,
         read=lambda pk, start, size: _read(index=index, pk=pk, start=start, due_before=due_before,
                                            filters=filters, limit=size))
-    return [tasks.task_of(item) for item in items], _encode(index, pks, after)
+    return [tasks.task_of(item) for item in items], _encode(index, pks, of_list, after)
 
 
 class TaskListStore:
@@ -143,4 +126,5 @@ class TaskListStore:
             index, pks = "gsi8", [keys.task_list_index(code, status, assignee) for status in statuses]
         else:
             index, pks = "gsi9", [keys.task_due_index(code, status) for status in statuses]
-        return _merged_page(index=index, pks=pks, due_before=due_before, filters=rest, limit=limit, cursor=cursor)
+        return _merged_page(index=index, pks=pks, due_before=due_before, filters=rest, limit=limit, cursor=cursor,
+                            sort="due")

@@ -42,14 +42,13 @@ def _read(pk: str, start: dict[str, Any] | None, limit: int, since: str | None =
     if where:
         filter_expression, names = where[0], where[2] or None
         values.update(where[1])
-    items: list[dict[str, Any]] = []
-    for page, last in table.query_pages(index="gsi1", key_condition=condition, values=values, names=names,
-                                        filter_expression=filter_expression,
-                                        limit=limit, start_key=start, projection=LIST_FIELDS):
-        items.extend(page)
-        if len(items) >= limit or not last:
-            return items[:limit], not last and len(items) <= limit
-    return items, True
+
+    def query(last: dict[str, Any] | None, read_limit: int) -> tuple[list[dict[str, Any]], dict[str, Any] | None]:
+        return next(table.query_pages(index="gsi1", key_condition=condition, values=values, names=names,
+                                      filter_expression=filter_expression, limit=read_limit, start_key=last,
+                                      projection=LIST_FIELDS))
+
+    return merged_pages.read_partition(query, start, limit, filtered=where is not None)
 
 
 class MunicipalityCaseStore(DynamoCaseStore):
@@ -119,7 +118,7 @@ class MunicipalityCaseStore(DynamoCaseStore):
         items, after = merged_pages.merged_page(
             index="gsi1", pks=pks, positions=positions, limit=limit,
             read=lambda pk, start, size: _read(pk, start, size, where=where))
-        next_cursor = None if all(v == merged_pages.END for v in after) else _encode_merged(after)
+        next_cursor = None if all(v == merged_pages.END for v in after) else _encode_merged(after, pks)
         return [listed_case(i) for i in items], next_cursor
 
     def basket_has_cases(self, code: str, basket_id: str) -> bool:
@@ -134,13 +133,16 @@ class MunicipalityCaseStore(DynamoCaseStore):
         return False
 
 
-def _encode_merged(positions: list[Any]) -> str:
-    return merged_pages.encode({"merged": dict(zip(_STATUSES, positions, strict=True))})
+def _encode_merged(positions: list[Any], pks: list[str]) -> str:
+    return merged_pages.with_list({"merged": dict(zip(_STATUSES, positions, strict=True))}, pks)
 
 
 def _decode_merged(cursor: str, pks: list[str]) -> list[Any]:
+    """The positions of a merged cursor of this very basket (its `of`: positions null or
+    "end" name no partition); a cursor without `of` was issued before it was added."""
     decoded = merged_pages.decode(cursor)
-    positions = decoded.get("merged") if isinstance(decoded, dict) else None
+    merged_pages.check_list(decoded, pks)
+    positions = decoded.get("merged")
     if not isinstance(positions, dict) or set(positions) != set(_STATUSES):
         raise CursorError("cursor is not valid")
     in_order = [positions[one] for one in _STATUSES]
