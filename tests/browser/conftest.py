@@ -179,3 +179,26 @@ def axe_source() -> str:
 def screenshots() -> Path:
     SCREENSHOTS.mkdir(parents=True, exist_ok=True)
     return SCREENSHOTS
+
+
+# People signed in for real (the local Cognito), each test starting with an empty console log.
+@pytest.fixture
+def coordinator(driver, sign_in):
+    """Jeroen, coordinator in Woerden, signed in for real (the local Cognito)."""
+    from .app import console_errors  # app.py reads this module's constants
+
+    driver.set_window_size(1280, 900)
+    sign_in("jeroen")
+    console_errors(driver)  # start each test with an empty log
+    return driver
+
+
+@pytest.fixture
+def consultant(driver, sign_in):
+    """Fatima, consulent in Woerden, as the README shows her."""
+    from .app import console_errors
+
+    driver.set_window_size(1280, 900)
+    sign_in("fatima")
+    console_errors(driver)
+    return driver

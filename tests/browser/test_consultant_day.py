@@ -6,23 +6,14 @@ from __future__ import annotations
 import json
 import re
 
-import pytest
 from selenium.webdriver.common.by import By
 from selenium.webdriver.common.keys import Keys
 
-from .app import choose, console_errors, open_screen, wait_for, wait_for_screen
+from .app import choose, open_screen, wait_for, wait_for_screen
 from .conftest import TENANTS, _api
 from .test_workspace import CODE, api_get, assert_accessible, cases_in
 
 OUTCOME = "Inwoner hoeft geen hulp vanuit vroegsignalering"
-
-
-@pytest.fixture
-def consultant(driver, sign_in):
-    driver.set_window_size(1280, 900)
-    sign_in("fatima")
-    console_errors(driver)
-    return driver
 
 
 def whole(seeded, keys, case_id):

@@ -6,7 +6,6 @@ import json
 import re
 import time
 
-import pytest
 from selenium.webdriver.common.by import By
 from selenium.webdriver.common.keys import Keys
 
@@ -29,24 +28,6 @@ def cases_in(stack, keys, basket_id, code=CODE):
 def assert_accessible(driver, axe_source, screen):
     violations = axe_violations(driver, axe_source)
     assert violations == [], f"{screen}: WCAG 2.1 AA violations:\n" + "\n".join(violations)
-
-
-@pytest.fixture
-def coordinator(driver, sign_in):
-    """Jeroen, coordinator in Woerden, signed in for real (the local Cognito)."""
-    driver.set_window_size(1280, 900)
-    sign_in("jeroen")
-    console_errors(driver)  # start each test with an empty log
-    return driver
-
-
-@pytest.fixture
-def consultant(driver, sign_in):
-    """Fatima, consulent in Woerden, as the README shows her."""
-    driver.set_window_size(1280, 900)
-    sign_in("fatima")
-    console_errors(driver)
-    return driver
 
 
 # --------------------------------------------------------------------------- werkbakjes and bakje
