@@ -146,3 +146,29 @@ def h():
     import municipality_api
     return SimpleNamespace(intake=intake_api.lambda_handler, classify=classify_stream.lambda_handler,
                            mun=municipality_api.lambda_handler)
+
+
+@pytest.fixture
+def dynamodb_limits(monkeypatch):
+    """moto answers a LastEvaluatedKey only when another item follows; DynamoDB answers one
+    whenever a Query reached its Limit (it does not look ahead): make moto do so."""
+    from vroegsignaal.adapters import table
+    real = table.dynamodb
+
+    class LikeDynamoDB:
+        def __init__(self, client):
+            self._client = client
+
+        def __getattr__(self, name):
+            return getattr(self._client, name)
+
+        def query(self, **kwargs):
+            answer = self._client.query(**kwargs)
+            if "Limit" in kwargs and answer["ScannedCount"] == kwargs["Limit"] and answer["Items"] \
+                    and "FilterExpression" not in kwargs and "LastEvaluatedKey" not in answer:
+                index = kwargs.get("IndexName")
+                names = ("pk", "sk", *((f"{index}pk", f"{index}sk") if index else ()))
+                answer["LastEvaluatedKey"] = {name: answer["Items"][-1][name] for name in names}
+            return answer
+
+    monkeypatch.setattr(table, "dynamodb", lambda: LikeDynamoDB(real()))

@@ -62,32 +62,6 @@ def test_a_merged_cursor_of_one_basket_is_refused_on_another(h):
     assert status == 422 and body["details"][0]["loc"] == ["query", "cursor"]
 
 
-@pytest.fixture
-def dynamodb_limits(monkeypatch):
-    """moto answers a LastEvaluatedKey only when another item follows; DynamoDB answers one
-    whenever a Query reached its Limit (it does not look ahead): make moto do so."""
-    from vroegsignaal.adapters import table
-    real = table.dynamodb
-
-    class LikeDynamoDB:
-        def __init__(self, client):
-            self._client = client
-
-        def __getattr__(self, name):
-            return getattr(self._client, name)
-
-        def query(self, **kwargs):
-            answer = self._client.query(**kwargs)
-            if "Limit" in kwargs and answer["ScannedCount"] == kwargs["Limit"] and answer["Items"] \
-                    and "FilterExpression" not in kwargs and "LastEvaluatedKey" not in answer:
-                index = kwargs.get("IndexName")
-                names = ("pk", "sk", *((f"{index}pk", f"{index}sk") if index else ()))
-                answer["LastEvaluatedKey"] = {name: answer["Items"][-1][name] for name in names}
-            return answer
-
-    monkeypatch.setattr(table, "dynamodb", lambda: LikeDynamoDB(real()))
-
-
 def test_a_page_that_ends_at_the_baskets_end_is_the_last(h, dynamodb_limits):
     made = [open_case(h, reference=f"EN-{n}", debtor__date_of_birth=OLD, debtor__address__house_number=n)
             for n in range(1, 5)]

@@ -80,3 +80,18 @@ def registry_codes():
 def test_registered_municipalities_are_listed_for_the_schedule(tenants):
     from vroegsignaal.adapters import registry
     assert sorted(registry.municipality_codes()) == sorted(code for code in tenants if code.startswith("GM"))
+
+
+@pytest.mark.usefixtures("dynamodb_limits")
+def test_a_due_page_that_ends_at_the_partitions_end_is_the_last():
+    # DynamoDB answers a LastEvaluatedKey whenever a Query reaches its Limit: two due cases
+    # of one partition fill one page of two, and no empty page follows.
+    from vroegsignaal.adapters import keys
+    from vroegsignaal.adapters.cases import DynamoCaseStore
+    ids = [f"case-{n:03d}" for n in range(40)]
+    shard = keys.due_shard(ids[0])
+    two = [case_id for case_id in ids if keys.due_shard(case_id) == shard][:2]
+    assert len(two) == 2
+    for case_id in two:
+        _put_due(case_id, "2026-03-01")
+    assert _all_pages(DynamoCaseStore(), ("GM0632", shard), "2026-03-01", page_size=2) == (sorted(two), 1)

@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import pytest
 
-from tests.integration.test_basket_lists import dynamodb_limits  # noqa: F401 (a fixture)
 from tests.integration.test_municipality_api import OLD, add_task, open_case, request
 
 pytestmark = pytest.mark.usefixtures("tenants")

@@ -320,6 +320,23 @@ def test_basket_filters_postcode_prefix_partner_type_and_amount(h):
                                                           ("query", "min_amount")}
 
 
+def test_a_filtered_cursor_over_every_status_works_only_with_its_filters(h):
+    made = [open_case(h, reference=f"EN-{n}", debtor__date_of_birth=OLD, debtor__address__house_number=n)
+            for n in (1, 2)]
+    basket = raw_case(made[0])["basket_id"]
+
+    def page(**query):
+        return request(h, "GET", "/baskets/{basket_id}/cases", {"basket_id": basket},
+                       query={"status": "all", "limit": "1", **query})
+
+    _, first = page(postcode_prefix="3441")
+    assert first["next_cursor"]
+    status, body = page(postcode_prefix="3442", cursor=first["next_cursor"])
+    assert status == 422 and body["details"][0]["loc"] == ["query", "cursor"]
+    status, body = page(postcode_prefix="3441", cursor=first["next_cursor"])
+    assert status == 200 and [c["case_id"] for c in body["cases"]] == made[1:]
+
+
 # --------------------------------------------------------------------------- explanations and steps
 
 

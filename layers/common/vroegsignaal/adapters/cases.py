@@ -329,16 +329,11 @@ class DynamoCaseStore:
         last item: the projection holds the index's keys; None when the partition ended).
         By default a page of cases as lists show them (listed_case); other items pass
         their own projection and conversion."""
-        start = decode_cursor(cursor) if cursor else None
-
-        def query(last: dict[str, Any] | None, read_limit: int) -> tuple[list[dict[str, Any]], dict[str, Any] | None]:
-            return next(table.query_pages(index=index, key_condition=f"{index}pk = :pk",
-                                          values={":pk": pk, **(values or {})}, names=names,
-                                          filter_expression=filter_expression, limit=read_limit,
-                                          start_key=last, projection=projection))
-
-        # One past the page (a LastEvaluatedKey does not say more follows); a filter reads on.
-        items, ended = merged_pages.read_partition(query, start, limit, filtered=filter_expression is not None)
+        items, ended = table.read_after(index=index, key_condition=f"{index}pk = :pk",
+                                        values={":pk": pk, **(values or {})}, names=names,
+                                        filter_expression=filter_expression,
+                                        start=decode_cursor(cursor) if cursor else None, limit=limit,
+                                        projection=projection)
         next_cursor = None if ended or not items else encode_cursor(merged_pages.key_of(items[-1], index))
         return [convert(i) for i in items], next_cursor
 
@@ -352,14 +347,14 @@ class DynamoCaseStore:
         """One page of a due partition (the follow-up worker's message): the cases with a
         step due on or before `until`, after `cursor`, and the cursor of the next page
         (None at the partition's end). Memory holds one page, whatever is due."""
-        pages = table.query_pages(index="gsi4", key_condition="gsi4pk = :pk AND gsi4sk <= :until",
-                                  values={":pk": keys.due_partition(*partition), ":until": keys.due_until(until)},
-                                  limit=page_size, start_key=decode_cursor(cursor) if cursor else None)
-        entries, last = next(pages)
+        entries, ended = table.read_after(
+            index="gsi4", key_condition="gsi4pk = :pk AND gsi4sk <= :until",
+            values={":pk": keys.due_partition(*partition), ":until": keys.due_until(until)},
+            start=decode_cursor(cursor) if cursor else None, limit=page_size)
         # The index holds keys only: the cases themselves, 100 a call.
         whole = table.get_many([(e["pk"], e["sk"]) for e in entries]) if entries else {}
         found = [case_from_item(whole[(e["pk"], e["sk"])]) for e in entries if (e["pk"], e["sk"]) in whole]
-        return found, encode_cursor(last) if last else None
+        return found, None if ended or not entries else encode_cursor(merged_pages.key_of(entries[-1], "gsi4"))
 
     @staticmethod
     def move_legacy_due_entries() -> int:

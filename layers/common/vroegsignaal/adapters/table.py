@@ -11,7 +11,7 @@ from typing import Any
 
 from boto3.dynamodb.types import TypeDeserializer, TypeSerializer
 
-from . import config
+from . import config, merged_pages
 from .aws import client
 
 _serializer = TypeSerializer()
@@ -97,6 +97,20 @@ def query_pages(*, index: str | None = None, key_condition: str, values: dict[st
         if not last:
             return
         kwargs["ExclusiveStartKey"] = last
+
+
+def read_after(*, index: str, key_condition: str, values: dict[str, Any], start: dict[str, Any] | None,
+               limit: int, names: dict[str, str] | None = None, filter_expression: str | None = None,
+               projection: tuple[str, ...] | None = None) -> tuple[list[dict[str, Any]], bool]:
+    """Up to `limit` items of one index partition after `start` (a key or None) that pass
+    the filter, and whether the partition ends after them (merged_pages.read_partition:
+    one item past the page, since a LastEvaluatedKey does not say that more follows)."""
+    def query(last: dict[str, Any] | None, read_limit: int) -> tuple[list[dict[str, Any]], dict[str, Any] | None]:
+        return next(query_pages(index=index, key_condition=key_condition, values=values, names=names,
+                                filter_expression=filter_expression, limit=read_limit, start_key=last,
+                                projection=projection))
+
+    return merged_pages.read_partition(query, start, limit, filtered=filter_expression is not None)
 
 
 def query_all(**kwargs: Any) -> list[dict[str, Any]]:

@@ -70,13 +70,9 @@ def _read(*, index: str, pk: str, start: dict[str, Any] | None, due_before: str 
         key_condition += f" AND {index}sk <= :until"  # <due>#<task_id>: "~" sorts after every id
         values[":until"] = f"{due_before}#~"
 
-    def query(last: dict[str, Any] | None, read_limit: int) -> tuple[list[dict[str, Any]], dict[str, Any] | None]:
-        return next(table.query_pages(
-            index=index, key_condition=key_condition, values=values, names=names or None,
-            filter_expression=" AND ".join(conditions) or None, limit=read_limit, start_key=last,
-            projection=("pk", "sk", f"{index}pk", f"{index}sk", *LIST_FIELDS)))
-
-    return merged_pages.read_partition(query, start, limit, filtered=bool(conditions))
+    return table.read_after(index=index, key_condition=key_condition, values=values, names=names or None,
+                            filter_expression=" AND ".join(conditions) or None, start=start, limit=limit,
+                            projection=("pk", "sk", f"{index}pk", f"{index}sk", *LIST_FIELDS))
 
 
 def _merged_page(*, index: str, pks: list[str], due_before: str | None, filters: dict[str, Any], limit: int,

@@ -43,12 +43,8 @@ def _read(pk: str, start: dict[str, Any] | None, limit: int, since: str | None =
         filter_expression, names = where[0], where[2] or None
         values.update(where[1])
 
-    def query(last: dict[str, Any] | None, read_limit: int) -> tuple[list[dict[str, Any]], dict[str, Any] | None]:
-        return next(table.query_pages(index="gsi1", key_condition=condition, values=values, names=names,
-                                      filter_expression=filter_expression, limit=read_limit, start_key=last,
-                                      projection=LIST_FIELDS))
-
-    return merged_pages.read_partition(query, start, limit, filtered=where is not None)
+    return table.read_after(index="gsi1", key_condition=condition, values=values, names=names,
+                            filter_expression=filter_expression, start=start, limit=limit, projection=LIST_FIELDS)
 
 
 class MunicipalityCaseStore(DynamoCaseStore):
@@ -109,16 +105,17 @@ class MunicipalityCaseStore(DynamoCaseStore):
         return self._merged_page(code, basket_id, limit, cursor)
 
     def _merged_page(self, code: str, basket_id: str, limit: int, cursor: str | None,
-                     where: tuple[str, dict[str, Any], dict[str, str]] | None = None
-                     ) -> tuple[list[dict[str, Any]], str | None]:
+                     where: tuple[str, dict[str, Any], dict[str, str]] | None = None,
+                     filters: dict[str, Any] | None = None) -> tuple[list[dict[str, Any]], str | None]:
         """A page of both partitions, oldest first (merged_pages). The cursor holds, per
-        partition, the key of the last entry shown from it (or that it ended)."""
+        partition, the key of the last entry shown from it (or that it ended), and which
+        list it is of (the basket's partitions and `filters`, those `where` applies)."""
         pks = [keys.basket_status_index(code, basket_id, one) for one in _STATUSES]
-        positions = _decode_merged(cursor, pks) if cursor else [None] * len(_STATUSES)
+        positions = _decode_merged(cursor, pks, filters) if cursor else [None] * len(_STATUSES)
         items, after = merged_pages.merged_page(
             index="gsi1", pks=pks, positions=positions, limit=limit,
             read=lambda pk, start, size: _read(pk, start, size, where=where))
-        next_cursor = None if all(v == merged_pages.END for v in after) else _encode_merged(after, pks)
+        next_cursor = None if all(v == merged_pages.END for v in after) else _encode_merged(after, pks, filters)
         return [listed_case(i) for i in items], next_cursor
 
     def basket_has_cases(self, code: str, basket_id: str) -> bool:
@@ -133,15 +130,15 @@ class MunicipalityCaseStore(DynamoCaseStore):
         return False
 
 
-def _encode_merged(positions: list[Any], pks: list[str]) -> str:
-    return merged_pages.with_list({"merged": dict(zip(_STATUSES, positions, strict=True))}, pks)
+def _encode_merged(positions: list[Any], pks: list[str], filters: dict[str, Any] | None) -> str:
+    return merged_pages.with_list({"merged": dict(zip(_STATUSES, positions, strict=True))}, pks, filters)
 
 
-def _decode_merged(cursor: str, pks: list[str]) -> list[Any]:
-    """The positions of a merged cursor of this very basket (its `of`: positions null or
+def _decode_merged(cursor: str, pks: list[str], filters: dict[str, Any] | None) -> list[Any]:
+    """The positions of a merged cursor of this very list (its `of`: positions null or
     "end" name no partition); a cursor without `of` was issued before it was added."""
     decoded = merged_pages.decode(cursor)
-    merged_pages.check_list(decoded, pks)
+    merged_pages.check_list(decoded, pks, filters)
     positions = decoded.get("merged")
     if not isinstance(positions, dict) or set(positions) != set(_STATUSES):
         raise CursorError("cursor is not valid")

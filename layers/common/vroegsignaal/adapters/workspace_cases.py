@@ -38,7 +38,7 @@ class WorkspaceCaseStore(MunicipalityCaseStore):
             pk = keys.basket_status_index(code, basket_id, status)
             return self.page(index="gsi1", pk=pk, limit=limit, cursor=_checked_cursor(cursor, "gsi1", pk),
                              filter_expression=where[0], values=values, names=names or None)
-        return self._merged_page(code, basket_id, limit, cursor, where=where)
+        return self._merged_page(code, basket_id, limit, cursor, where=where, filters=filters)
 
     def summaries(self, code: str, pointers: list[tuple[str, str]]) -> dict[str, dict[str, Any]]:
         """{case_id: the case's fields and summary} of (household, case_id) pointers; a case
