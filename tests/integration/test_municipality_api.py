@@ -7,7 +7,7 @@ import base64
 import json
 import os
 import re
-from datetime import UTC, datetime
+from datetime import datetime
 
 import pytest
 from vroegsignaal.domain.retention import add_months
@@ -160,7 +160,8 @@ def test_default_criteria_put_a_low_single_signal_in_enkelvoudig_and_the_baskets
     status, listed = request(h, "GET", "/baskets/{basket_id}/cases", {"basket_id": "enkelvoudig"})
     assert status == 200 and listed["next_cursor"] is None
     (summary,) = listed["cases"]
-    today = datetime.now(UTC).date().isoformat()
+    from vroegsignaal import clock
+    today = clock.today().isoformat()  # the Amsterdam date due dates are in
     assert summary == {
         "case_id": case_id, "kenmerk": raw_case(case_id)["kenmerk"], "basket_id": "enkelvoudig", "status": "open",
         "opened_at": opened_at, "street": "Rijnstraat", "postcode": "3441AB", "house_number": 12,
