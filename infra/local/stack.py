@@ -241,9 +241,10 @@ class LocalStack:
         return boto3.client(service, endpoint_url=self.endpoint_url, region_name=REGION,
                             aws_access_key_id="testing", aws_secret_access_key="testing", config=_CLIENT_CONFIG)
 
-    def advance_clock(self, days: float) -> datetime:
+    def advance_clock(self, days: float, *, quiet_within: float = 30.0) -> datetime:
         """Move the system's clock forward, run the scheduled functions once, wait until
-        what they started is done; return the new time."""
+        what they started is done (TimeoutError after `quiet_within` seconds, the clock
+        moved all the same); return the new time."""
         from vroegsignaal import clock
 
         clock.advance(days)
@@ -251,7 +252,7 @@ class LocalStack:
         self.state.set_clock_offset(self._clock_offset_seconds)
         self.state.expire(clock.now().timestamp())  # DynamoDB TTL, on the system's time
         self.run_schedules()
-        self.wait_until_quiet()
+        self.wait_until_quiet(quiet_within)
         return clock.now()
 
     def run_schedules(self) -> None:
@@ -368,16 +369,26 @@ class LocalStack:
     # ------------------------------------------------------------------ /_local/*
 
     def _clock_route(self, method: str, body: bytes) -> tuple[int, Any]:
+        """{"advance_days": N, "timeout": seconds to wait for quiet (30)}: 200 with the new
+        time, or 504 when what the schedule started was not done in time (as /_local/drain)."""
         try:
-            days = json.loads(body or b"{}").get("advance_days")
+            asked = json.loads(body or b"{}")
+            days, timeout = asked.get("advance_days"), asked.get("timeout", 30)
         except (ValueError, AttributeError):
-            days = None
-        if isinstance(days, bool) or not isinstance(days, (int, float)) or days < 0:
-            return 422, {"error": "validation",
-                         "details": [{"loc": ["advance_days"], "msg": "a number of days, 0 or more"}]}
+            days = timeout = None
+        details = []
+        if not _is_number(days) or days < 0:
+            details.append({"loc": ["advance_days"], "msg": "a number of days, 0 or more"})
+        if not _is_number(timeout) or timeout <= 0:
+            details.append({"loc": ["timeout"], "msg": "a number of seconds, more than 0"})
+        if details:
+            return 422, {"error": "validation", "details": details}
         from vroegsignaal import clock
 
-        return 200, {"now": clock.iso(self.advance_clock(days))}
+        try:
+            return 200, {"now": clock.iso(self.advance_clock(days, quiet_within=timeout))}
+        except TimeoutError as error:
+            return 504, {"now": clock.iso(clock.now()), "quiet": False, "message": str(error)}
 
     def _stack_route(self, method: str, body: bytes) -> tuple[int, Any]:
         """What the admin command needs to work on this stack (python -m infra.admin --local URL)."""
@@ -394,6 +405,10 @@ class LocalStack:
         except TimeoutError as error:
             return 504, {"quiet": False, "message": str(error)}
         return 200, {"quiet": True}
+
+
+def _is_number(value: Any) -> bool:
+    return isinstance(value, (int, float)) and not isinstance(value, bool)
 
 
 def _clock_now() -> datetime:

@@ -307,9 +307,21 @@ def test_advancing_the_clock_runs_the_schedule(stack, handlers):
     assert event["time"][:19] <= seen_at[:19]
 
 
+def test_a_clock_move_not_quiet_in_time_is_a_504_with_the_moved_time(stack, monkeypatch):
+    def busy(timeout):
+        raise TimeoutError(f"not quiet after {timeout:g} s: 1 invocation(s) running")
+
+    monkeypatch.setattr(stack, "wait_until_quiet", busy)
+    status, body = call_json(stack, "POST", "/_local/clock", body={"advance_days": 0, "timeout": 5})
+    assert status == 504 and body["quiet"] is False and body["message"].startswith("not quiet after 5 s")
+    assert body["now"].endswith("Z")
+
+
 def test_local_routes_over_http(stack, handlers):
     status, body = call_json(stack, "POST", "/_local/clock", body={"advance_days": 1})
     assert status == 200 and body["now"].endswith("Z")
     assert len(handlers["fixture_schedule"].EVENTS) == 1
     assert call_json(stack, "POST", "/_local/clock", body={"advance_days": "soon"})[0] == 422
+    status, body = call_json(stack, "POST", "/_local/clock", body={"advance_days": -1, "timeout": 0})
+    assert status == 422 and [d["loc"] for d in body["details"]] == [["advance_days"], ["timeout"]]
     assert call_json(stack, "POST", "/_local/drain") == (200, {"quiet": True})
