@@ -31,10 +31,13 @@ $(SAM_VENV)/.installed: requirements-sam.txt
 # (its local stack, its browser) are set up once; TEST_WORKERS=0 runs in this process.
 # The in-process layers and the local-stack layers run apart: a local stack started in a
 # worker's process must not meet the moto of the tests after it.
+# The in-process files go in the order tests/conftest.py collects them (the files of
+# `long` tests first), not pytest-xdist's most-tests-first, which left the 1 000-signal
+# household running alone at the end.
 TEST_WORKERS ?= 2
 XDIST = -n $(TEST_WORKERS) --dist loadfile
 test: install check-template lint
-	$(PY) -m pytest -m "not large" $(XDIST) tests/unit tests/integration
+	$(PY) -m pytest -m "not large" $(XDIST) --no-loadscope-reorder tests/unit tests/integration
 	$(PY) -m pytest -m "not large" $(XDIST) tests/e2e tests/browser
 
 # The 50 000-row upload on a local stack of its own (minutes): CI runs it after make test.

@@ -81,6 +81,7 @@ def case_id_of(partner, reference):
     return table.get(*keys.signal(partner, reference)).get("case_id")
 
 
+@pytest.mark.long
 @pytest.mark.usefixtures("moto_without_table_snapshots")
 def test_a_household_of_1000_signals_is_classified_whole_and_does_not_stall_its_shard(h):
     classify_stream, intake, municipality_api = h

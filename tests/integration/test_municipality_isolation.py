@@ -23,7 +23,7 @@ from tests.integration.test_municipality_api import (
 )
 from tests.integration.test_preview_jobs import queued_job
 
-pytestmark = pytest.mark.usefixtures("tenants")
+pytestmark = [pytest.mark.usefixtures("tenants"), pytest.mark.long]  # long: a file of minutes
 
 # Every route of the template's MunicipalityFunction: (method, resource, body).
 ROUTES = [

@@ -16,7 +16,7 @@ from tests.integration.test_municipality_api import (
 )
 from tests.integration.test_preview_jobs import queued_job
 
-pytestmark = pytest.mark.usefixtures("tenants")
+pytestmark = [pytest.mark.usefixtures("tenants"), pytest.mark.long]  # long: a file of minutes
 GM = "GM0632"
 KEY = {"kind": "municipality", "municipality_code": GM, "key_id": "key-woerden-1"}
 CRITERIA = {"schema_version": 1, "baskets": [{"id": "alles", "name": "Alles", "action": "none"}]}
