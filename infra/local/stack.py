@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import json
 import logging
+import math
 import sys
 import time
 import uuid
@@ -375,7 +376,7 @@ class LocalStack:
             asked = json.loads(body or b"{}")
             days, timeout = asked.get("advance_days"), asked.get("timeout", 30)
         except (ValueError, AttributeError):
-            days = timeout = None
+            days, timeout = None, 30
         details = []
         if not _is_number(days) or days < 0:
             details.append({"loc": ["advance_days"], "msg": "a number of days, 0 or more"})
@@ -408,7 +409,8 @@ class LocalStack:
 
 
 def _is_number(value: Any) -> bool:
-    return isinstance(value, (int, float)) and not isinstance(value, bool)
+    """A JSON number (json.loads also reads NaN and Infinity: not those)."""
+    return isinstance(value, (int, float)) and not isinstance(value, bool) and math.isfinite(value)
 
 
 def _clock_now() -> datetime:

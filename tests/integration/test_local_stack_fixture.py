@@ -324,4 +324,6 @@ def test_local_routes_over_http(stack, handlers):
     assert call_json(stack, "POST", "/_local/clock", body={"advance_days": "soon"})[0] == 422
     status, body = call_json(stack, "POST", "/_local/clock", body={"advance_days": -1, "timeout": 0})
     assert status == 422 and [d["loc"] for d in body["details"]] == [["advance_days"], ["timeout"]]
+    status, body = call_json(stack, "POST", "/_local/clock", body={"advance_days": 0, "timeout": float("nan")})
+    assert status == 422 and [d["loc"] for d in body["details"]] == [["timeout"]]  # would wait for ever
     assert call_json(stack, "POST", "/_local/drain") == (200, {"quiet": True})
