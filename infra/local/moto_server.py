@@ -44,11 +44,12 @@ def main(argv: list[str] | None = None) -> int:
     from moto.moto_server.werkzeug_app import DomainDispatcherApplication, MotoRequestHandler, create_backend_app
     from werkzeug.serving import make_server
 
-    from . import moto_transactions
+    from . import moto_queries, moto_transactions
     from .moto_process import IN_USE_EXIT_CODE
     from .state import StateFolderInUse, StateKeeper
 
     moto_transactions.install()  # all or nothing as DynamoDB, without copying whole tables
+    moto_queries.install()  # a query reads what its key can match, not the whole table sorted
 
     signal.signal(signal.SIGINT, signal.SIG_IGN)
     keeper = StateKeeper(DomainDispatcherApplication(create_backend_app), args.state, fresh=args.fresh,
