@@ -7,7 +7,7 @@ an index. On a stack that keeps a few thousand cases (the demo, a test session's
 stack) that sort was most of the time a signal took to classify.
 
 `install()` wraps it, in the moto process only: the query runs as moto's own, over a
-shallow copy of the table that holds only the items its key condition can match. For
+copy of the table object that holds only the items its key condition can match. For
 the table, that is the queried partition; for an index, the items whose partition key
 attributes equal the queried ones. The items themselves are moto's (nothing is copied),
 a query writes nothing, and each call has its own copy, so concurrent requests do not
@@ -16,7 +16,6 @@ unchanged: the items left out are those moto itself would have skipped.
 """
 from __future__ import annotations
 
-import copy
 from collections import defaultdict
 from typing import Any
 
@@ -30,21 +29,32 @@ def install() -> None:
 
     def query(self: Table, hash_key: Any, *args: Any, **kwargs: Any) -> Any:
         index_name = args[6] if len(args) > 6 else kwargs.get("index_name")
-        narrowed = copy.copy(self)
-        if index_name is None:
+        if not index_name:
             if hash_key is None:
                 return moto_query(self, hash_key, *args, **kwargs)
-            partition = self.items.get(hash_key)
-            narrowed.items = defaultdict(dict, {hash_key: partition} if partition is not None else {})
+            try:
+                partition = self.items.get(hash_key)
+            except TypeError:  # a key value moto cannot hash (a list, a map): its own answer
+                return moto_query(self, hash_key, *args, **kwargs)
+            items = {hash_key: partition} if partition is not None else {}
         else:
             equal = list(kwargs.get("hash_key_conditions") or [])
             if not equal:
                 return moto_query(self, hash_key, *args, **kwargs)
-            narrowed.items = defaultdict(dict, _matching(self, equal))
-        return moto_query(narrowed, hash_key, *args, **kwargs)
+            items = _matching(self, equal)
+        return moto_query(_narrowed(self, items), hash_key, *args, **kwargs)
 
     query._vroegsignaal = True  # type: ignore[attr-defined]
     Table.query = query  # type: ignore[method-assign]
+
+
+def _narrowed(table: Any, items: dict[Any, Any]) -> Any:
+    """The table with only these items. Not copy.copy: moto's BaseModel.__new__ keeps every
+    instance it makes (`instances_tracked`), so each query would keep its copy for good."""
+    narrowed = object.__new__(type(table))
+    narrowed.__dict__.update(table.__dict__)
+    narrowed.items = defaultdict(dict, items)
+    return narrowed
 
 
 def _matching(table: Any, equal: list[tuple[str, Any]]) -> dict[Any, Any]:

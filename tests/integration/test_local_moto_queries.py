@@ -69,7 +69,9 @@ def test_the_patched_query_answers_every_page_as_moto_does(aws, monkeypatch):
     monkeypatch.setattr(Table, "query", Table.query)  # put back after the test
     moto_queries.install()
     assert getattr(Table.query, "_vroegsignaal", False)  # installed
+    tracked = len(Table.instances_tracked)
     patched = [_every_page(dynamodb, table_name, query) for query in QUERIES]
     assert patched == motos
+    assert len(Table.instances_tracked) == tracked  # no query keeps a table of its own
     found = [sum(page["Count"] for page in pages) for pages in motos]
     assert found[4] == 0 and all(found[:4] + found[5:]), found  # the queries match items (one on purpose none)
