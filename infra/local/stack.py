@@ -372,22 +372,16 @@ class LocalStack:
     def _clock_route(self, method: str, body: bytes) -> tuple[int, Any]:
         """{"advance_days": N, "timeout": seconds to wait for quiet (30)}: 200 with the new
         time, or 504 when what the schedule started was not done in time (as /_local/drain)."""
-        try:
-            asked = json.loads(body or b"{}")
-            days, timeout = asked.get("advance_days"), asked.get("timeout", 30)
-        except (ValueError, AttributeError):
-            days, timeout = None, 30
-        details = []
+        asked, details = _local_request(body)
+        days = asked.get("advance_days")
         if not _is_number(days) or days < 0:
-            details.append({"loc": ["advance_days"], "msg": "a number of days, 0 or more"})
-        if not _is_number(timeout) or timeout <= 0:
-            details.append({"loc": ["timeout"], "msg": "a number of seconds, more than 0"})
+            details.insert(0, {"loc": ["advance_days"], "msg": "a number of days, 0 or more"})
         if details:
             return 422, {"error": "validation", "details": details}
         from vroegsignaal import clock
 
         try:
-            return 200, {"now": clock.iso(self.advance_clock(days, quiet_within=timeout))}
+            return 200, {"now": clock.iso(self.advance_clock(days, quiet_within=asked["timeout"]))}
         except TimeoutError as error:
             return 504, {"now": clock.iso(clock.now()), "quiet": False, "message": str(error)}
 
@@ -397,15 +391,31 @@ class LocalStack:
                      "user_pool_id": self.user_pool.pool_id if self.user_pool else None}
 
     def _drain_route(self, method: str, body: bytes) -> tuple[int, Any]:
+        """{"timeout": seconds to wait for quiet (30)}: 200, or 504 when not quiet in time."""
+        asked, details = _local_request(body)
+        if details:
+            return 422, {"error": "validation", "details": details}
         try:
-            timeout = float(json.loads(body or b"{}").get("timeout", 30))
-        except (ValueError, AttributeError, TypeError):
-            timeout = 30.0
-        try:
-            self.wait_until_quiet(timeout)
+            self.wait_until_quiet(asked["timeout"])
         except TimeoutError as error:
             return 504, {"quiet": False, "message": str(error)}
         return 200, {"quiet": True}
+
+
+def _local_request(body: bytes) -> tuple[dict[str, Any], list[dict[str, Any]]]:
+    """A /_local route's JSON object (an empty body is {}) with its `timeout` read (30 s
+    when absent), and what is wrong with it: a body that is not an object, a timeout that
+    is not a finite number above 0 (NaN would wait for ever)."""
+    try:
+        asked = json.loads(body or b"{}")
+    except ValueError:
+        asked = None
+    if not isinstance(asked, dict):
+        return {"timeout": 30}, [{"loc": ["body"], "msg": "a JSON object"}]
+    asked = {"timeout": 30, **asked}
+    if not _is_number(asked["timeout"]) or asked["timeout"] <= 0:
+        return asked, [{"loc": ["timeout"], "msg": "a number of seconds, more than 0"}]
+    return asked, []
 
 
 def _is_number(value: Any) -> bool:

@@ -327,3 +327,15 @@ def test_local_routes_over_http(stack, handlers):
     status, body = call_json(stack, "POST", "/_local/clock", body={"advance_days": 0, "timeout": float("nan")})
     assert status == 422 and [d["loc"] for d in body["details"]] == [["timeout"]]  # would wait for ever
     assert call_json(stack, "POST", "/_local/drain") == (200, {"quiet": True})
+
+
+def test_a_drain_with_a_timeout_that_is_not_a_number_above_0_is_a_422(stack):
+    for timeout in (float("nan"), float("inf"), 0, -1, "30", True):
+        status, body = call_json(stack, "POST", "/_local/drain", body={"timeout": timeout})
+        assert (status, [d["loc"] for d in body["details"]]) == (422, [["timeout"]]), timeout
+
+
+def test_a_local_route_with_a_body_that_is_not_an_object_is_a_422(stack):
+    for route in ("/_local/drain", "/_local/clock"):
+        status, body = call_json(stack, "POST", route, body=[1])
+        assert status == 422 and ["body"] in [d["loc"] for d in body["details"]], route
