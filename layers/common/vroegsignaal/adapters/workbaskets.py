@@ -47,6 +47,25 @@ def _read(pk: str, start: dict[str, Any] | None, limit: int, since: str | None =
                             filter_expression=filter_expression, start=start, limit=limit, projection=LIST_FIELDS)
 
 
+def basket_filter(filters: dict[str, Any]) -> tuple[str, dict[str, Any], dict[str, str]] | None:
+    """The DynamoDB filter (expression, values, names) of a basket list's `filters`:
+    postcode_prefix (compact, upper case), partner_type, min_amount_cents,
+    max_amount_cents, on the stored summary; None when none is given."""
+    conditions: list[str] = []
+    values: dict[str, Any] = {}
+    names: dict[str, str] = {}
+    if "postcode_prefix" in filters:
+        conditions.append("begins_with(postcode, :postcode)")
+        values[":postcode"] = filters["postcode_prefix"]
+    for name, condition in (("partner_type", "contains(#summary.partner_types, :partner_type)"),
+                            ("min_amount_cents", "#summary.total_amount_cents >= :min_amount_cents"),
+                            ("max_amount_cents", "#summary.total_amount_cents <= :max_amount_cents")):
+        if name in filters:
+            conditions.append(condition)
+            names["#summary"], values[f":{name}"] = "summary", filters[name]
+    return (" AND ".join(conditions), values, names) if conditions else None
+
+
 class MunicipalityCaseStore(DynamoCaseStore):
     """DynamoCaseStore plus the lists of the municipality API."""
 
@@ -105,11 +124,12 @@ class MunicipalityCaseStore(DynamoCaseStore):
         return self._merged_page(code, basket_id, limit, cursor)
 
     def _merged_page(self, code: str, basket_id: str, limit: int, cursor: str | None,
-                     where: tuple[str, dict[str, Any], dict[str, str]] | None = None,
                      filters: dict[str, Any] | None = None) -> tuple[list[dict[str, Any]], str | None]:
-        """A page of both partitions, oldest first (merged_pages). The cursor holds, per
-        partition, the key of the last entry shown from it (or that it ended), and which
-        list it is of (the basket's partitions and `filters`, those `where` applies)."""
+        """A page of both partitions, oldest first (merged_pages), of the cases meeting
+        `filters` (basket_filter). The cursor holds, per partition, the key of the last
+        entry shown from it (or that it ended), and which list it is of (the basket's
+        partitions and `filters`)."""
+        where = basket_filter(filters) if filters else None
         pks = [keys.basket_status_index(code, basket_id, one) for one in _STATUSES]
         positions = _decode_merged(cursor, pks, filters) if cursor else [None] * len(_STATUSES)
         items, after = merged_pages.merged_page(

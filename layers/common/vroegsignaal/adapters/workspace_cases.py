@@ -8,7 +8,7 @@ from __future__ import annotations
 from typing import Any
 
 from . import keys, table
-from .workbaskets import MunicipalityCaseStore, _checked_cursor
+from .workbaskets import MunicipalityCaseStore, _checked_cursor, basket_filter
 
 SUMMARY_FIELDS = ("case_id", "municipality_code", "household", "basket_id", "criteria_version", "status",
                   "opened_at", "postcode", "house_number", "house_number_suffix", "latest_phone", "summary")
@@ -19,26 +19,15 @@ class WorkspaceCaseStore(MunicipalityCaseStore):
                              limit: int, cursor: str | None) -> tuple[list[dict[str, Any]], str | None]:
         """A page of a basket's cases (gsi1, oldest first); `filters`: postcode_prefix
         (compact, upper case), partner_type, min_amount_cents, max_amount_cents."""
-        conditions: list[str] = []
-        values: dict[str, Any] = {}
-        names: dict[str, str] = {}
-        if "postcode_prefix" in filters:
-            conditions.append("begins_with(postcode, :postcode)")
-            values[":postcode"] = filters["postcode_prefix"]
-        for name, condition in (("partner_type", "contains(#summary.partner_types, :partner_type)"),
-                                ("min_amount_cents", "#summary.total_amount_cents >= :min_amount_cents"),
-                                ("max_amount_cents", "#summary.total_amount_cents <= :max_amount_cents")):
-            if name in filters:
-                conditions.append(condition)
-                names["#summary"], values[f":{name}"] = "summary", filters[name]
-        if not conditions:
+        where = basket_filter(filters)
+        if where is None:
             return self.basket_page(code, basket_id, status=status, limit=limit, cursor=cursor)
-        where = (" AND ".join(conditions), values, names)
         if status:
             pk = keys.basket_status_index(code, basket_id, status)
+            expression, values, names = where
             return self.page(index="gsi1", pk=pk, limit=limit, cursor=_checked_cursor(cursor, "gsi1", pk),
-                             filter_expression=where[0], values=values, names=names or None)
-        return self._merged_page(code, basket_id, limit, cursor, where=where, filters=filters)
+                             filter_expression=expression, values=values, names=names or None)
+        return self._merged_page(code, basket_id, limit, cursor, filters=filters)
 
     def summaries(self, code: str, pointers: list[tuple[str, str]]) -> dict[str, dict[str, Any]]:
         """{case_id: the case's fields and summary} of (household, case_id) pointers; a case
