@@ -89,13 +89,19 @@ let generation = 0;
 export async function route() {
   generation += 1;
   const mine = generation;
+  const hash = location.hash;
+  // The address changed meanwhile: the newer route() decides. The hash is compared too,
+  // since its hashchange may still be queued (a link followed while the app loads):
+  // going on with the parts read before would navigate away from where the user went.
+  const stale = () => mine !== generation || location.hash !== hash;
   const main = document.getElementById('inhoud');
   const { parts, query } = parseHash();
   const config = await loadConfig();
-  if (mine !== generation) return; // the address changed meanwhile: the newer route() decides
+  if (stale()) return;
   let problem = null;
   try {
     const back = await finishHostedSignIn(config.cognito);
+    if (stale()) return;
     if (back) { navigate(back); return; }
   } catch (error) {
     problem = error instanceof SignInError ? error.message : 'Inloggen is niet gelukt.';
