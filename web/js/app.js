@@ -86,6 +86,11 @@ function renderHeader(session, code, screenName) {
 
 let generation = 0;
 
+// The addresses that are screens; another hash (`#inhoud`, the skip link) is a place in the page.
+function isRouted(hash) {
+  return !hash || hash.startsWith('#/');
+}
+
 export async function route() {
   generation += 1;
   const mine = generation;
@@ -93,7 +98,8 @@ export async function route() {
   // The address changed meanwhile: the newer route() decides. The hash is compared too,
   // since its hashchange may still be queued (a link followed while the app loads):
   // going on with the parts read before would navigate away from where the user went.
-  const stale = () => mine !== generation || location.hash !== hash;
+  // Only an address the hashchange listener routes on (empty or `#/…`) has a newer route().
+  const stale = () => mine !== generation || (isRouted(location.hash) && location.hash !== hash);
   const main = document.getElementById('inhoud');
   const { parts, query } = parseHash();
   const config = await loadConfig();
@@ -101,8 +107,8 @@ export async function route() {
   let problem = null;
   try {
     const back = await finishHostedSignIn(config.cognito);
+    if (back) { navigate(back); return; } // signed in: where the person was going, even if stale
     if (stale()) return;
-    if (back) { navigate(back); return; }
   } catch (error) {
     problem = error instanceof SignInError ? error.message : 'Inloggen is niet gelukt.';
   }
@@ -212,6 +218,6 @@ document.querySelector('.skip-link')?.addEventListener('click', (event) => {
 
 whenExpired(toSignIn);
 window.addEventListener('hashchange', () => {
-  if (!location.hash || location.hash.startsWith('#/')) route();
+  if (isRouted(location.hash)) route();
 });
 route();
