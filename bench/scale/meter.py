@@ -35,6 +35,10 @@ class Tally:
     # The half of the transactional table units that the transaction adds (included above).
     transaction_doubling: int = 0
     index_write_units: Counter[str] = field(default_factory=Counter)
+    # Items and index entries written, one each (a changed index key two): what the same
+    # writes would cost if every item and entry were under 1 KB and nothing transactional.
+    item_writes: int = 0
+    item_writes_by: Counter[str] = field(default_factory=Counter)  # by item type, its index entries with it
     # Write units by call and item type ("TransactWriteItems case"), table and index copies together.
     write_units_by: Counter[str] = field(default_factory=Counter)
     bytes_read: int = 0
@@ -107,7 +111,7 @@ class Meter:
             tally.thread_ms[thread] += ms
 
     def write(self, operation: str, table_units: int, index_units: dict[str, int], *, count_call: bool = True,
-              what: str = "?", doubling: int = 0) -> None:
+              what: str = "?", doubling: int = 0, item_writes: int = 0) -> None:
         thread = threading.get_ident()
         for tally in self._each():
             if count_call:
@@ -115,6 +119,8 @@ class Meter:
                 tally.thread_ms[thread] += CALL_MS
             tally.table_write_units += table_units
             tally.transaction_doubling += doubling
+            tally.item_writes += item_writes
+            tally.item_writes_by[what] += item_writes
             tally.index_write_units.update(index_units)
             tally.write_units_by[f"{operation} {what}"] += table_units + sum(index_units.values())
 

@@ -49,6 +49,8 @@ def _year_tally(result: YearResult) -> Tally:
         total.read_units += tally.read_units
         total.table_write_units += tally.table_write_units
         total.transaction_doubling += tally.transaction_doubling
+        total.item_writes += tally.item_writes
+        total.item_writes_by.update(tally.item_writes_by)
         total.index_write_units.update(tally.index_write_units)
         total.write_units_by.update(tally.write_units_by)
         total.calls.update(tally.calls)
@@ -124,9 +126,17 @@ def render(results: list[YearResult]) -> str:
         f"{100 * _year_tally(r).transaction_doubling / max(_year_tally(r).write_units, 1):.0f} %")))
     lines.append(_row("    the same writes without transactions", results, lambda r: (
         f"{(_year_tally(r).write_units - _year_tally(r).transaction_doubling) / r.signals:.2f}")))
+    lines.append(_row("      and with every item under 1 KB", results, lambda r: (
+        f"{_year_tally(r).item_writes / r.signals:.2f}")))
     for index in sorted({i for r in results for i in _year_tally(r).index_write_units}):
         lines.append(_row(f"    {index}", results,
                           _per_signal(_index_units(index))))
+    lines.append(_row("  items and index entries written, by item", results, lambda r: ""))
+    written = Counter[str]()
+    for r in results:
+        written.update(_year_tally(r).item_writes_by)
+    for label, _ in written.most_common():
+        lines.append(_row(f"    {label}", results, _per_signal(lambda r, label=label: _year_tally(r).item_writes_by[label])))
     lines.append(_row("  by call and item (table + index copies)", results, lambda r: ""))
     ranked = Counter[str]()
     for r in results:

@@ -124,10 +124,14 @@ class FakeDynamoDB:
 
     # ------------------------------------------------------------------ writing
 
-    def _write_cost(self, old: _Record | None, new: _Record | None, *, transactional: bool) -> tuple[int, dict[str, int]]:
-        """(table units, units per index) of replacing old by new."""
+    def _write_cost(self, old: _Record | None, new: _Record | None, *,
+                    transactional: bool) -> tuple[int, dict[str, int], int]:
+        """(table units, units per index, index entries written) of replacing old by new:
+        an entry whose key stays and whose projection changes is one entry written, a
+        changed key two (the old entry deleted, the new one put)."""
         table_units = write_units(max(old.size if old else 0, new.size if new else 0), transactional=transactional)
         index_units: dict[str, int] = {}
+        entries = 0
         for index in self.schema.indexes:
             old_key = self._index_key(index, old.item) if old else None
             new_key = self._index_key(index, new.item) if new else None
@@ -135,14 +139,17 @@ class FakeDynamoDB:
             if old and new and old_key and new_key and old_key == new_key:
                 if self._entry(index, old.item) != self._entry(index, new.item):
                     units = write_units(max(old.entry_sizes[index.name], new.entry_sizes[index.name]))
+                    entries += 1
             else:
                 if old and old_key:
                     units += write_units(old.entry_sizes[index.name])
+                    entries += 1
                 if new and new_key:
                     units += write_units(new.entry_sizes[index.name])
+                    entries += 1
             if units:
                 index_units[index.name] = units
-        return table_units, index_units
+        return table_units, index_units, entries
 
     def _store(self, pk: str, sk: str, new: _Record | None) -> None:
         """Replace the item (None: delete it) and keep every index in step."""
@@ -185,12 +192,13 @@ class FakeDynamoDB:
 
     def _charge(self, operation: str, old: _Record | None, new: _Record | None, *, transactional: bool = False,
                 failed: bool = False) -> None:
-        table_units, index_units = self._write_cost(old, new, transactional=transactional)
+        table_units, index_units, entries = self._write_cost(old, new, transactional=transactional)
         record = new or old
         kind = record.item.get("type", {}).get("S", "?") if record else "?"
         self.meter.write(operation, table_units, {} if failed else index_units,
                          count_call=operation not in ("TransactWriteItems", "BatchWriteItem"), what=kind,
-                         doubling=table_units // 2 if transactional else 0)
+                         doubling=table_units // 2 if transactional else 0,
+                         item_writes=1 + (0 if failed else entries))
 
     def put_item(self, *, TableName: str, Item: dict[str, Any], ConditionExpression: str | None = None,
                  ExpressionAttributeNames: dict[str, str] | None = None, ExpressionAttributeValues: dict[str, Any] | None = None,

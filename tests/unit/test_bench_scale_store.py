@@ -165,6 +165,32 @@ def test_a_transactions_doubling_is_counted_apart_and_a_plain_write_has_none() -
     assert transaction.transaction_doubling == transaction.table_write_units - single.table_write_units == 2
 
 
+def test_a_large_transactional_write_is_one_item_write_however_many_units_it_costs() -> None:
+    db, meter = store()
+    with meter.measure() as tally:
+        db.transact_write_items(TransactItems=[{"Put": {"TableName": TABLE, "Item": item("P", "1", body_bytes=3000)}}])
+    assert tally.table_write_units == 2 * write_units(item_size(item("P", "1", body_bytes=3000))) == 6
+    assert tally.item_writes == 1
+
+
+def test_an_item_write_counts_each_index_entry_it_writes_once_and_a_changed_key_twice() -> None:
+    db, meter = store("ALL")
+    with meter.measure() as put:
+        db.put_item(TableName=TABLE, Item=indexed(3000))
+    with meter.measure() as rekeyed:
+        db.put_item(TableName=TABLE, Item={**indexed(3000), "gsi1sk": {"S": "2"}})
+    assert (put.item_writes, rekeyed.item_writes) == (2, 3)
+    assert put.item_writes_by == {"?": 2}
+
+
+def test_an_unchanged_index_entry_is_no_item_write() -> None:
+    db, meter = store("KEYS_ONLY")
+    db.put_item(TableName=TABLE, Item=indexed(100, "a"))
+    with meter.measure() as tally:
+        db.put_item(TableName=TABLE, Item=indexed(100, "b"))
+    assert tally.item_writes == 1
+
+
 # ---- expressions
 
 
