@@ -15,6 +15,7 @@ PRICE_SOURCE = ("eu-west-1 on-demand, standard table class: $1.4135 per million 
                 "them $0.70675 and $0.1415 today")
 PRICES = {"as listed ($1.4135 W / $0.283 R)": (1.4135, 0.283),
           "after the Nov 2024 cut ($0.70675 W / $0.1415 R)": (0.70675, 0.1415)}
+CURRENT_PRICES = PRICES["after the Nov 2024 cut ($0.70675 W / $0.1415 R)"]
 
 STORE_RULES = ("store: 1 MB Query/Scan pages counted before filters, Limit counts items evaluated; "
                "read units per page (4 KB, eventually consistent half), GetItem per item; write units 1 KB of the "
@@ -79,10 +80,13 @@ def _index_units(index: str) -> Callable[[YearResult], float]:
     return lambda r: _year_tally(r).index_write_units[index]
 
 
-def _cost(write_price: float, read_price: float) -> Callable[[YearResult], str]:
+def _cost(write_price: float, read_price: float, *, floor: bool = False) -> Callable[[YearResult], str]:
+    """The cost per million signals; `floor`: of the same writes at one unit an item and an
+    index entry, without transactions (the write-unit section's floor)."""
     def cost(r: YearResult) -> str:
         total = _year_tally(r)
-        return "$" + _n((total.write_units * write_price + total.read_units * read_price) / r.signals)
+        writes = total.item_writes if floor else total.write_units
+        return "$" + _n((writes * write_price + total.read_units * read_price) / r.signals)
     return cost
 
 
@@ -152,6 +156,7 @@ def render(results: list[YearResult]) -> str:
               "the list views above are per request, not in it)", f"prices: {PRICE_SOURCE}"]
     for label, (write_price, read_price) in PRICES.items():
         lines.append(_row(label, results, _cost(write_price, read_price)))
+    lines.append(_row("    the same writes at the floor, after the cut", results, _cost(*CURRENT_PRICES, floor=True)))
     errors = {k for r in results for k in r.errors}
     if errors:
         lines += ["", "## Consultants' actions refused (closed or expired meanwhile: what a consultant would see)"]
