@@ -13,9 +13,9 @@ PRICE_SOURCE = ("eu-west-1 on-demand, standard table class: $1.4135 per million 
                 "(e.g. engineering-ed7.pages.dev/docs/architecture/aws/services/dynamodb); the cut "
                 "(airbyte.com/data-engineering-resources/dynamodb-pricing: us-east-1 now $0.625 / $0.125) makes "
                 "them $0.70675 and $0.1415 today")
+CURRENT_PRICES = (0.70675, 0.1415)  # write and read, per million units, after the Nov 2024 cut
 PRICES = {"as listed ($1.4135 W / $0.283 R)": (1.4135, 0.283),
-          "after the Nov 2024 cut ($0.70675 W / $0.1415 R)": (0.70675, 0.1415)}
-CURRENT_PRICES = PRICES["after the Nov 2024 cut ($0.70675 W / $0.1415 R)"]
+          "after the Nov 2024 cut ($0.70675 W / $0.1415 R)": CURRENT_PRICES}
 
 STORE_RULES = ("store: 1 MB Query/Scan pages counted before filters, Limit counts items evaluated; "
                "read units per page (4 KB, eventually consistent half), GetItem per item; write units 1 KB of the "
