@@ -40,9 +40,11 @@ test: install check-template lint
 	$(PY) -m pytest -m "not large" $(XDIST) --no-loadscope-reorder tests/unit tests/integration
 	$(PY) -m pytest -m "not large" $(XDIST) tests/e2e tests/browser
 
-# The 50 000-row upload on a local stack of its own (minutes): CI runs it after make test.
+# The 1 000-signal household and the 50 000-row upload on a local stack of its own (minutes
+# each): CI runs them after make test, the in-process and the local-stack layer apart as above.
 test-large: $(VENV)/.installed
-	$(PY) -m pytest -m large
+	$(PY) -m pytest -m large tests/unit tests/integration
+	$(PY) -m pytest -m large tests/e2e tests/browser
 
 # ruff over the repository; mypy over the layer (strict on domain/ and services/, pyproject.toml).
 lint: $(VENV)/.installed
