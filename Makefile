@@ -32,8 +32,8 @@ $(SAM_VENV)/.installed: requirements-sam.txt
 # The in-process layers and the local-stack layers run apart: a local stack started in a
 # worker's process must not meet the moto of the tests after it.
 # The in-process files go in the order tests/conftest.py collects them (the files of
-# `long` tests first), not pytest-xdist's most-tests-first, which left the household of
-# many signals running alone at the end.
+# `long` tests first), not pytest-xdist's most-tests-first, which left a file of minutes
+# running alone at the end.
 TEST_WORKERS ?= 2
 XDIST = -n $(TEST_WORKERS) --dist loadfile
 test: install check-template lint

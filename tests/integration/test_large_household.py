@@ -84,7 +84,6 @@ def case_id_of(partner, reference):
     return table.get(*keys.signal(partner, reference)).get("case_id")
 
 
-@pytest.mark.long
 @pytest.mark.usefixtures("moto_without_table_snapshots")
 @pytest.mark.parametrize("signals", [200, pytest.param(1000, marks=pytest.mark.large)])
 def test_a_household_of_many_signals_is_classified_whole_and_does_not_stall_its_shard(h, signals):
